@@ -1,0 +1,132 @@
+// Shared plumbing for the conformance groups: temp files, the backend under test, child processes.
+import { spawnSync, spawn, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Backend } from '@memmap/core';
+
+export interface ConformanceOptions {
+  /**
+   * Module specifier (package name, path or file URL) that exports the backend under test, so that
+   * child processes can load it too. Resolved from the current working directory.
+   */
+  module: string;
+  /** Name of the export holding the backend; default 'backend', then the default export. */
+  exportName?: string;
+  /** Random operation sequences to run (default: MEMMAP_RUNS or 1000). */
+  runs?: number;
+  /** Group names to skip (they show as skipped). */
+  skip?: string[];
+}
+
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export class SuiteContext {
+  readonly backend: Backend;
+  readonly options: ConformanceOptions;
+  /** file: URL of the module exporting the backend, importable from any process. */
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  private readonly dirs: string[] = [];
+
+  constructor(backend: Backend, options: ConformanceOptions) {
+    this.backend = backend;
+    this.options = options;
+    this.moduleUrl = resolveModuleUrl(options.module);
+    this.exportName = options.exportName ?? 'backend';
+  }
+
+  get caps() {
+    return this.backend.capabilities;
+  }
+
+  get runs(): number {
+    return this.options.runs ?? (Number(process.env.MEMMAP_RUNS) || 1000);
+  }
+
+  skipped(group: string): boolean {
+    return this.options.skip?.includes(group) ?? false;
+  }
+
+  /** A fresh temporary directory, removed by cleanup(). */
+  tmpDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), `memmap-${this.backend.name}-`));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  /** A new file in a fresh temp dir holding `content` (a Buffer, or a size filled with a pattern). */
+  file(content: Buffer | number, name = 'data.bin'): string {
+    const path = join(this.tmpDir(), name);
+    writeFileSync(path, typeof content === 'number' ? pattern(content) : content);
+    return path;
+  }
+
+  read(path: string): Buffer {
+    return readFileSync(path);
+  }
+
+  cleanup(): void {
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+
+  /**
+   * ES module source that child scripts start with: it binds `backend` to the backend under test,
+   * and imports `fs` and `path` helpers.
+   */
+  childPrelude(): string {
+    return [
+      `import * as __m from ${JSON.stringify(this.moduleUrl)};`,
+      `const backend = __m[${JSON.stringify(this.exportName)}] ?? __m.default;`,
+      `import fs from 'node:fs';`,
+    ].join('\n');
+  }
+
+  /** Runs `body` (ES module source, after the prelude) in a child Node process and waits. */
+  runChild(body: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000): ChildResult {
+    const script = `${this.childPrelude()}\n${body}`;
+    const r: SpawnSyncReturns<string> = spawnSync(
+      process.execPath,
+      [...nodeArgs, '--input-type=module', '-e', script, '--', ...args],
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+    );
+    return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  }
+
+  /** As runChild, but asynchronous: returns the child (for concurrent writers) and its result promise. */
+  spawnChild(body: string, args: string[] = [], nodeArgs: string[] = []) {
+    const script = `${this.childPrelude()}\n${body}`;
+    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, '--', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const done = new Promise<ChildResult>((res) =>
+      child.on('close', (status, signal) => res({ status, signal, stdout, stderr })),
+    );
+    return { child, done };
+  }
+}
+
+/** A deterministic byte pattern (byte i = (i * 31 + 7) & 255), so any misplaced byte shows. */
+export function pattern(length: number, seed = 0): Buffer {
+  const b = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) b[i] = (i * 31 + 7 + seed) & 255;
+  return b;
+}
+
+export function resolveModuleUrl(spec: string): string {
+  if (spec.startsWith('file:')) return spec;
+  if (isAbsolute(spec) || spec.startsWith('.')) return pathToFileURL(resolve(spec)).href;
+  const require = createRequire(join(process.cwd(), '__memmap_conformance__.js'));
+  return pathToFileURL(require.resolve(spec)).href;
+}

@@ -1,0 +1,75 @@
+// The seam between core and a backend built with defineBackend(): core validates every argument,
+// opens the file, checks ranges and orchestrates resize/close; a backend only maps memory.
+import type { Advice, Capabilities, Residency } from './types.js';
+
+/** map() = 'read', mapMut() = 'shared', mapCopy() = 'copy'. */
+export type FileMapKind = 'read' | 'shared' | 'copy';
+
+/** A file mapping request, already validated: the range lies inside the file. */
+export interface FileRegionRequest {
+  readonly kind: FileMapKind;
+  /** Open fd, owned by core for the whole life of the map (O_RDONLY for read/copy, O_RDWR for shared). */
+  readonly fd: number;
+  /** The path when the source was one (for error messages), else undefined. */
+  readonly path: string | undefined;
+  /** File offset of byte 0 of the map: any value, not aligned; exact up to 2^53. */
+  readonly offset: number;
+  /** Bytes to map; may be 0 (then no OS mapping must be made, and no syscall error may leak). */
+  readonly length: number;
+  /** File size at map time (offset + length <= fileSize). */
+  readonly fileSize: number;
+  readonly populate: boolean;
+}
+
+export interface AnonRegionRequest {
+  /** Bytes to map; may be 0. */
+  readonly length: number;
+  readonly populate: boolean;
+  /** Only true when the backend's capabilities.hugePages is true (core checks). */
+  readonly hugePages: boolean;
+}
+
+/**
+ * One live mapping as a backend sees it. All offsets/lengths are map-relative, validated by core
+ * (0 <= offset, offset + length <= map length). Core calls nothing after close().
+ */
+export interface Region {
+  /** The whole map as one Buffer. Core only calls it when length <= maxWholeBufferLength(). */
+  buffer(): Buffer;
+  /** A window of a map too large for one Buffer (core only calls it then). */
+  window(offset: number, length: number): Buffer;
+  /** Durable on return. Only called for 'shared' file maps (core makes it a no-op for copy/anon). */
+  flush(offset: number, length: number): void;
+  /** As flush, off the main thread. */
+  flushAsync(offset: number, length: number): Promise<void>;
+  /** Returns whether the hint was applied. */
+  advise(advice: Advice, offset: number, length: number): boolean;
+  /** Fault the range in off the main thread. */
+  prefetch(offset: number, length: number): Promise<void>;
+  residency(offset: number, length: number): Residency;
+  /** Only called when capabilities.lock is true. */
+  lock(): void;
+  unlock(): void;
+  /**
+   * Change the map's length to newLength (may be 0). For 'shared' maps core has already grown the
+   * file when needed and cuts it afterwards on shrink. Every Buffer handed out before is detached
+   * or neutralised on return. Never called for 'copy' maps.
+   */
+  remap(newLength: number): void;
+  /** Detach or neutralise every Buffer handed out, then unmap. Called at most once. */
+  close(): void;
+  /**
+   * The map object was garbage-collected without close(). Buffers the user extracted (e.g. the
+   * ArrayBuffer) may still be alive, so a zero-copy backend must not unmap here (unmap when the
+   * ArrayBuffer itself is collected); a copying backend writes changes back. Core closes the fd after.
+   */
+  collected(): void;
+}
+
+/** What a backend supplies to defineBackend(). */
+export interface BackendImplementation {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  openFile(request: FileRegionRequest): Region;
+  openAnon(request: AnonRegionRequest): Region;
+}

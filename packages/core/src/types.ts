@@ -1,0 +1,95 @@
+// The public contract of ../shared/DESIGN.md. Names and semantics here are binding.
+import type { FileHandle } from 'node:fs/promises';
+
+/** A path (string, file: URL or Buffer), an fd (never closed by us) or a FileHandle (never closed by us). */
+export type FileSource = string | URL | Buffer | number | FileHandle;
+
+export interface MapOptions {
+  /** Any byte offset; aligned to the page/granularity internally. */
+  offset?: number | bigint;
+  /** Bytes to map; default: file size - offset. */
+  length?: number;
+  /** Prefault the pages (MAP_POPULATE or equivalent). */
+  populate?: boolean;
+}
+
+export interface MapMutOptions extends MapOptions {
+  /** O_CREAT; and extend the file to offset+length if shorter (never shrink). */
+  create?: boolean;
+  /** Permission bits for a created file; default 0o600. */
+  mode?: number;
+}
+
+export interface AnonOptions {
+  populate?: boolean;
+  hugePages?: boolean;
+}
+
+export type Advice =
+  | 'normal'
+  | 'random'
+  | 'sequential'
+  | 'willneed'
+  | 'dontneed'
+  | 'hugepage'
+  | 'nohugepage';
+
+export interface Residency {
+  resident: number;
+  total: number;
+  pageSize: number;
+}
+
+export interface Capabilities {
+  /** Views alias the page cache; nothing is copied at map time. */
+  readonly zeroCopy: boolean;
+  /** Another process's writes to the file are visible without remapping. */
+  readonly coherent: boolean;
+  /** Old views read length 0 after close/resize. */
+  readonly detachOnClose: boolean;
+  /** A file truncated under a live map cannot kill the process. */
+  readonly truncationSafe: boolean;
+  /** lock()/unlock() work (mlock). */
+  readonly lock: boolean;
+  /** mapAnon({ hugePages: true }) is supported. */
+  readonly hugePages: boolean;
+}
+
+export interface Mmap extends Disposable {
+  readonly backend: string;
+  /** Bytes in the map. */
+  readonly length: number;
+  /** File offset of byte 0 (0 for anonymous). */
+  readonly offset: number;
+  /** false for map(), true for the others. */
+  readonly writable: boolean;
+  readonly closed: boolean;
+  /** The whole map as one Buffer (the same object until resize/close). */
+  readonly bytes: Buffer;
+  /** A window of the map, no copy; strict bounds. */
+  view(offset?: number, length?: number): Buffer;
+  /** false = the hint was not applied here. */
+  advise(advice: Advice, offset?: number, length?: number): boolean;
+  prefetch(offset?: number, length?: number): Promise<void>;
+  residency(offset?: number, length?: number): Residency;
+  lock(): void;
+  unlock(): void;
+  /** Idempotent; [Symbol.dispose] is the same. */
+  close(): void;
+}
+
+export interface MmapMut extends Mmap {
+  /** Durable on return (msync MS_SYNC / fsync). */
+  flush(offset?: number, length?: number): void;
+  flushAsync(offset?: number, length?: number): Promise<void>;
+  resize(newLength: number): void;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  map(source: FileSource, options?: MapOptions): Mmap;
+  mapMut(source: FileSource, options?: MapMutOptions): MmapMut;
+  mapCopy(source: FileSource, options?: MapOptions): MmapMut;
+  mapAnon(length: number, options?: AnonOptions): MmapMut;
+}
