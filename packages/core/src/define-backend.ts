@@ -1,0 +1,78 @@
+// defineBackend(): turns a backend's region maker into a full Backend. Every argument is
+// validated and every file opened here, before the backend is asked to map anything.
+import * as fs from 'node:fs';
+import { fromNodeError, invalidType, outOfRange, unsupported } from './errors.js';
+import { MutableMap, ReadOnlyMap, type MapKind } from './mapping.js';
+import type { BackendImplementation, FileMapKind } from './region.js';
+import { checkSource, openSource, releaseFile } from './source.js';
+import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut } from './types.js';
+import { validateBoolean, validateCount, validateMode, validateOffset, validateOptionalCount, validateOptions } from './validate.js';
+
+export function defineBackend(impl: BackendImplementation): Backend {
+  if (typeof impl !== 'object' || impl === null) throw invalidType('implementation', 'an object', impl);
+  if (typeof impl.name !== 'string' || impl.name === '') throw invalidType('implementation.name', 'a non-empty string', impl.name);
+  if (!Object.isFrozen(impl.capabilities)) throw invalidType('implementation.capabilities', 'from defineCapabilities()', impl.capabilities);
+  const backend: Backend = {
+    name: impl.name,
+    capabilities: impl.capabilities,
+    map: (source: FileSource, options?: MapOptions): Mmap => mapFile(impl, 'read', source, options),
+    mapMut: (source: FileSource, options?: MapMutOptions): MmapMut => mapFile(impl, 'shared', source, options) as MmapMut,
+    mapCopy: (source: FileSource, options?: MapOptions): MmapMut => mapFile(impl, 'copy', source, options) as MmapMut,
+    mapAnon: (length: number, options?: AnonOptions): MmapMut => mapAnon(impl, length, options),
+  };
+  return Object.freeze(backend);
+}
+
+function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown, options: unknown): Mmap {
+  // 1. Every argument, before anything is opened or created.
+  const opts = validateOptions(options);
+  const offset = validateOffset(opts.offset, 'options.offset');
+  const requested = validateOptionalCount(opts.length, 'options.length');
+  const populate = validateBoolean(opts.populate, 'options.populate');
+  const create = kind === 'shared' && validateBoolean(opts.create, 'options.create');
+  const mode = kind === 'shared' ? validateMode(opts.mode) : 0o600;
+  const checked = checkSource(source);
+
+  // 2. Open, then check the range against the file (create extends it first, never shrinks).
+  const file = openSource(checked, kind === 'shared', create, mode);
+  let extended = false;
+  try {
+    const length = requested ?? Math.max(file.size - offset, 0);
+    const end = offset + length;
+    if (end > file.size || offset > file.size) {
+      if (!create) {
+        throw outOfRange(`range ${offset}..${end} is past the end of the file (${file.size} bytes)`);
+      }
+      fs.ftruncateSync(file.fd, end);
+      extended = true;
+    }
+    const region = impl.openFile({ kind, fd: file.fd, path: file.path, offset, length, fileSize: Math.max(file.size, end), populate });
+    const init = { backend: impl.name, capabilities: impl.capabilities, kind: kind as MapKind, region, offset, length, fd: file.fd, ownsFd: file.ownsFd };
+    return kind === 'read' ? new ReadOnlyMap(init) : new MutableMap(init);
+  } catch (error) {
+    // 3. A failed call leaves no fd, no mapping, no new file and no changed size behind.
+    if (extended && !file.created) {
+      try {
+        fs.ftruncateSync(file.fd, file.size);
+      } catch {
+        // best effort: the original error matters more
+      }
+    }
+    releaseFile(file);
+    throw fromNodeError(error);
+  }
+}
+
+function mapAnon(impl: BackendImplementation, length: unknown, options: unknown): MmapMut {
+  const size = validateCount(length, 'length');
+  const opts = validateOptions(options);
+  const populate = validateBoolean(opts.populate, 'options.populate');
+  const hugePages = validateBoolean(opts.hugePages, 'options.hugePages');
+  if (hugePages && !impl.capabilities.hugePages) throw unsupported('mapAnon({ hugePages: true })', impl.name);
+  try {
+    const region = impl.openAnon({ length: size, populate, hugePages });
+    return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'anon', region, offset: 0, length: size, fd: -1, ownsFd: false });
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+}

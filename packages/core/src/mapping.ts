@@ -1,0 +1,222 @@
+// The public Mmap / MmapMut objects, shared by every backend built with defineBackend(): the
+// closed state, bounds, caching of `bytes` and resize orchestration live here once.
+import * as fs from 'node:fs';
+import { closedError, fromNodeError, tooLarge, unsupported } from './errors.js';
+import { maxWholeBufferLength, pageSize } from './pages.js';
+import type { Region } from './region.js';
+import type { Advice, Capabilities, Mmap, MmapMut, Residency } from './types.js';
+import { validateAdvice, validateCount, validateRange } from './validate.js';
+
+/** read = map(), shared = mapMut(), copy = mapCopy(), anon = mapAnon(). */
+export type MapKind = 'read' | 'shared' | 'copy' | 'anon';
+
+export interface MapInit {
+  readonly backend: string;
+  readonly capabilities: Capabilities;
+  readonly kind: MapKind;
+  readonly region: Region;
+  readonly offset: number;
+  readonly length: number;
+  /** The fd of a file map (-1 for anonymous) and whether we close it. */
+  readonly fd: number;
+  readonly ownsFd: boolean;
+}
+
+/** What the finalizer needs; must not reference the map object itself. */
+interface Held {
+  readonly region: Region;
+  readonly fd: number;
+  readonly ownsFd: boolean;
+}
+
+// A map that was never closed: let the backend release it, then close our fd.
+const finalizer = new FinalizationRegistry<Held>((held) => {
+  try {
+    held.region.collected();
+  } finally {
+    if (held.ownsFd) fs.close(held.fd, () => {});
+  }
+});
+
+/** Buffers handed out keep their map object alive, so a live Buffer never outlives its map. */
+const kOwner = Symbol('memmap.owner');
+
+export class ReadOnlyMap implements Mmap {
+  protected readonly init: MapInit;
+  protected currentLength: number;
+  protected isClosed = false;
+  private cachedBytes: Buffer | undefined;
+
+  constructor(init: MapInit) {
+    this.init = init;
+    this.currentLength = init.length;
+    finalizer.register(this, { region: init.region, fd: init.fd, ownsFd: init.ownsFd }, this);
+  }
+
+  get backend(): string {
+    return this.init.backend;
+  }
+  get length(): number {
+    return this.currentLength;
+  }
+  get offset(): number {
+    return this.init.offset;
+  }
+  get writable(): boolean {
+    return this.init.kind !== 'read';
+  }
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get bytes(): Buffer {
+    this.assertOpen('bytes');
+    if (this.cachedBytes) return this.cachedBytes;
+    const max = maxWholeBufferLength();
+    if (this.currentLength > max) {
+      throw tooLarge(`The map is ${this.currentLength} bytes, more than one Buffer can hold here (${max}); use view()`);
+    }
+    this.cachedBytes = this.own(this.init.region.buffer());
+    return this.cachedBytes;
+  }
+
+  view(offset?: number, length?: number): Buffer {
+    this.assertOpen('view()');
+    const range = validateRange(offset, length, this.currentLength);
+    if (this.currentLength <= maxWholeBufferLength()) {
+      return this.own(this.bytes.subarray(range.offset, range.offset + range.length));
+    }
+    if (range.length > maxWholeBufferLength()) {
+      throw tooLarge(`A view of ${range.length} bytes is more than one Buffer can hold here`);
+    }
+    return this.own(this.init.region.window(range.offset, range.length));
+  }
+
+  advise(advice: Advice, offset?: number, length?: number): boolean {
+    this.assertOpen('advise()');
+    const name = validateAdvice(advice);
+    const range = validateRange(offset, length, this.currentLength);
+    if (range.length === 0) return false;
+    return this.init.region.advise(name, range.offset, range.length);
+  }
+
+  prefetch(offset?: number, length?: number): Promise<void> {
+    return this.promise('prefetch()', offset, length, (o, l) => this.init.region.prefetch(o, l));
+  }
+
+  residency(offset?: number, length?: number): Residency {
+    this.assertOpen('residency()');
+    const range = validateRange(offset, length, this.currentLength);
+    if (range.length === 0) return { resident: 0, total: 0, pageSize: pageSize() };
+    return this.init.region.residency(range.offset, range.length);
+  }
+
+  lock(): void {
+    this.assertOpen('lock()');
+    if (!this.init.capabilities.lock) throw unsupported('lock()', this.init.backend);
+    if (this.currentLength > 0) this.init.region.lock();
+  }
+
+  unlock(): void {
+    this.assertOpen('unlock()');
+    if (!this.init.capabilities.lock) throw unsupported('unlock()', this.init.backend);
+    if (this.currentLength > 0) this.init.region.unlock();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.cachedBytes = undefined;
+    finalizer.unregister(this);
+    try {
+      this.init.region.close();
+    } finally {
+      if (this.init.ownsFd) fs.closeSync(this.init.fd);
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  protected assertOpen(what: string): void {
+    if (this.isClosed) throw closedError(what);
+  }
+
+  /** Forget the cached Buffer (the backend detached it). */
+  protected dropBytes(): void {
+    this.cachedBytes = undefined;
+  }
+
+  /** Validates, then runs an async region call; every failure becomes a rejection. */
+  protected promise(
+    what: string,
+    offset: unknown,
+    length: unknown,
+    run: (offset: number, length: number) => Promise<void>,
+  ): Promise<void> {
+    try {
+      this.assertOpen(what);
+      const range = validateRange(offset, length, this.currentLength);
+      if (range.length === 0) return Promise.resolve();
+      return run(range.offset, range.length);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private own(buffer: Buffer): Buffer {
+    Object.defineProperty(buffer, kOwner, { value: this });
+    return buffer;
+  }
+}
+
+export class MutableMap extends ReadOnlyMap implements MmapMut {
+  flush(offset?: number, length?: number): void {
+    this.assertOpen('flush()');
+    const range = validateRange(offset, length, this.currentLength);
+    // A copy-on-write or anonymous map has nothing to write: flush succeeds and writes nothing.
+    if (this.init.kind !== 'shared' || range.length === 0) return;
+    this.init.region.flush(range.offset, range.length);
+  }
+
+  flushAsync(offset?: number, length?: number): Promise<void> {
+    return this.promise('flushAsync()', offset, length, (o, l) =>
+      this.init.kind === 'shared' ? this.init.region.flushAsync(o, l) : Promise.resolve(),
+    );
+  }
+
+  resize(newLength: number): void {
+    this.assertOpen('resize()');
+    const next = validateCount(newLength, 'newLength');
+    if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
+    if (this.init.kind === 'shared') this.resizeFileMap(next);
+    else this.init.region.remap(next);
+    this.dropBytes();
+    this.currentLength = next;
+  }
+
+  /** Grow the file before the map, shrink it after; cut it only when the map reached its end. */
+  private resizeFileMap(next: number): void {
+    const { fd, offset, region } = this.init;
+    try {
+      const fileSize = fs.fstatSync(fd).size;
+      const newEnd = offset + next;
+      if (newEnd > fileSize) {
+        fs.ftruncateSync(fd, newEnd);
+        try {
+          region.remap(next);
+        } catch (error) {
+          fs.ftruncateSync(fd, fileSize);
+          throw error;
+        }
+        return;
+      }
+      const reachedEnd = offset + this.currentLength >= fileSize;
+      region.remap(next);
+      if (next < this.currentLength && reachedEnd) fs.ftruncateSync(fd, newEnd);
+    } catch (error) {
+      throw fromNodeError(error);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// File-source resolution: paths, URLs, Buffers, fds and FileHandles become one open fd plus the
+// file's size. Types are checked before anything is opened; what we open we also close on failure.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
+import type { FileSource } from './types.js';
+
+const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
+const EISDIR = 21;
+const ENODEV = 19;
+const EACCES = 13;
+const EEXIST_CODE = 'EEXIST';
+
+/** A source whose type has been checked; nothing is opened yet. */
+export type CheckedSource =
+  | { readonly type: 'path'; readonly path: string | Buffer; readonly display: string }
+  | { readonly type: 'fd'; readonly fd: number };
+
+export interface OpenedFile {
+  readonly fd: number;
+  /** true when we opened the fd (we close it); false for caller-supplied fds and FileHandles. */
+  readonly ownsFd: boolean;
+  /** For error messages; undefined for fds. */
+  readonly path: string | undefined;
+  /** true when this call created the file (so a failure removes it again). */
+  readonly created: boolean;
+  readonly size: number;
+}
+
+export function checkSource(source: unknown): CheckedSource {
+  if (typeof source === 'string') return checkPath(source, source);
+  if (source instanceof URL) {
+    if (source.protocol !== 'file:') throw invalidValue('source', 'must be a file: URL', source.href);
+    return checkPath(fileURLToPath(source), source.href);
+  }
+  if (Buffer.isBuffer(source)) return checkPath(source, source.toString());
+  if (typeof source === 'number') return { type: 'fd', fd: checkFd(source) };
+  if (isFileHandle(source)) return { type: 'fd', fd: checkFd(source.fd) };
+  throw invalidType('source', 'a path (string, URL or Buffer), an fd or a FileHandle', source);
+}
+
+function checkPath(path: string | Buffer, display: string): CheckedSource {
+  if (path.length === 0) throw invalidValue('source', 'must be a non-empty path', display);
+  if (typeof path === 'string' ? path.includes('\0') : path.includes(0)) throw invalidValue('source', 'must not contain null bytes', display);
+  return { type: 'path', path, display };
+}
+
+function checkFd(fd: number): number {
+  if (!Number.isInteger(fd)) throw invalidValue('fd', 'must be an integer', fd);
+  // A closed FileHandle reports fd -1: that is a bad descriptor, as the OS would say.
+  if (fd === -1) throw syscallError(9 /* EBADF */, 'fstat');
+  if (fd < 0 || fd > 0x7fffffff) throw invalidValue('fd', 'must be between 0 and 2^31 - 1', fd);
+  return fd;
+}
+
+function isFileHandle(value: unknown): value is { fd: number } {
+  return (
+    typeof value === 'object' && value !== null && value.constructor?.name === 'FileHandle' &&
+    typeof (value as { fd: unknown }).fd === 'number'
+  );
+}
+
+/**
+ * Opens (or adopts) the file and checks that it can be mapped: directories -> EISDIR, FIFOs and
+ * sockets -> ENODEV, a read-only fd asked to be written -> EACCES (mmap's own answer).
+ * O_NONBLOCK keeps a FIFO from blocking the open.
+ */
+export function openSource(src: CheckedSource, write: boolean, create: boolean, mode: number): OpenedFile {
+  let fd: number;
+  let ownsFd = false;
+  let created = false;
+  const path = src.type === 'path' ? src.display : undefined;
+  try {
+    if (src.type === 'fd') {
+      fd = src.fd;
+    } else {
+      ({ fd, created } = openPath(src.path, write, create, mode));
+      ownsFd = true;
+    }
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw syscallError(EISDIR, 'mmap', path);
+    if (stat.isFIFO() || stat.isSocket()) throw syscallError(ENODEV, 'mmap', path);
+    if (write && !ownsFd && !fdIsWritable(fd)) throw syscallError(EACCES, 'mmap', path);
+    return { fd, ownsFd, path, created, size: stat.size };
+  } catch (error) {
+    if (ownsFd) releaseFile({ fd, ownsFd, path, created, size: 0 });
+    throw fromNodeError(error);
+  }
+}
+
+function openPath(path: string | Buffer, write: boolean, create: boolean, mode: number) {
+  const base = (write ? O_RDWR : O_RDONLY) | O_NONBLOCK;
+  if (!create) return { fd: fs.openSync(path, base), created: false };
+  try {
+    return { fd: fs.openSync(path, base | O_CREAT | O_EXCL, mode), created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== EEXIST_CODE) throw error;
+    return { fd: fs.openSync(path, base), created: false };
+  }
+}
+
+/** write(2) of zero bytes checks the fd's access mode without touching the file. */
+function fdIsWritable(fd: number): boolean {
+  try {
+    fs.writeSync(fd, Buffer.alloc(0), 0, 0, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EBADF') return false;
+    throw error;
+  }
+}
+
+/** Undo openSource: close what we opened, remove what we created. Never throws. */
+export function releaseFile(file: OpenedFile): void {
+  if (file.ownsFd) {
+    try {
+      fs.closeSync(file.fd);
+    } catch {
+      // already closed: nothing to release
+    }
+  }
+  if (file.created && file.path !== undefined) {
+    try {
+      fs.unlinkSync(file.path);
+    } catch {
+      // gone already
+    }
+  }
+}

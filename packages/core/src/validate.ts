@@ -1,0 +1,80 @@
+// Argument validation shared by every backend: one place decides which input gets which code.
+// Wrong JS type -> ERR_INVALID_ARG_TYPE; right type but negative/fractional/NaN/unknown -> ERR_INVALID_ARG_VALUE;
+// beyond 2^53 or past the end of the file/map -> ERR_MMAP_OUT_OF_RANGE.
+import { invalidType, invalidValue, outOfRange } from './errors.js';
+import type { Advice } from './types.js';
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `undefined` -> {}; anything but a plain object -> ERR_INVALID_ARG_TYPE. */
+export function validateOptions(value: unknown, name = 'options'): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidType(name, 'of type object', value);
+  return value as Record<string, unknown>;
+}
+
+/** A file offset: a non-negative integer number or bigint, exact (<= 2^53 - 1). */
+export function validateOffset(value: unknown, name = 'offset'): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'bigint') {
+    if (value < 0n) throw invalidValue(name, 'must be >= 0', value);
+    if (value > MAX_SAFE) throw outOfRange(`The "${name}" argument (${value}n) is beyond any file size (max 2^53 - 1)`);
+    return Number(value);
+  }
+  return validateCount(value, name);
+}
+
+/** A byte count or map-relative position: a non-negative integer number (bigint is a type error). */
+export function validateCount(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw invalidValue(name, 'must be an integer', value);
+  if (value < 0) throw invalidValue(name, 'must be >= 0', value);
+  if (value > Number.MAX_SAFE_INTEGER) throw outOfRange(`The "${name}" argument (${value}) is beyond 2^53 - 1`);
+  return value;
+}
+
+export function validateOptionalCount(value: unknown, name: string): number | undefined {
+  return value === undefined ? undefined : validateCount(value, name);
+}
+
+export function validateBoolean(value: unknown, name: string, fallback = false): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidType(name, 'of type boolean', value);
+  return value;
+}
+
+/** Permission bits for a created file. */
+export function validateMode(value: unknown, fallback = 0o600): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw invalidType('options.mode', 'of type number', value);
+  if (!Number.isInteger(value) || value < 0 || value > 0o7777) {
+    throw invalidValue('options.mode', 'must be an integer between 0 and 0o7777', value);
+  }
+  return value;
+}
+
+/**
+ * A sub-range of a map of `total` bytes for view/flush/advise/prefetch/residency: offset defaults
+ * to 0, length to the rest; strict bounds, never clamped.
+ */
+export function validateRange(offset: unknown, length: unknown, total: number): { offset: number; length: number } {
+  const start = offset === undefined ? 0 : validateCount(offset, 'offset');
+  if (start > total) throw outOfRange(`offset ${start} is past the end of the map (${total} bytes)`);
+  const count = length === undefined ? total - start : validateCount(length, 'length');
+  if (start + count > total) {
+    throw outOfRange(`range ${start}..${start + count} is past the end of the map (${total} bytes)`);
+  }
+  return { offset: start, length: count };
+}
+
+export const adviceNames: readonly Advice[] = Object.freeze([
+  'normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage',
+]);
+
+export function validateAdvice(value: unknown): Advice {
+  if (typeof value !== 'string') throw invalidType('advice', 'of type string', value);
+  if (!(adviceNames as readonly string[]).includes(value)) {
+    throw invalidValue('advice', `must be one of ${adviceNames.join(', ')}`, value);
+  }
+  return value as Advice;
+}
