@@ -128,10 +128,13 @@ export class ReadOnlyMap implements Mmap {
     this.isClosed = true;
     this.cachedBytes = undefined;
     finalizer.unregister(this);
+    const { region, fd, ownsFd } = this.init;
     try {
-      this.init.region.close();
+      region.close();
     } finally {
-      if (this.init.ownsFd) fs.closeSync(this.init.fd);
+      const idle = region.whenIdle?.();
+      if (ownsFd && idle) void idle.finally(() => fs.close(fd, () => {}));
+      else if (ownsFd) fs.closeSync(fd);
     }
   }
 

@@ -64,6 +64,11 @@ export interface Region {
    * ArrayBuffer itself is collected); a copying backend writes changes back. Core closes the fd after.
    */
   collected(): void;
+  /**
+   * Optional: a promise that settles when no asynchronous work (flushAsync, prefetch) still uses the
+   * fd. Core closes its fd only after it settles, so a pending write can never hit a reused fd.
+   */
+  whenIdle?(): Promise<void> | undefined;
 }
 
 /** What a backend supplies to defineBackend(). */

@@ -1,0 +1,166 @@
+// A "mapping" made of a private copy: the range is read into a dedicated ArrayBuffer; a shared
+// map writes back exactly the bytes that changed (on flush, close, process exit and collection).
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
+import { ErrorCodes, MmapError, maxWholeBufferLength, pageSize, type Advice, type FileMapKind, type Region, type Residency } from '@memmap/core';
+import { changedRuns, type Run } from './changes.js';
+import { detach } from './detach.js';
+import { readFully, writeFully } from './file-io.js';
+import { trackForExit, untrackForExit } from './exit-writeback.js';
+
+const write = promisify(fs.write);
+const fdatasync = promisify(fs.fdatasync);
+
+export interface CopiedRegionInit {
+  /** 'anon' has no file; 'read' and 'copy' never write to it. */
+  readonly kind: FileMapKind | 'anon';
+  readonly fd: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export class CopiedRegion implements Region {
+  private readonly kind: CopiedRegionInit['kind'];
+  private readonly fd: number;
+  private readonly offset: number;
+  private memory: Buffer;
+  /** The file's bytes as last read or written: what a change is measured against (shared only). */
+  private pristine: Buffer | undefined;
+  private pending = new Set<Promise<void>>();
+
+  constructor(init: CopiedRegionInit) {
+    this.kind = init.kind;
+    this.fd = init.fd;
+    this.offset = init.offset;
+    this.memory = this.load(0, init.length);
+    if (this.kind === 'shared') {
+      this.pristine = Buffer.from(this.memory);
+      trackForExit(this);
+    }
+  }
+
+  buffer(): Buffer {
+    return this.memory;
+  }
+
+  window(): Buffer {
+    // openFile refuses maps larger than one Buffer, so core never needs a window here.
+    throw new MmapError(ErrorCodes.TOO_LARGE, 'The fallback backend holds whole maps only');
+  }
+
+  flush(offset: number, length: number): void {
+    this.assertNotTruncated();
+    this.writeBack(offset, offset + length);
+    fs.fdatasyncSync(this.fd);
+  }
+
+  flushAsync(offset: number, length: number): Promise<void> {
+    this.assertNotTruncated();
+    // Snapshot the changed bytes now; write and sync them on the thread pool.
+    const runs = this.changes(offset, offset + length).map((run) => ({ run, data: Buffer.from(this.memory.subarray(run.start, run.end)) }));
+    const work = (async () => {
+      for (const { run, data } of runs) {
+        let done = 0;
+        while (done < data.length) done += (await write(this.fd, data, done, data.length - done, this.offset + run.start + done)).bytesWritten;
+        data.copy(this.pristine!, run.start);
+      }
+      await fdatasync(this.fd);
+    })();
+    return this.track(work);
+  }
+
+  advise(_advice: Advice): boolean {
+    return false; // a private copy has no page cache to advise
+  }
+
+  prefetch(): Promise<void> {
+    return Promise.resolve(); // everything is already in memory
+  }
+
+  residency(offset: number, length: number): Residency {
+    const size = pageSize();
+    const first = Math.floor((this.offset + offset) / size);
+    const last = Math.ceil((this.offset + offset + length) / size);
+    return { resident: last - first, total: last - first, pageSize: size };
+  }
+
+  lock(): void {
+    throw new MmapError(ErrorCodes.UNSUPPORTED, 'lock() is not supported by the fallback backend');
+  }
+
+  unlock(): void {
+    this.lock();
+  }
+
+  remap(newLength: number): void {
+    if (this.kind === 'shared') this.writeBack(0, this.memory.length);
+    const kept = Math.min(this.memory.length, newLength);
+    const next = Buffer.from(new ArrayBuffer(newLength));
+    this.memory.copy(next, 0, 0, kept);
+    if (newLength > kept && this.kind !== 'anon') readFully(this.fd, next.subarray(kept), this.offset + kept);
+    detach(this.memory.buffer as ArrayBuffer);
+    this.memory = next;
+    if (this.kind === 'shared') this.pristine = Buffer.from(next);
+  }
+
+  close(): void {
+    this.release();
+    detach(this.memory.buffer as ArrayBuffer);
+  }
+
+  collected(): void {
+    this.release();
+  }
+
+  whenIdle(): Promise<void> | undefined {
+    return this.pending.size === 0 ? undefined : Promise.allSettled([...this.pending]).then(() => {});
+  }
+
+  /** Writes back what changed (within the file's current size) and stops tracking. */
+  writeBackForExit(): void {
+    if (!this.pristine) return;
+    const fileEnd = fs.fstatSync(this.fd).size - this.offset;
+    this.writeBack(0, Math.max(0, Math.min(this.memory.length, fileEnd)));
+  }
+
+  private release(): void {
+    if (this.kind !== 'shared') return;
+    untrackForExit(this);
+    this.writeBackForExit();
+    this.pristine = undefined;
+  }
+
+  private load(from: number, length: number): Buffer {
+    if (length > maxWholeBufferLength()) {
+      throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`);
+    }
+    const memory = Buffer.from(new ArrayBuffer(length));
+    if (this.kind !== 'anon') readFully(this.fd, memory, this.offset + from);
+    return memory;
+  }
+
+  private changes(from: number, to: number): Run[] {
+    return this.pristine ? changedRuns(this.memory, this.pristine, from, to) : [];
+  }
+
+  private writeBack(from: number, to: number): void {
+    for (const run of this.changes(from, to)) {
+      writeFully(this.fd, this.memory.subarray(run.start, run.end), this.offset + run.start);
+      this.memory.copy(this.pristine!, run.start, run.start, run.end);
+    }
+  }
+
+  /** A file cut short under this map: writing back would re-extend it with our stale bytes. */
+  private assertNotTruncated(): void {
+    if (fs.fstatSync(this.fd).size < this.offset + this.memory.length) {
+      throw new MmapError(ErrorCodes.TRUNCATED, 'The file was truncated under this map');
+    }
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pending.add(work);
+    const done = () => this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+}

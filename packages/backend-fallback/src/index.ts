@@ -1,0 +1,22 @@
+// @memmap/backend-fallback: the whole contract on node:fs alone (pread into a private copy,
+// write back changed bytes). No native code, so it loads everywhere.
+import { defineBackend, defineCapabilities, type Backend } from '@memmap/core';
+import { CopiedRegion } from './copied-region.js';
+
+export const capabilities = defineCapabilities({
+  zeroCopy: false,
+  coherent: false,
+  detachOnClose: true,
+  truncationSafe: true,
+  lock: false,
+  hugePages: false,
+});
+
+export const backend: Backend = defineBackend({
+  name: 'fallback',
+  capabilities,
+  openFile: (request) => new CopiedRegion(request),
+  openAnon: (request) => new CopiedRegion({ kind: 'anon', fd: -1, offset: 0, length: request.length }),
+});
+
+export default backend;

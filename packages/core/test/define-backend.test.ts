@@ -1,0 +1,173 @@
+// defineBackend with a recording in-memory region: core alone decides validation, file handling
+// and resize orchestration, so these hold for every backend built on it.
+import * as fs from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defineBackend, defineCapabilities, MmapError, type FileRegionRequest, type Region } from '../src/index.js';
+
+function fakeBackend(fail = false) {
+  const requests: FileRegionRequest[] = [];
+  const calls: string[] = [];
+  const region = (length: number): Region => {
+    let memory = Buffer.alloc(length);
+    return {
+      buffer: () => memory,
+      window: (o, l) => memory.subarray(o, o + l),
+      flush: (o, l) => void calls.push(`flush ${o} ${l}`),
+      flushAsync: async (o, l) => void calls.push(`flushAsync ${o} ${l}`),
+      advise: (a) => (calls.push(`advise ${a}`), true),
+      prefetch: async () => {},
+      residency: (_o, l) => ({ resident: 0, total: Math.ceil(l / 4096), pageSize: 4096 }),
+      lock: () => void calls.push('lock'),
+      unlock: () => void calls.push('unlock'),
+      remap: (n) => void (calls.push(`remap ${n}`), (memory = Buffer.alloc(n))),
+      close: () => void calls.push('close'),
+      collected: () => void calls.push('collected'),
+    };
+  };
+  const backend = defineBackend({
+    name: 'fake',
+    capabilities: defineCapabilities({ lock: false }),
+    openFile: (request) => {
+      requests.push(request);
+      if (fail) throw new MmapError('ENOMEM', 'no memory');
+      return region(request.length);
+    },
+    openAnon: (request) => region(request.length),
+  });
+  return { backend, requests, calls };
+}
+
+const dir = () => mkdtempSync(join(tmpdir(), 'memmap-core-'));
+const file = (content: string) => {
+  const path = join(dir(), 'f.bin');
+  fs.writeFileSync(path, content);
+  return path;
+};
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MmapError);
+    return (e as MmapError).code;
+  }
+  return 'no error';
+};
+
+describe('defineBackend', () => {
+  it('passes unaligned offsets, default lengths and kinds through', () => {
+    const { backend, requests } = fakeBackend();
+    const path = file('0123456789');
+    backend.map(path, { offset: 3n }).close();
+    backend.mapCopy(path, { offset: 9, length: 1 }).close();
+    expect(requests.map(({ kind, offset, length, fileSize }) => ({ kind, offset, length, fileSize }))).toEqual([
+      { kind: 'read', offset: 3, length: 7, fileSize: 10 },
+      { kind: 'copy', offset: 9, length: 1, fileSize: 10 },
+    ]);
+  });
+
+  it('validates before creating anything', () => {
+    const { backend, requests } = fakeBackend();
+    const path = join(dir(), 'new.bin');
+    expect(codeOf(() => backend.mapMut(path, { create: true, offset: -1 }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => backend.mapMut(path, { create: 'yes' as unknown as boolean }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => backend.mapMut(path, { create: true, mode: 0o10000 }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(fs.existsSync(path)).toBe(false);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses ranges past the end unless create extends the file', () => {
+    const { backend } = fakeBackend();
+    const path = file('abc');
+    expect(codeOf(() => backend.map(path, { length: 4 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    expect(codeOf(() => backend.mapMut(path, { offset: 4 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    backend.mapMut(path, { create: true, offset: 2, length: 8 }).close();
+    expect(fs.statSync(path).size).toBe(10);
+    backend.mapMut(path, { create: true, length: 1 }).close();
+    expect(fs.statSync(path).size).toBe(10); // never shrinks
+  });
+
+  it('undoes a failed map: created file removed, extended file restored, no fd left', () => {
+    const { backend } = fakeBackend(true);
+    const fresh = join(dir(), 'fresh.bin');
+    const existing = file('abc');
+    const fds = fs.readdirSync('/proc/self/fd').length;
+    expect(codeOf(() => backend.mapMut(fresh, { create: true, length: 100 }))).toBe('ENOMEM');
+    expect(codeOf(() => backend.mapMut(existing, { create: true, length: 100 }))).toBe('ENOMEM');
+    expect(fs.existsSync(fresh)).toBe(false);
+    expect(fs.readFileSync(existing, 'utf8')).toBe('abc');
+    expect(fs.readdirSync('/proc/self/fd').length).toBe(fds);
+  });
+
+  it('never closes a caller fd, and closes its own', () => {
+    const { backend } = fakeBackend();
+    const path = file('abc');
+    const fd = fs.openSync(path, 'r+');
+    const before = fs.readdirSync('/proc/self/fd').length;
+    backend.mapMut(fd).close();
+    backend.map(path).close();
+    expect(fs.fstatSync(fd).size).toBe(3);
+    expect(fs.readdirSync('/proc/self/fd').length).toBe(before);
+    fs.closeSync(fd);
+  });
+
+  it('resizes shared maps: grows the file first, cuts it only when the map reached the end', () => {
+    const { backend, calls } = fakeBackend();
+    const path = file('0123456789');
+    const m = backend.mapMut(path, { offset: 2, length: 8 });
+    m.resize(20);
+    expect(fs.statSync(path).size).toBe(22);
+    m.resize(4);
+    expect(fs.statSync(path).size).toBe(6);
+    m.close();
+    const middle = backend.mapMut(path, { length: 2 });
+    middle.resize(1);
+    expect(fs.statSync(path).size).toBe(6);
+    middle.close();
+    expect(calls.filter((c) => c.startsWith('remap'))).toEqual(['remap 20', 'remap 4', 'remap 1']);
+  });
+
+  it('makes flush a no-op on copy and anonymous maps and refuses resize of copies', () => {
+    const { backend, calls } = fakeBackend();
+    const path = file('abc');
+    const copy = backend.mapCopy(path);
+    copy.flush();
+    expect(codeOf(() => copy.resize(1))).toBe('ERR_MMAP_UNSUPPORTED');
+    backend.mapAnon(10).flush();
+    expect(calls.filter((c) => c.startsWith('flush'))).toEqual([]);
+    const shared = backend.mapMut(path);
+    shared.flush(1, 1);
+    expect(calls).toContain('flush 1 1');
+  });
+
+  it('throws ERR_MMAP_CLOSED after close and rejects promises with it', async () => {
+    const { backend, calls } = fakeBackend();
+    const m = backend.mapMut(file('abc'));
+    m.close();
+    m.close();
+    expect(calls.filter((c) => c === 'close')).toHaveLength(1);
+    expect(codeOf(() => m.bytes)).toBe('ERR_MMAP_CLOSED');
+    expect(codeOf(() => m.view())).toBe('ERR_MMAP_CLOSED');
+    await expect(m.flushAsync()).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
+    await expect(m.prefetch()).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
+  });
+
+  it('reports missing capabilities as ERR_MMAP_UNSUPPORTED', () => {
+    const { backend } = fakeBackend();
+    const m = backend.mapAnon(4096);
+    expect(codeOf(() => m.lock())).toBe('ERR_MMAP_UNSUPPORTED');
+    expect(codeOf(() => backend.mapAnon(4096, { hugePages: true }))).toBe('ERR_MMAP_UNSUPPORTED');
+  });
+
+  it('gives the same bytes Buffer until resize', () => {
+    const { backend } = fakeBackend();
+    const m = backend.mapAnon(10);
+    expect(m.bytes).toBe(m.bytes);
+    const before = m.bytes;
+    m.resize(20);
+    expect(m.bytes).not.toBe(before);
+    expect(m.bytes.length).toBe(20);
+  });
+});

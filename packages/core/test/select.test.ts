@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { listBackends, loadBackend, MmapError } from '../src/index.js';
+
+describe('backend selection', () => {
+  it('loads a built-in backend by name', () => {
+    const backend = loadBackend('fallback');
+    expect(backend.name).toBe('fallback');
+    expect(loadBackend('fallback')).toBe(backend);
+  });
+
+  it('refuses a backend that cannot load, with the reason', () => {
+    try {
+      loadBackend('/nonexistent/memmap-backend.js');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MmapError);
+      expect((error as MmapError).code).toBe('ERR_MMAP_UNSUPPORTED');
+      expect((error as MmapError).message).toMatch(/could not be loaded/);
+    }
+  });
+
+  it('lists the built-ins with their status', () => {
+    const names = listBackends().map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['napi', 'ffi', 'fallback']));
+    const fallback = listBackends().find((s) => s.name === 'fallback');
+    expect(fallback).toMatchObject({ loaded: true, module: '@memmap/backend-fallback' });
+    const failed = listBackends().find((s) => s.name === '/nonexistent/memmap-backend.js');
+    expect(failed?.loaded).toBe(false);
+    expect(failed?.error).toBeTruthy();
+  });
+});
