@@ -1,9 +1,11 @@
-// The conformance groups, in the order of ../shared/DESIGN.md. Each file registers one group.
+// The conformance groups, in the order of ../shared/DESIGN.md.
 import type { SuiteContext } from '../context.js';
+import { functionalGroups } from './functional.js';
+import { robustnessGroups } from './robustness.js';
 
 export interface Group {
   readonly name: string;
   register(ctx: SuiteContext): void;
 }
 
-export const groups: Group[] = [];
+export const groups: Group[] = [...functionalGroups, ...robustnessGroups];

@@ -1,0 +1,15 @@
+// Plain-text tables for the CLI: the capability matrix and per-group results.
+import { capabilityFlags, type Capabilities } from '@memmap/core';
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function capabilityTable(entries: Array<{ name: string; capabilities?: Capabilities }>): string {
+  return table(
+    ['backend', ...capabilityFlags],
+    entries.map((e) => [e.name, ...capabilityFlags.map((f) => (e.capabilities ? (e.capabilities[f] ? 'yes' : 'no') : '-'))]),
+  );
+}

@@ -1,0 +1,41 @@
+// The README's examples, run as a user would: one process each, through tsx, on every backend.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const here = resolve(import.meta.dirname, '..');
+const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const backends = ['napi', 'ffi', 'fallback'].filter((name) => loads(name));
+
+function run(script: string, args: string[], backend: string): string {
+  return execFileSync(process.execPath, [tsx, join(here, script), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MEMMAP_BACKEND: backend },
+  });
+}
+
+function loads(name: string): boolean {
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', `import('@memmap/core').then(c => c.loadBackend(${JSON.stringify(name)}))`], { cwd: here, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.each(backends)('examples on %s', (backend) => {
+  it('read-first-bytes prints the first 10 bytes', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'memmap-ex-')), 'example.dat');
+    writeFileSync(file, 'abcdefghijKLMNOP');
+    expect(run('read-first-bytes.ts', [file], backend).trim()).toBe('<Buffer 61 62 63 64 65 66 67 68 69 6a>');
+  });
+
+  it('ipc-writer and ipc-reader share a file between two processes', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'memmap-ex-')), 'shared.dat');
+    expect(run('ipc-writer.ts', [file], backend)).toContain('wrote 15 bytes');
+    expect(readFileSync(file, 'utf8')).toBe('IPC using mmap!');
+    expect(run('ipc-reader.ts', [file], backend).trim()).toBe('IPC using mmap!');
+  });
+});
