@@ -1,3 +1,71 @@
+// Addon entry: the map factories plus what the TS side needs to fill in the capability manifest.
 #include <napi.h>
-static Napi::Object Init(Napi::Env env, Napi::Object exports) { return exports; }
+
+#include "errors.h"
+#include "guard.h"
+#include "mapping.h"
+#include "native_map.h"
+
+namespace memmap {
+namespace {
+
+// mapFile(kind, fd, offset, length, populate) -> NativeMap
+Napi::Value MapFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto kind = static_cast<os::Kind>(info[0].As<Napi::Number>().Int32Value());
+  int fd = info[1].As<Napi::Number>().Int32Value();
+  auto offset = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+  auto length = static_cast<size_t>(info[3].As<Napi::Number>().Int64Value());
+  bool populate = info[4].ToBoolean();
+  os::Span span;
+  size_t delta;
+  int err = os::MapFile(kind, fd, offset, length, populate, &span, &delta);
+  if (err != 0) {
+    ErrnoError(env, err, "mmap").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return NativeMap::Wrap(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
+}
+
+// mapAnon(length, populate, hugePages) -> NativeMap
+Napi::Value MapAnon(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto length = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
+  bool populate = info[1].ToBoolean();
+  bool huge = info[2].ToBoolean();
+  os::Span span;
+  int err = os::MapAnon(length, populate, huge, &span);
+  if (err != 0) {
+    ErrnoError(env, err, "mmap").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return NativeMap::Wrap(env, new Mapping(env, os::Kind::Anon, -1, 0, length, 0, span, huge));
+}
+
+// Runtimes with a V8 memory cage (Electron) refuse external ArrayBuffers: find out at load time so
+// the backend fails to load cleanly and core falls back, instead of failing on first use.
+bool ExternalBuffersAllowed(Napi::Env env) {
+  static char probe[1];
+  napi_value result;
+  napi_status status =
+      napi_create_external_arraybuffer(env, probe, sizeof probe, [](napi_env, void*, void*) {}, nullptr, &result);
+  if (status != napi_ok && env.IsExceptionPending()) env.GetAndClearPendingException();
+  return status == napi_ok;
+}
+
+}  // namespace
+}  // namespace memmap
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace memmap;
+  exports.Set("NativeMap", NativeMap::Define(env));
+  exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
+  exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
+  exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(os::PageSize())));
+  exports.Set("hugeTlb", Napi::Boolean::New(env, os::HasHugeTlb()));
+  exports.Set("truncationSafe", Napi::Boolean::New(env, guard::Install()));
+  exports.Set("externalBuffers", Napi::Boolean::New(env, ExternalBuffersAllowed(env)));
+  return exports;
+}
+
 NODE_API_MODULE(memmap, Init)

@@ -1,0 +1,257 @@
+// Group "close, dispose and GC safety": close()/using in this process, and every way an old Buffer
+// can outlive its mapping (close, resize, GC, read-only stray writes, pending async work) checked in
+// child processes, where a SIGSEGV/SIGBUS shows as a signal instead of killing the test runner.
+import { expect, it } from 'vitest';
+import type { Mmap, MmapMut } from '@memmap/core';
+import type { SuiteContext } from '../context.js';
+import { pattern } from '../context.js';
+import { expectRejects, expectThrows } from './assert.js';
+import type { Group } from './index.js';
+import { CHILD_HELPERS, childJson, hasProcFs } from './robust-util.js';
+import { registerSpecialFiles } from './special-files.js';
+
+const CLOSED = 'ERR_MMAP_CLOSED';
+const SIZE = 3 * 4096 + 123; // several pages plus a partial one
+
+type Opener = (ctx: SuiteContext, path: string) => Mmap | MmapMut;
+const openers: Record<string, Opener> = {
+  map: (ctx, p) => ctx.backend.map(p),
+  mapMut: (ctx, p) => ctx.backend.mapMut(p),
+  mapCopy: (ctx, p) => ctx.backend.mapCopy(p),
+  mapAnon: (ctx) => ctx.backend.mapAnon(SIZE),
+};
+
+function registerInProcess(ctx: SuiteContext): void {
+  it.each(Object.keys(openers))('%s: close() is idempotent and sets closed', (kind) => {
+    const m = openers[kind]!(ctx, ctx.file(SIZE));
+    expect(m.closed).toBe(false);
+    m.close();
+    expect(m.closed).toBe(true);
+    expect(() => m.close()).not.toThrow();
+    expect(() => m[Symbol.dispose]()).not.toThrow();
+    expect(m.closed).toBe(true);
+  });
+
+  it.each(Object.keys(openers))('%s: `using` closes the map at the end of the block', (kind) => {
+    const path = ctx.file(SIZE);
+    let escaped: Mmap | undefined;
+    {
+      using m = openers[kind]!(ctx, path);
+      escaped = m;
+      expect(m.closed).toBe(false);
+    }
+    expect(escaped.closed).toBe(true);
+  });
+
+  it.each(Object.keys(openers))('%s: after close every method and bytes throw ERR_MMAP_CLOSED, promises reject', async (kind) => {
+    const m = openers[kind]!(ctx, ctx.file(SIZE)) as MmapMut;
+    m.close();
+    expectThrows(() => m.bytes, CLOSED);
+    expectThrows(() => m.view(), CLOSED);
+    expectThrows(() => m.view(0, 1), CLOSED);
+    expectThrows(() => m.advise('normal'), CLOSED);
+    expectThrows(() => m.residency(), CLOSED);
+    expectThrows(() => m.lock(), CLOSED);
+    expectThrows(() => m.unlock(), CLOSED);
+    await expectRejects(() => m.prefetch(), CLOSED);
+    if (kind !== 'map') {
+      expectThrows(() => m.flush(), CLOSED);
+      expectThrows(() => m.resize(1), CLOSED);
+      await expectRejects(() => m.flushAsync(), CLOSED);
+    }
+    // Plain properties stay readable.
+    expect(m.closed).toBe(true);
+    expect(typeof m.length).toBe('number');
+  });
+}
+
+/** Child: old Buffers of every kind of map, read and written after close(). */
+const afterCloseChild = `${CHILD_HELPERS}
+const path = process.argv[1];
+const results = [];
+for (const kind of ['map', 'mapMut', 'mapCopy', 'mapAnon']) {
+  const m = kind === 'mapAnon' ? backend.mapAnon(${SIZE}) : backend[kind](path);
+  const whole = m.bytes;
+  const view = m.view(1, 4000);
+  m.close();
+  const r = { kind, wholeLength: whole.length, viewLength: view.length, zeros: true };
+  for (let i = 0; i < whole.length; i++) if (whole[i] !== 0) r.zeros = false;
+  for (let i = 0; i < view.length; i++) if (view[i] !== 0) r.zeros = false;
+  // Stray writes: no-ops on detached buffers, harmless zero pages otherwise.
+  whole[0] = 0xee; whole[whole.length - 1] = 0xee; view[5] = 0xee;
+  whole.fill(0xee); view.fill(0xee);
+  results.push(r);
+}
+out(results);
+`;
+
+/** Child: old Buffers after grow and shrink; only writes through the current bytes reach the file. */
+const afterResizeChild = `${CHILD_HELPERS}
+const path = process.argv[1];
+const size = ${SIZE};
+const m = backend.mapMut(path);
+const first = m.bytes, firstView = m.view(0, 64);
+m.resize(size * 2);
+const grown = m.bytes;
+const r = { afterGrow: [first.length, firstView.length] };
+first.fill(0xee); firstView.fill(0xee);
+r.grownKeepsData = grown.subarray(0, size).equals(fs.readFileSync(path).subarray(0, size));
+r.grownTailZero = grown.subarray(size).every((b) => b === 0);
+grown[10] = 0x42;
+m.resize(size - 100);
+r.afterShrink = [grown.length];
+grown.fill(0xee); first.fill(0xee);
+r.shrunkByte10 = m.bytes[10];
+m.close();
+const a = backend.mapAnon(8192);
+const anonOld = a.bytes;
+anonOld[1] = 7;
+a.resize(100);
+r.anonOld = anonOld.length;
+anonOld.fill(0xee);
+r.anonKept = a.bytes[1];
+a.close();
+out(r);
+`;
+
+/** Child (--expose-gc): maps never closed are collected; memory stays valid, writes reach the file. */
+const gcChild = `${CHILD_HELPERS}
+const path = process.argv[1];
+const fd0 = fdCount();
+let kept;
+(() => {
+  const w = backend.mapMut(path);
+  w.bytes[0] = 0x41;
+  w.view(5, 1)[0] = 0x42;
+  const r = backend.map(path);
+  void r.bytes[3];
+  kept = backend.map(path, { offset: 1 }).view(0, 16);
+  const c = backend.mapCopy(path);
+  c.bytes.fill(9);
+  backend.mapAnon(1 << 20).bytes.fill(1);
+})();
+const during = mapsLines(path);
+await ticks(20);
+const keptContent = Buffer.from(kept).toString('hex');
+kept = undefined;
+await ticks(20);
+const after = mapsLines(path);
+const fd1 = fdCount();
+// Maps made after the collection still work: nothing was unmapped twice.
+for (let i = 0; i < 50; i++) { const m = backend.mapMut(path); m.bytes[7] = i; void backend.mapAnon(65536).bytes.fill(i); m.close(); }
+await ticks(10);
+const content = fs.readFileSync(path);
+out({ during, after, fd0, fd1, keptContent, b0: content[0], b5: content[5], b7: content[7] });
+`;
+
+/** Child: writes through map() (read-only) Buffers must not crash and never reach the file. */
+const strayWriteChild = `${CHILD_HELPERS}
+const path = process.argv[1];
+const other = backend.map(path);
+const maps = [backend.map(path), backend.map(path, { offset: 4095, length: 5000 }), backend.map(path, { populate: true }), backend.map(path, { length: 0 })];
+for (const m of maps) {
+  const b = m.bytes;
+  if (b.length > 0) { b[0] ^= 0xff; b[b.length - 1] ^= 0xff; }
+  b.fill(0xee, 0, Math.min(b.length, 3000));
+  if (m.length >= 150) { m.view(100, 50).fill(1); m.view(140, 10).write('stray!'); }
+}
+const otherSaw = other.bytes.equals(fs.readFileSync(path));
+for (const m of maps) m.close();
+const fresh = backend.map(path);
+const freshSaw = fresh.bytes.equals(fs.readFileSync(path));
+fresh.close(); other.close();
+out({ otherSaw, freshSaw });
+`;
+
+/** Child: close() while flushAsync()/prefetch() are pending; each settles, nothing crashes. */
+const pendingChild = `${CHILD_HELPERS}
+const path = process.argv[1];
+const outcomes = new Set();
+const settle = async (p) => { try { await p; outcomes.add('ok'); } catch (e) { outcomes.add(e?.name + ':' + e?.code); } };
+for (let i = 0; i < 40; i++) {
+  const m = backend.mapMut(path);
+  m.bytes[i] = i + 1;
+  const ps = [m.flushAsync(), m.prefetch(), m.flushAsync(i, 10), m.prefetch(0, 100)];
+  if (i % 2) await Promise.resolve();
+  m.close();
+  const r = backend.map(path);
+  const rp = r.prefetch();
+  r.close();
+  const a = backend.mapAnon(65536);
+  const ap = [a.flushAsync(), a.prefetch()];
+  a.close();
+  await Promise.all([...ps, rp, ...ap].map(settle));
+}
+out({ outcomes: [...outcomes] });
+`;
+
+function registerChildren(ctx: SuiteContext): void {
+  it('old bytes and views read and written after close() cannot crash or touch the file', () => {
+    const path = ctx.file(SIZE);
+    const results = childJson<Array<{ kind: string; wholeLength: number; viewLength: number; zeros: boolean }>>(
+      ctx.runChild(afterCloseChild, [path]),
+    );
+    expect(results).toHaveLength(4);
+    for (const r of results) {
+      if (ctx.caps.detachOnClose) expect([r.kind, r.wholeLength, r.viewLength]).toEqual([r.kind, 0, 0]);
+      else expect({ kind: r.kind, zeros: r.zeros }, 'a non-detaching backend leaves zero pages').toEqual({ kind: r.kind, zeros: true });
+    }
+    expect(ctx.read(path).equals(pattern(SIZE)), 'writes through closed views reached the file').toBe(true);
+  });
+
+  it('old bytes and views after resize() cannot crash; only the live bytes reach the file', () => {
+    const path = ctx.file(SIZE);
+    const r = childJson<Record<string, unknown>>(ctx.runChild(afterResizeChild, [path]));
+    expect(r.grownKeepsData).toBe(true);
+    expect(r.grownTailZero).toBe(true);
+    expect(r.shrunkByte10).toBe(0x42);
+    expect(r.anonKept).toBe(7);
+    if (ctx.caps.detachOnClose) {
+      expect(r.afterGrow).toEqual([0, 0]);
+      expect(r.afterShrink).toEqual([0]);
+      expect(r.anonOld).toBe(0);
+    }
+    const expected = pattern(SIZE).subarray(0, SIZE - 100);
+    expected[10] = 0x42;
+    expect(ctx.read(path).equals(expected), 'the file holds exactly the live writes, cut to the new size').toBe(true);
+  });
+
+  it('maps never closed are released by GC; kept Buffers stay valid; writes reach the file', () => {
+    const path = ctx.file(SIZE);
+    const r = childJson<Record<string, number | string>>(ctx.runChild(gcChild, [path], ['--expose-gc']));
+    expect(r.keptContent, 'a Buffer kept after its map became unreachable').toBe(pattern(SIZE).subarray(1, 17).toString('hex'));
+    expect([r.b0, r.b5, r.b7], 'writes of a collected mapMut reach the file').toEqual([0x41, 0x42, 49]);
+    if (hasProcFs) {
+      expect(r.fd1, 'fds of collected maps are closed').toBe(r.fd0);
+      if (ctx.caps.zeroCopy) {
+        expect(r.during, '/proc/self/maps lists the live maps (the probe works)').toBeGreaterThan(0);
+        expect(r.after, '/proc/self/maps still lists the file after GC').toBe(0);
+      }
+    }
+  });
+
+  it('stray writes to read-only maps cannot crash and never reach the file or other maps', () => {
+    const path = ctx.file(3 * 4096 + 7);
+    const r = childJson<{ otherSaw: boolean; freshSaw: boolean }>(ctx.runChild(strayWriteChild, [path]));
+    expect(ctx.read(path).equals(pattern(3 * 4096 + 7)), 'the file changed').toBe(true);
+    expect(r).toEqual({ otherSaw: true, freshSaw: true });
+  });
+
+  it('close() during pending flushAsync()/prefetch() settles them without a crash; writes reach the file', () => {
+    const path = ctx.file(SIZE);
+    const r = childJson<{ outcomes: string[] }>(ctx.runChild(pendingChild, [path]));
+    for (const o of r.outcomes) expect(['ok', `MmapError:${CLOSED}`], 'a pending call settled with').toContain(o);
+    const expected = pattern(SIZE);
+    for (let i = 0; i < 40; i++) expected[i] = i + 1;
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+}
+
+export const closeSafetyGroup: Group = {
+  name: 'close, dispose and GC safety',
+  register(ctx) {
+    registerInProcess(ctx);
+    registerChildren(ctx);
+    registerSpecialFiles(ctx);
+  },
+};

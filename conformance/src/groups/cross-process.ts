@@ -1,0 +1,180 @@
+// Group "cross-process": the writer/reader example, live visibility (checked both ways against the
+// coherent flag), concurrent writers in processes and worker threads on disjoint ranges of one file,
+// and durability: kill -9 after flush() and plain exit without flush lose nothing.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { SuiteContext } from '../context.js';
+import { pattern } from '../context.js';
+import { expectedByte, WRITER_SOURCE } from '../children/writers.js';
+import { expectCleanExit } from './assert.js';
+import type { Group } from './index.js';
+import { CHILD_HELPERS, childJson, mulberry32, randomBytes } from './robust-util.js';
+
+const MSG = 'IPC using mmap!';
+
+function registerWriterReader(ctx: SuiteContext): void {
+  it('a writer process and a reader process share a file (the README example)', () => {
+    const path = join(ctx.tmpDir(), 'shared.dat');
+    const writer = `const msg = Buffer.from(${JSON.stringify(MSG)});
+      { using w = backend.mapMut(process.argv[1], { create: true, length: msg.length }); msg.copy(w.bytes); w.flush(); }`;
+    const reader = `{ using r = backend.map(process.argv[1]); process.stdout.write(r.bytes.toString()); }`;
+    expectCleanExit(ctx.runChild(writer, [path]));
+    const r = ctx.runChild(reader, [path]);
+    expectCleanExit(r);
+    expect(r.stdout).toBe(MSG);
+    expect(ctx.read(path).toString()).toBe(MSG);
+  });
+}
+
+function registerVisibility(ctx: SuiteContext): void {
+  const coherence = ctx.caps.coherent ? 'sees' : 'does not see (coherent: false)';
+
+  it(`an open map() here ${coherence} another process's flushed writes through the same Buffer`, () => {
+    const path = ctx.file(3 * 4096);
+    using m = ctx.backend.map(path);
+    const old = m.bytes;
+    const before = Buffer.from(old);
+    const child = `const w = backend.mapMut(process.argv[1]);
+      w.bytes.fill(0x5a, 100, 200); w.view(5000, 10).fill(0x33); w.flush(); w.close();`;
+    expectCleanExit(ctx.runChild(child, [path]));
+    const expected = Buffer.from(before);
+    expected.fill(0x5a, 100, 200).fill(0x33, 5000, 5010);
+    expect(ctx.read(path).equals(expected), 'the file has the child writes').toBe(true);
+    expect(m.bytes).toBe(old);
+    expect(old.equals(ctx.caps.coherent ? expected : before), `the old Buffer ${coherence} the writes`).toBe(true);
+  });
+
+  it(`a map() in another process ${coherence} this process's flushed writes without remapping`, async () => {
+    const path = ctx.file(2 * 4096);
+    const body = `${CHILD_HELPERS}
+      const m = backend.map(process.argv[1]);
+      const old = m.bytes;
+      console.log('ready');
+      process.stdin.once('data', () => { out({ slice: old.subarray(4000, 4200).toString('hex'), same: m.bytes === old }); m.close(); process.exit(0); });`;
+    const { child, done } = ctx.spawnChild(body, [path]);
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+    const before = ctx.read(path);
+    {
+      using w = ctx.backend.mapMut(path);
+      w.view(4000, 200).fill(0x77);
+      w.flush();
+    }
+    child.stdin.write('go\n');
+    const r = childJson<{ slice: string; same: boolean }>(await done);
+    const expected = ctx.caps.coherent ? Buffer.alloc(200, 0x77) : before.subarray(4000, 4200);
+    expect(r).toEqual({ slice: expected.toString('hex'), same: true });
+  });
+}
+
+const REGION = 64 * 1024; // disjoint ranges, aligned to any page size up to 64 KiB
+const PROCESSES = 8;
+const WORKERS = 4;
+const WRITES = 4000; // per writer: a junk pass and a real pass of 2000 writes each
+
+function registerConcurrentWriters(ctx: SuiteContext): void {
+  it(`${PROCESSES} processes and ${WORKERS} worker threads writing disjoint ranges at once lose nothing`, async () => {
+    const path = join(ctx.tmpDir(), 'concurrent.bin');
+    writeFileSync(path, Buffer.alloc((PROCESSES + WORKERS) * REGION));
+    const writer = `${WRITER_SOURCE}
+      const [path, id] = [process.argv[1], Number(process.argv[2])];
+      await writeRegion(backend, path, id, id * ${REGION}, ${REGION}, ${WRITES}, id % 2 === 1);`;
+    const workerSource = `const { workerData: d, parentPort } = require('node:worker_threads');
+      ${WRITER_SOURCE}
+      import(d.url).then(async (mod) => {
+        const backend = mod[d.exportName] ?? mod.default;
+        await writeRegion(backend, d.path, d.id, d.id * ${REGION}, ${REGION}, ${WRITES}, d.id % 2 === 1);
+        parentPort.postMessage('done');
+      });`;
+    const host = `import { Worker } from 'node:worker_threads';
+      const path = process.argv[1];
+      await Promise.all([${Array.from({ length: WORKERS }, (_, i) => PROCESSES + i).join(',')}].map((id) => new Promise((resolve, reject) => {
+        const w = new Worker(${JSON.stringify(workerSource)}, { eval: true,
+          workerData: { url: ${JSON.stringify(ctx.moduleUrl)}, exportName: ${JSON.stringify(ctx.exportName)}, path, id } });
+        w.on('message', resolve); w.on('error', reject);
+        w.on('exit', (code) => (code ? reject(new Error('worker exit ' + code)) : resolve()));
+      })));`;
+    const children = Array.from({ length: PROCESSES }, (_, id) => ctx.spawnChild(writer, [path, String(id)]));
+    children.push(ctx.spawnChild(host, [path]));
+    const results = await Promise.all(children.map((c) => c.done));
+    for (const r of results) expectCleanExit(r);
+    const file = ctx.read(path);
+    let lost = 0;
+    for (let id = 0; id < PROCESSES + WORKERS; id++) {
+      for (let i = id * REGION; i < (id + 1) * REGION; i++) if (file[i] !== expectedByte(id, i)) lost++;
+    }
+    expect(file.length).toBe((PROCESSES + WORKERS) * REGION);
+    expect(lost, 'bytes lost or clobbered').toBe(0);
+  });
+}
+
+/** Child: writes seeded random bytes at an offset, flushes, says so, then idles until killed. */
+const killChild = `${mulberry32.toString()}
+${randomBytes.toString()}
+const [path, seed, size, offset] = process.argv.slice(1).map((a, i) => (i ? Number(a) : a));
+const data = randomBytes(seed, size);
+const m = backend.mapMut(path, { create: true, offset, length: size });
+for (let at = 0; at < size; ) {
+  const n = Math.min(size - at, 1 + ((seed + at) % 70000));
+  data.copy(at % 2 ? m.view(at, n) : m.bytes, at % 2 ? 0 : at, at, at + n);
+  at += n;
+}
+m.flush();
+process.stdout.write('flushed\\n');
+setInterval(() => { m.bytes[0] = m.bytes[0]; }, 1000);
+`;
+
+function registerDurability(ctx: SuiteContext): void {
+  it('kill -9 right after flush() returns loses nothing (random sizes and offsets, repeated)', async () => {
+    const random = mulberry32(0xc0ffee);
+    const dir = ctx.tmpDir();
+    let lost = 0;
+    for (let round = 0; round < 8; round++) {
+      const size = 1 + Math.floor(random() ** 3 * 3 * 1024 * 1024);
+      const offset = Math.floor(random() * 20000);
+      const seed = Math.floor(random() * 2 ** 31);
+      const path = join(dir, `kill-${round}.bin`);
+      const { child, done } = ctx.spawnChild(killChild, [path, String(seed), String(size), String(offset)]);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += String(d);
+        if (out.includes('flushed')) child.kill('SIGKILL');
+      });
+      const r = await done;
+      expect({ signal: r.signal, flushed: out.includes('flushed') }, r.stderr).toEqual({ signal: 'SIGKILL', flushed: true });
+      const file = ctx.read(path);
+      const expected = randomBytes(seed, size);
+      expect(file.length, `round ${round}: file size`).toBe(offset + size);
+      for (let i = 0; i < size; i++) if (file[offset + i] !== expected[i]) lost++;
+      for (let i = 0; i < offset; i++) if (file[i] !== 0) lost++;
+    }
+    expect(lost, 'bytes lost after kill -9').toBe(0);
+  });
+
+  const endings: Record<string, string> = {
+    'close() without flush()': 'm.close();',
+    'normal exit without close()': '',
+    'process.exit() without close()': 'process.exit(0);',
+  };
+  it.each(Object.keys(endings))('writes reach the file after %s', (ending) => {
+    const path = ctx.file(5 * 4096 + 11);
+    const body = `const m = backend.mapMut(process.argv[1], { offset: 1001 });
+      m.bytes.fill(0x61, 0, 5); m.view(9000, 3).fill(0x62); m.bytes[m.length - 1] = 0x63;
+      ${endings[ending]}`;
+    expectCleanExit(ctx.runChild(body, [path]));
+    const expected = pattern(5 * 4096 + 11);
+    expected.fill(0x61, 1001, 1006).fill(0x62, 10001, 10004);
+    expected[expected.length - 1] = 0x63;
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+}
+
+export const crossProcessGroup: Group = {
+  name: 'cross-process',
+  register(ctx) {
+    registerWriterReader(ctx);
+    registerVisibility(ctx);
+    registerConcurrentWriters(ctx);
+    registerDurability(ctx);
+  },
+};

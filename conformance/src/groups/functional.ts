@@ -1,0 +1,23 @@
+// Groups that exercise the API in this process: one import per group file.
+import type { Group } from './index.js';
+import { manifestGroup } from './manifest.js';
+import { readOnlyGroup } from './read-only.js';
+import { mutableGroup } from './mutable.js';
+import { offsetsGroup } from './offsets.js';
+import { copyOnWriteGroup } from './copy-on-write.js';
+import { anonymousGroup } from './anonymous.js';
+import { hintsGroup } from './hints.js';
+import { resizeGroup } from './resize.js';
+import { badInputGroup } from './bad-input.js';
+
+export const functionalGroups: Group[] = [
+  manifestGroup,
+  readOnlyGroup,
+  mutableGroup,
+  offsetsGroup,
+  copyOnWriteGroup,
+  anonymousGroup,
+  hintsGroup,
+  resizeGroup,
+  badInputGroup,
+];

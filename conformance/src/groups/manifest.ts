@@ -1,0 +1,229 @@
+// manifest: the backend's name and capability flags, each flag checked both ways where it can be
+// observed in this process (a flag that is false must be false in behaviour too: no silent lies).
+import { writeSync, openSync, closeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Capabilities, MmapMut } from '@memmap/core';
+import { pattern, type SuiteContext } from '../context.js';
+import type { Group } from './index.js';
+import { MiB, allZero, assertMmapError, expectCleanExit, expectThrows } from './assert.js';
+
+const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages'];
+
+function register(ctx: SuiteContext): void {
+  const { backend } = ctx;
+  const caps = ctx.caps;
+
+  it('name is a non-empty string', () => {
+    expect(typeof backend.name).toBe('string');
+    expect(backend.name.length).toBeGreaterThan(0);
+  });
+
+  it('capabilities is a frozen object with the six boolean flags', () => {
+    expect(typeof caps).toBe('object');
+    expect(Object.isFrozen(caps)).toBe(true);
+    for (const flag of FLAGS) expect(typeof caps[flag], flag).toBe('boolean');
+  });
+
+  it('maps report the backend name', () => {
+    const m = backend.mapAnon(16);
+    try {
+      expect(m.backend).toBe(backend.name);
+    } finally {
+      m.close();
+    }
+  });
+
+  describe('zeroCopy', () => {
+    // A zero-copy map IS the page cache: a write through one map is in the file for a map opened
+    // afterwards, without flush. A copying backend only writes back on flush/close.
+    it(`a write through mapMut is ${caps.zeroCopy ? '' : 'not '}seen by a map opened later, before flush`, () => {
+      const path = ctx.file(8192);
+      const w = backend.mapMut(path);
+      try {
+        w.bytes.fill(0xab, 100, 110);
+        const r = backend.map(path);
+        try {
+          const seen = r.bytes.subarray(100, 110).every((b) => b === 0xab);
+          expect(seen).toBe(caps.zeroCopy);
+        } finally {
+          r.close();
+        }
+      } finally {
+        w.close();
+      }
+    });
+  });
+
+  describe('coherent', () => {
+    it(`a write after map() is ${caps.coherent ? '' : 'not '}visible through it without remapping (mapMut)`, () => {
+      const path = ctx.file(8192);
+      const r = backend.map(path);
+      try {
+        const before = Buffer.from(r.bytes.subarray(0, 16));
+        const w = backend.mapMut(path);
+        try {
+          w.bytes.fill(0x5a, 0, 16);
+          w.flush();
+          const now = r.bytes.subarray(0, 16);
+          expect(now.every((b) => b === 0x5a)).toBe(caps.coherent);
+          if (!caps.coherent) expect(now.equals(before)).toBe(true);
+        } finally {
+          w.close();
+        }
+      } finally {
+        r.close();
+      }
+    });
+
+    it(`a write() to the file after map() is ${caps.coherent ? '' : 'not '}visible through it`, () => {
+      const path = ctx.file(8192);
+      const r = backend.map(path);
+      try {
+        const fd = openSync(path, 'r+');
+        try {
+          writeSync(fd, Buffer.alloc(16, 0x77), 0, 16, 4096);
+        } finally {
+          closeSync(fd);
+        }
+        expect(r.bytes.subarray(4096, 4112).every((b) => b === 0x77)).toBe(caps.coherent);
+      } finally {
+        r.close();
+      }
+    });
+  });
+
+  describe('detachOnClose', () => {
+    it.skipIf(!caps.detachOnClose)('old bytes and views read length 0 after close (flag true)', () => {
+      const path = ctx.file(8192);
+      const m = backend.map(path);
+      const bytes = m.bytes;
+      const view = m.view(10, 100);
+      expect(bytes.length).toBe(8192);
+      m.close();
+      expect(bytes.length).toBe(0);
+      expect(view.length).toBe(0);
+      expect(bytes[0]).toBeUndefined();
+    });
+
+    it.skipIf(!caps.detachOnClose)('old Buffers of mapMut and mapAnon read length 0 after close (flag true)', () => {
+      const a = backend.mapAnon(4096);
+      const w = backend.mapMut(ctx.file(4096));
+      const bufs = [a.bytes, a.view(1, 2), w.bytes, w.view(0, 4096)];
+      a.close();
+      w.close();
+      expect(bufs.map((b) => b.length)).toEqual([0, 0, 0, 0]);
+    });
+
+    it.skipIf(caps.detachOnClose)('reading an old Buffer after close does not crash (flag false, child process)', () => {
+      const path = ctx.file(8192);
+      const r = ctx.runChild(`
+        const m = backend.map(${JSON.stringify(path)});
+        const b = m.bytes, v = m.view(4096, 10);
+        m.close();
+        let sum = 0;
+        for (let i = 0; i < b.length; i += 512) sum += b[i] ?? 0;
+        for (let i = 0; i < v.length; i++) sum += v[i] ?? 0;
+        console.log('ok', b.length, sum);
+      `);
+      expectCleanExit(r);
+      expect(r.stdout).toMatch(/^ok /);
+    });
+  });
+
+  describe('truncationSafe', () => {
+    it.skipIf(!caps.truncationSafe)('a file cut short under a live map does not kill the process (child)', () => {
+      const path = ctx.file(64 * 1024);
+      const r = ctx.runChild(`
+        const m = backend.map(${JSON.stringify(path)});
+        fs.truncateSync(${JSON.stringify(path)}, 0);
+        let sum = 0;
+        try {
+          const b = m.bytes;
+          for (let i = 0; i < b.length; i++) sum += b[i] ?? 0;
+        } catch (e) {
+          if (e?.code !== 'ERR_MMAP_TRUNCATED') throw e;
+        }
+        m.close();
+        console.log('ok', sum);
+      `);
+      expectCleanExit(r);
+    });
+  });
+
+  describe('lock', () => {
+    it.skipIf(!caps.lock)('lock() and unlock() work (flag true; EPERM/ENOMEM accepted from mlock)', () => {
+      const m = backend.mapAnon(64 * 1024);
+      try {
+        try {
+          expect(m.lock()).toBeUndefined();
+        } catch (err) {
+          assertMmapError(err, ['EPERM', 'ENOMEM', 'EAGAIN']);
+          return;
+        }
+        expect(m.unlock()).toBeUndefined();
+      } finally {
+        m.close();
+      }
+    });
+
+    it.skipIf(caps.lock)('lock() and unlock() throw ERR_MMAP_UNSUPPORTED (flag false)', () => {
+      const m = backend.map(ctx.file(4096));
+      try {
+        expectThrows(() => m.lock(), 'ERR_MMAP_UNSUPPORTED');
+        expectThrows(() => m.unlock(), 'ERR_MMAP_UNSUPPORTED');
+        expect(m.closed).toBe(false);
+      } finally {
+        m.close();
+      }
+    });
+  });
+
+  describe('hugePages', () => {
+    it.skipIf(!caps.hugePages)('mapAnon({ hugePages: true }) works (flag true; ENOMEM when none are configured)', () => {
+      let m: MmapMut;
+      try {
+        m = backend.mapAnon(4 * MiB, { hugePages: true });
+      } catch (err) {
+        // MAP_HUGETLB fails with ENOMEM when the system has no huge pages reserved.
+        assertMmapError(err, 'ENOMEM');
+        return;
+      }
+      try {
+        expect(m.length).toBe(4 * MiB);
+        expect(allZero(m.bytes)).toBe(true);
+        m.bytes.fill(1, 0, 10);
+        expect(m.bytes[9]).toBe(1);
+      } finally {
+        m.close();
+      }
+    });
+
+    it.skipIf(caps.hugePages)('mapAnon({ hugePages: true }) throws ERR_MMAP_UNSUPPORTED (flag false)', () => {
+      expectThrows(() => backend.mapAnon(4 * MiB, { hugePages: true }), 'ERR_MMAP_UNSUPPORTED');
+    });
+
+    it('mapAnon({ hugePages: false }) always works', () => {
+      const m = backend.mapAnon(8192, { hugePages: false });
+      try {
+        expect(m.length).toBe(8192);
+        expect(allZero(m.bytes)).toBe(true);
+      } finally {
+        m.close();
+      }
+    });
+  });
+
+  it('the file content seen through maps of every kind matches the file', () => {
+    const content = pattern(10_000, 3);
+    const path = ctx.file(content);
+    for (const m of [backend.map(path), backend.mapMut(path), backend.mapCopy(path)]) {
+      try {
+        expect(m.bytes.equals(content)).toBe(true);
+      } finally {
+        m.close();
+      }
+    }
+  });
+}
+
+export const manifestGroup: Group = { name: 'manifest', register };

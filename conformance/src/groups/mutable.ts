@@ -1,0 +1,331 @@
+// mutable maps and durability: writes through mapMut reach the file (read back with fs, never
+// through the backend) after flush, flushAsync, close or dispose; create/mode; every source kind.
+import { closeSync, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import type { FileSource } from '@memmap/core';
+import { pattern, type SuiteContext } from '../context.js';
+import type { Group } from './index.js';
+import { allZero } from './assert.js';
+
+const SIZE = 16_384;
+
+/** Reads `length` bytes at `position` straight from the file. */
+function readAt(path: string, position: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(length);
+    readSync(fd, b, 0, length, position);
+    return b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function register(ctx: SuiteContext): void {
+  const { backend } = ctx;
+  const marker = Buffer.from('memmap conformance marker');
+
+  it('contents and geometry: writable true, offset, length, the file bytes', () => {
+    const content = pattern(SIZE, 1);
+    const m = backend.mapMut(ctx.file(content), { offset: 10, length: 1000 });
+    try {
+      expect(m.writable).toBe(true);
+      expect(m.closed).toBe(false);
+      expect(m.offset).toBe(10);
+      expect(m.length).toBe(1000);
+      expect(m.bytes.equals(content.subarray(10, 1010))).toBe(true);
+      expect(m.bytes).toBe(m.bytes);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('a write through bytes is in the file after flush()', () => {
+    const content = pattern(SIZE, 2);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path);
+    try {
+      marker.copy(m.bytes, 5000);
+      expect(m.flush()).toBeUndefined();
+      const expected = Buffer.from(content);
+      marker.copy(expected, 5000);
+      expect(ctx.read(path).equals(expected)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('a write through view() is in the file after flush()', () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path);
+    try {
+      marker.copy(m.view(8000, marker.length));
+      m.flush();
+      expect(readAt(path, 8000, marker.length).equals(marker)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('view() and bytes alias the same memory in both directions', () => {
+    const m = backend.mapMut(ctx.file(SIZE));
+    try {
+      const v = m.view(4000, 200);
+      v[0] = 0x11;
+      expect(m.bytes[4000]).toBe(0x11);
+      m.bytes[4199] = 0x22;
+      expect(v[199]).toBe(0x22);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('writes reach the file after close() without flush()', () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path);
+    marker.copy(m.bytes, 0);
+    marker.copy(m.bytes, SIZE - marker.length);
+    m.close();
+    expect(readAt(path, 0, marker.length).equals(marker)).toBe(true);
+    expect(readAt(path, SIZE - marker.length, marker.length).equals(marker)).toBe(true);
+  });
+
+  it('writes reach the file after [Symbol.dispose]()', () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path);
+    marker.copy(m.bytes, 123);
+    m[Symbol.dispose]();
+    expect(m.closed).toBe(true);
+    expect(readAt(path, 123, marker.length).equals(marker)).toBe(true);
+  });
+
+  it('flush(offset, length) writes that range', () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path);
+    try {
+      marker.copy(m.bytes, 9000);
+      expect(m.flush(9000, marker.length)).toBeUndefined();
+      expect(readAt(path, 9000, marker.length).equals(marker)).toBe(true);
+      marker.copy(m.bytes, 100);
+      m.flush(0, 4096); // a page-aligned range covering the write
+      expect(readAt(path, 100, marker.length).equals(marker)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('flushAsync() resolves to undefined and the data is in the file', async () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path);
+    try {
+      marker.copy(m.bytes, 7);
+      const p = m.flushAsync();
+      expect(p).toBeInstanceOf(Promise);
+      expect(await p).toBeUndefined();
+      expect(readAt(path, 7, marker.length).equals(marker)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('flushAsync(offset, length) resolves and that range is in the file', async () => {
+    const path = ctx.file(SIZE);
+    const m = backend.mapMut(path, { offset: 4097 });
+    try {
+      marker.copy(m.bytes, 5000);
+      await m.flushAsync(5000, marker.length);
+      expect(readAt(path, 4097 + 5000, marker.length).equals(marker)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('a write at an offset lands at offset + index in the file, neighbours untouched', () => {
+    const content = pattern(SIZE, 3);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path, { offset: 5000, length: 100 });
+    m.bytes.fill(0xff);
+    m.flush();
+    m.close();
+    const expected = Buffer.from(content);
+    expected.fill(0xff, 5000, 5100);
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+
+  it('create: true makes a new zero-filled file of offset + length with mode 0o600', () => {
+    const path = join(ctx.tmpDir(), 'new.bin');
+    const m = backend.mapMut(path, { create: true, offset: 100, length: 5000 });
+    try {
+      expect(m.length).toBe(5000);
+      expect(allZero(m.bytes)).toBe(true);
+      const st = statSync(path);
+      expect(st.size).toBe(5100);
+      expect((st.mode & 0o777).toString(8)).toBe((0o600 & ~process.umask()).toString(8));
+      marker.copy(m.bytes);
+    } finally {
+      m.close();
+    }
+    expect(readAt(path, 100, marker.length).equals(marker)).toBe(true);
+  });
+
+  it('create: true honours mode (minus the umask)', () => {
+    const path = join(ctx.tmpDir(), 'new.bin');
+    backend.mapMut(path, { create: true, length: 10, mode: 0o640 }).close();
+    expect((statSync(path).mode & 0o777).toString(8)).toBe((0o640 & ~process.umask()).toString(8));
+  });
+
+  it('create: true with no length on a new file gives an empty map and an empty file', () => {
+    const path = join(ctx.tmpDir(), 'new.bin');
+    const m = backend.mapMut(path, { create: true });
+    try {
+      expect(m.length).toBe(0);
+      expect(m.bytes.length).toBe(0);
+      expect(statSync(path).size).toBe(0);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('create: true extends a short file to offset + length, keeping its bytes', () => {
+    const content = pattern(100, 4);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path, { create: true, offset: 5000, length: 3000 });
+    try {
+      expect(statSync(path).size).toBe(8000);
+      expect(allZero(m.bytes)).toBe(true);
+    } finally {
+      m.close();
+    }
+    const file = ctx.read(path);
+    expect(file.subarray(0, 100).equals(content)).toBe(true);
+    expect(allZero(file.subarray(100))).toBe(true);
+  });
+
+  it('create: true never shrinks or rewrites an existing longer file', () => {
+    const content = pattern(SIZE, 5);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path, { create: true, length: 100 });
+    try {
+      expect(m.length).toBe(100);
+      expect(m.bytes.equals(content.subarray(0, 100))).toBe(true);
+    } finally {
+      m.close();
+    }
+    expect(ctx.read(path).equals(content)).toBe(true);
+  });
+
+  it('sources: a file: URL and a Buffer path', () => {
+    for (const kind of ['url', 'buffer'] as const) {
+      const path = ctx.file(SIZE);
+      const source: FileSource = kind === 'url' ? pathToFileURL(path) : Buffer.from(path);
+      const m = backend.mapMut(source);
+      marker.copy(m.bytes, 10);
+      m.close();
+      expect(readAt(path, 10, marker.length).equals(marker), kind).toBe(true);
+    }
+  });
+
+  it('sources: an fd opened read-write, which stays open after close()', () => {
+    const path = ctx.file(SIZE);
+    const fd = openSync(path, 'r+');
+    try {
+      const m = backend.mapMut(fd, { offset: 1, length: 100 });
+      marker.copy(m.bytes);
+      m.close();
+      expect(fstatSync(fd).size).toBe(SIZE);
+      const b = Buffer.alloc(marker.length);
+      readSync(fd, b, 0, b.length, 1);
+      expect(b.equals(marker)).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('sources: a FileHandle, still usable after close()', async () => {
+    const path = ctx.file(SIZE);
+    const fh = await open(path, 'r+');
+    try {
+      const m = backend.mapMut(fh);
+      marker.copy(m.bytes, 300);
+      m.flush();
+      m.close();
+      expect((await fh.stat()).size).toBe(SIZE);
+      await fh.write(Buffer.from('!'), 0, 1, 0);
+      const b = Buffer.alloc(marker.length);
+      await fh.read(b, 0, b.length, 300);
+      expect(b.equals(marker)).toBe(true);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('two maps of one file writing disjoint pages and flushing both lose nothing', () => {
+    const content = pattern(4 * 4096, 6);
+    const path = ctx.file(content);
+    const a = backend.mapMut(path);
+    const b = backend.mapMut(path);
+    a.bytes.fill(0xaa, 0, 4096);
+    b.bytes.fill(0xbb, 8192, 12288);
+    a.flush();
+    b.flush();
+    a.close();
+    b.close();
+    const expected = Buffer.from(content);
+    expected.fill(0xaa, 0, 4096).fill(0xbb, 8192, 12288);
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+
+  it('two maps of one file writing disjoint pages and closing without flush lose nothing', () => {
+    const content = pattern(4 * 4096, 7);
+    const path = ctx.file(content);
+    const a = backend.mapMut(path);
+    const b = backend.mapMut(path, { offset: 4096 });
+    a.bytes[1] = 0xaa;
+    b.bytes[3 * 4096 - 1] = 0xbb; // file byte 4 * 4096 - 1
+    b.close();
+    a.close();
+    const expected = Buffer.from(content);
+    expected[1] = 0xaa;
+    expected[4 * 4096 - 1] = 0xbb;
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+
+  it('a map opened after a flush sees the new bytes', () => {
+    const path = ctx.file(SIZE);
+    const w = backend.mapMut(path);
+    try {
+      marker.copy(w.bytes, 2000);
+      w.flush();
+      const r = backend.map(path, { offset: 2000, length: marker.length });
+      expect(r.bytes.equals(marker)).toBe(true);
+      r.close();
+    } finally {
+      w.close();
+    }
+  });
+
+  it('a mapMut that wrote nothing leaves the file byte-for-byte as it was after flush and close', () => {
+    const content = pattern(SIZE, 8);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path);
+    m.flush();
+    m.close();
+    expect(ctx.read(path).equals(content)).toBe(true);
+  });
+
+  it('a file changed through fs while not mapped is seen by the next mapMut', () => {
+    const path = ctx.file(SIZE);
+    writeFileSync(path, pattern(SIZE, 9));
+    const m = backend.mapMut(path);
+    try {
+      expect(m.bytes.equals(pattern(SIZE, 9))).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+}
+
+export const mutableGroup: Group = { name: 'mutable maps and durability', register };

@@ -1,0 +1,226 @@
+// read-only maps: map() shows the file, reports its geometry, hands out stable Buffers, and a
+// stray write through it never reaches the file (that write runs in a child process).
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { pattern, type SuiteContext } from '../context.js';
+import type { Group } from './index.js';
+import { expectCleanExit, expectThrows } from './assert.js';
+
+const SIZE = 20_000;
+
+function register(ctx: SuiteContext): void {
+  const { backend } = ctx;
+
+  it('contents equal the file', () => {
+    const content = pattern(SIZE, 1);
+    const m = backend.map(ctx.file(content));
+    try {
+      expect(Buffer.isBuffer(m.bytes)).toBe(true);
+      expect(m.bytes.length).toBe(SIZE);
+      expect(m.bytes.equals(content)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('reports backend, writable false, closed, offset 0 and the file length', () => {
+    const m = backend.map(ctx.file(SIZE));
+    expect(m.backend).toBe(backend.name);
+    expect(m.writable).toBe(false);
+    expect(m.closed).toBe(false);
+    expect(m.offset).toBe(0);
+    expect(m.length).toBe(SIZE);
+    m.close();
+    expect(m.closed).toBe(true);
+  });
+
+  it('offset and length options give that window and are reported', () => {
+    const content = pattern(SIZE, 2);
+    const m = backend.map(ctx.file(content), { offset: 100, length: 5000 });
+    try {
+      expect(m.offset).toBe(100);
+      expect(m.length).toBe(5000);
+      expect(m.bytes.equals(content.subarray(100, 5100))).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('default length is the rest of the file after offset', () => {
+    const content = pattern(SIZE, 3);
+    const m = backend.map(ctx.file(content), { offset: 7000 });
+    try {
+      expect(m.length).toBe(SIZE - 7000);
+      expect(m.bytes.equals(content.subarray(7000))).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('bytes returns the same Buffer object on every read', () => {
+    const m = backend.map(ctx.file(SIZE));
+    try {
+      const a = m.bytes;
+      const b = m.bytes;
+      m.view(0, 10);
+      expect(b).toBe(a);
+      expect(m.bytes).toBe(a);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('view() windows hold the right bytes (no args, offset only, offset and length)', () => {
+    const content = pattern(SIZE, 4);
+    const m = backend.map(ctx.file(content));
+    try {
+      expect(Buffer.isBuffer(m.view())).toBe(true);
+      expect(m.view().equals(content)).toBe(true);
+      expect(m.view(12_345).equals(content.subarray(12_345))).toBe(true);
+      expect(m.view(4095, 4098).equals(content.subarray(4095, 8193))).toBe(true);
+      expect(m.view(SIZE - 1, 1)[0]).toBe(content[SIZE - 1]);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('empty views at the edges are valid: view(0, 0), view(length), view(length, 0)', () => {
+    const m = backend.map(ctx.file(SIZE));
+    try {
+      expect(m.view(0, 0).length).toBe(0);
+      expect(m.view(SIZE).length).toBe(0);
+      expect(m.view(SIZE, 0).length).toBe(0);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('view() bounds are strict: one byte past the end throws ERR_MMAP_OUT_OF_RANGE (no clamping)', () => {
+    const m = backend.map(ctx.file(SIZE));
+    try {
+      expectThrows(() => m.view(0, SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
+      expectThrows(() => m.view(SIZE - 10, 11), 'ERR_MMAP_OUT_OF_RANGE');
+      expectThrows(() => m.view(SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
+      expectThrows(() => m.view(SIZE + 1, 0), 'ERR_MMAP_OUT_OF_RANGE');
+    } finally {
+      m.close();
+    }
+  });
+
+  it('a stray write through bytes/view does not crash and never reaches the file (child process)', () => {
+    const content = pattern(SIZE, 5);
+    const path = ctx.file(content);
+    const r = ctx.runChild(`
+      const path = ${JSON.stringify(path)};
+      const m = backend.map(path);
+      const b = m.bytes;
+      const v = m.view(5000, 10);
+      let viewToBytes = null, bytesToView = null;
+      try { b.fill(0xee, 0, 100); b[b.length - 1] = 0xee; } catch (e) { if (!(e instanceof TypeError)) throw e; }
+      try { v[0] = 0xdd; viewToBytes = b[5000] === 0xdd; } catch (e) { if (!(e instanceof TypeError)) throw e; }
+      try { b[5001] = 0xcc; bytesToView = v[1] === 0xcc; } catch (e) { if (!(e instanceof TypeError)) throw e; }
+      // A map opened now must still see the file as it was: the write stayed private.
+      const again = backend.map(path);
+      const clean = again.bytes[0] !== 0xee && again.bytes[5000] !== 0xdd;
+      again.close();
+      m.close();
+      console.log(JSON.stringify({ viewToBytes, bytesToView, clean }));
+    `);
+    expectCleanExit(r);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+    expect(out.clean).toBe(true);
+    if (ctx.caps.zeroCopy) expect({ viewToBytes: out.viewToBytes, bytesToView: out.bytesToView }).toEqual({ viewToBytes: true, bytesToView: true });
+    expect(ctx.read(path).equals(content)).toBe(true);
+  });
+
+  it('populate: true maps the same contents', () => {
+    const content = pattern(SIZE, 6);
+    const m = backend.map(ctx.file(content), { populate: true, offset: 3, length: 10_000 });
+    try {
+      expect(m.bytes.equals(content.subarray(3, 10_003))).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('accepts a file: URL and a Buffer path', () => {
+    const content = pattern(SIZE, 7);
+    const path = ctx.file(content);
+    for (const source of [pathToFileURL(path), Buffer.from(path)]) {
+      const m = backend.map(source);
+      try {
+        expect(m.bytes.equals(content)).toBe(true);
+      } finally {
+        m.close();
+      }
+    }
+  });
+
+  it('accepts an fd (read-only or read-write) and never closes it', () => {
+    const content = pattern(SIZE, 8);
+    const path = ctx.file(content);
+    for (const flags of ['r', 'r+']) {
+      const fd = openSync(path, flags);
+      try {
+        const m = backend.map(fd, { offset: 1 });
+        expect(m.bytes.equals(content.subarray(1))).toBe(true);
+        m.close();
+        expect(fstatSync(fd).size).toBe(SIZE);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  });
+
+  it('accepts a FileHandle and leaves it open', async () => {
+    const content = pattern(SIZE, 9);
+    const fh = await open(ctx.file(content), 'r');
+    try {
+      const m = backend.map(fh);
+      expect(m.bytes.equals(content)).toBe(true);
+      m.close();
+      expect((await fh.stat()).size).toBe(SIZE);
+      const { bytesRead } = await fh.read(Buffer.alloc(4), 0, 4, 0);
+      expect(bytesRead).toBe(4);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('close() is idempotent and [Symbol.dispose] closes', () => {
+    const m = backend.map(ctx.file(SIZE));
+    m.close();
+    expect(() => m.close()).not.toThrow();
+    const d = backend.map(ctx.file(SIZE));
+    d[Symbol.dispose]();
+    expect(d.closed).toBe(true);
+    expect(() => d[Symbol.dispose]()).not.toThrow();
+  });
+
+  it('two maps of one file live independently', () => {
+    const content = pattern(SIZE, 10);
+    const path = ctx.file(content);
+    const a = backend.map(path);
+    const b = backend.map(path, { offset: 10 });
+    a.close();
+    try {
+      expect(b.bytes.equals(content.subarray(10))).toBe(true);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('unknown options are ignored', () => {
+    const content = pattern(SIZE, 11);
+    const m = backend.map(ctx.file(content), { length: 100, frobnicate: true } as never);
+    try {
+      expect(m.bytes.equals(content.subarray(0, 100))).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
+}
+
+export const readOnlyGroup: Group = { name: 'read-only maps', register };

@@ -1,0 +1,79 @@
+// Helpers for the process-based groups: child output, the contract's error codes, /proc probes.
+import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { ChildResult } from '../context.js';
+import { expectCleanExit } from './assert.js';
+
+export const isLinux = process.platform === 'linux';
+export const hasProcFs = isLinux && existsSync('/proc/self/maps');
+
+/** The non-OS codes of DESIGN.md; OS failures use errno names (ENOENT, EACCES, ...). */
+export const CONTRACT_CODES: readonly string[] = [
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_MMAP_OUT_OF_RANGE',
+  'ERR_MMAP_CLOSED',
+  'ERR_MMAP_TOO_LARGE',
+  'ERR_MMAP_UNSUPPORTED',
+  'ERR_MMAP_TRUNCATED',
+];
+
+export const isOsCode = (code: unknown): boolean => typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+export const isContractCode = (code: unknown): boolean =>
+  typeof code === 'string' && (CONTRACT_CODES.includes(code) || isOsCode(code));
+
+/** True when `err` is an MmapError (judged by name, as assert.ts does) with a contract code. */
+export function isContractError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'MmapError' && isContractCode((err as { code?: unknown }).code);
+}
+
+/** Asserts the child exited with status 0 and no signal, then parses the JSON on its last stdout line. */
+export function childJson<T>(r: ChildResult): T {
+  expectCleanExit(r);
+  const lines = r.stdout.trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]!) as T;
+  } catch {
+    throw new Error(`child printed no JSON result; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+/** Self-contained JS helpers prepended to child bodies (they run in the child, not here). */
+export const CHILD_HELPERS = `
+const out = (value) => console.log(JSON.stringify(value));
+const describeError = (e) => (e instanceof Error ? { name: e.name, code: e.code, message: e.message } : { name: 'non-Error', message: String(e) });
+const ticks = async (n = 10) => {
+  for (let i = 0; i < n; i++) {
+    if (typeof globalThis.gc === 'function') globalThis.gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const mapsLines = (needle) =>
+  process.platform === 'linux' ? fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.includes(needle)).length : 0;
+const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').length : 0);
+`;
+
+/** `expect` with the child's output in the message, for checks on a child's JSON result. */
+export function expectFromChild(r: ChildResult, value: unknown, what: string) {
+  return expect(value, `${what}\nchild stderr:\n${r.stderr}`);
+}
+
+/** A small deterministic PRNG (mulberry32); injected into children with toString(). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `length` pseudo-random bytes from `seed` (same bytes here and in a child). */
+export function randomBytes(seed: number, length: number): Buffer {
+  const next = mulberry32(seed);
+  const b = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) b[i] = (next() * 256) | 0;
+  return b;
+}

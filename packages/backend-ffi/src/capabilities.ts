@@ -1,0 +1,16 @@
+// The ffi row of the capability table, computed for this runtime and platform.
+import { defineCapabilities } from '@memmap/core';
+import { platform } from './platform/index.js';
+import { canDetach } from './runtime.js';
+
+export const capabilities = defineCapabilities({
+  zeroCopy: true,
+  coherent: true,
+  // Only where ArrayBuffer.prototype.transfer can detach a koffi view (Node >= 22); on Node 20
+  // old views are neutralised (they read zeros) instead, which is not "length 0".
+  detachOnClose: canDetach,
+  // A file cut short under a live map raises SIGBUS on access; nothing in JS can catch it.
+  truncationSafe: false,
+  lock: true,
+  hugePages: platform.MAP_HUGETLB !== 0,
+});

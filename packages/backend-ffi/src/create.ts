@@ -1,0 +1,82 @@
+// Making a new OS mapping for a file range or anonymous memory, with the flags each kind needs.
+import { readFileSync } from 'node:fs';
+import { Mapping } from './mapping.js';
+import { platform } from './platform/index.js';
+import { alignUp, madvise, mmap, pageSize } from './syscalls.js';
+
+/** Everything needed to (re)create a region's mapping at any length. */
+export interface MapSpec {
+  readonly kind: 'read' | 'shared' | 'copy' | 'anon';
+  readonly fd: number;
+  readonly path: string | undefined;
+  /** File offset of the mapping's first page, and of byte 0 of the map within that page. */
+  readonly alignedOffset: number;
+  readonly delta: number;
+  readonly populate: boolean;
+  readonly hugePages: boolean;
+}
+
+const RW = platform.PROT_READ | platform.PROT_WRITE;
+
+function fileFlags(spec: MapSpec): number {
+  const { MAP_SHARED, MAP_PRIVATE, MAP_NORESERVE, MAP_POPULATE } = platform;
+  const populate = spec.populate ? MAP_POPULATE : 0;
+  // 'read': private + writable + no-reserve, so a stray JS write makes a private copy instead of
+  // faulting or reaching the file. Never MAP_POPULATE here: it would copy every page (breaking
+  // coherence with the file); prefault() reads them in instead.
+  if (spec.kind === 'read') return MAP_PRIVATE | MAP_NORESERVE;
+  if (spec.kind === 'shared') return MAP_SHARED | populate;
+  return MAP_PRIVATE | populate;
+}
+
+/** Faults a range in without writing it (MADV_POPULATE_READ), else starts readahead. */
+export function prefault(addr: bigint, size: number): void {
+  const populate = platform.MADV_POPULATE_READ;
+  if (populate !== undefined && madvise(addr, size, populate)) return;
+  madvise(addr, size, platform.MADV.willneed!);
+}
+
+export function createMapping(spec: MapSpec, length: number): Mapping {
+  return spec.kind === 'anon' ? createAnon(spec, length) : createFile(spec, length);
+}
+
+function createFile(spec: MapSpec, length: number): Mapping {
+  const size = alignUp(spec.delta + length);
+  const addr = mmap(null, size, RW, fileFlags(spec), spec.fd, spec.alignedOffset, spec.path);
+  if (spec.populate && (spec.kind === 'read' || platform.MAP_POPULATE === 0)) prefault(addr, size);
+  return new Mapping(addr, size);
+}
+
+function createAnon(spec: MapSpec, length: number): Mapping {
+  const { MAP_PRIVATE, MAP_ANONYMOUS, MAP_POPULATE, MAP_HUGETLB } = platform;
+  const flags = MAP_PRIVATE | MAP_ANONYMOUS | (spec.populate ? MAP_POPULATE : 0);
+  if (spec.hugePages && MAP_HUGETLB !== 0) {
+    const size = alignUp(length, hugePageSize());
+    try {
+      return new Mapping(mmap(null, size, RW, flags | MAP_HUGETLB, -1, 0), size, true);
+    } catch {
+      // No reserved huge pages (vm.nr_hugepages = 0 is the default): transparent huge pages below.
+    }
+  }
+  const size = alignUp(length);
+  const addr = mmap(null, size, RW, flags, -1, 0);
+  if (spec.hugePages && platform.MADV.hugepage !== undefined) madvise(addr, size, platform.MADV.hugepage);
+  if (spec.populate && MAP_POPULATE === 0) prefault(addr, size);
+  return new Mapping(addr, size);
+}
+
+let hugeSize: number | undefined;
+
+/** The default huge page size (Linux /proc/meminfo), 2 MiB if unknown. */
+function hugePageSize(): number {
+  if (hugeSize === undefined) {
+    hugeSize = 2 * 1024 * 1024;
+    try {
+      const match = /Hugepagesize:\s+(\d+)\s*kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+      if (match) hugeSize = Number(match[1]) * 1024;
+    } catch {
+      // keep the default
+    }
+  }
+  return Math.max(hugeSize, pageSize);
+}

@@ -1,0 +1,29 @@
+// @memmap/backend-ffi: memory maps through koffi calling the C library directly; no compiler
+// needed at install. Loading throws on an unsupported platform so loadBackend() moves on.
+import { defineBackend, type AnonRegionRequest, type Backend, type FileRegionRequest, type Region } from '@memmap/core';
+import { capabilities } from './capabilities.js';
+import { FfiRegion } from './region.js';
+import { alignDown } from './syscalls.js';
+
+function openFile(request: FileRegionRequest): Region {
+  const alignedOffset = alignDown(request.offset);
+  const spec = {
+    kind: request.kind,
+    fd: request.fd,
+    path: request.path,
+    alignedOffset,
+    delta: request.offset - alignedOffset,
+    populate: request.populate,
+    hugePages: false,
+  };
+  return new FfiRegion(spec, request.length);
+}
+
+function openAnon(request: AnonRegionRequest): Region {
+  const spec = { kind: 'anon' as const, fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: request.populate, hugePages: request.hugePages };
+  return new FfiRegion(spec, request.length);
+}
+
+export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon });
+export { capabilities };
+export default backend;

@@ -1,0 +1,63 @@
+// The C library and every prototype this backend calls, declared once. Pointers are BigInts
+// (koffi 3); `void *` results come back unsigned, so MAP_FAILED is 2^64 - 1.
+import koffi, { type LibraryHandle } from 'koffi';
+import { platform } from './platform/index.js';
+
+type Pointer = bigint;
+type Callback<T> = (error: unknown, result: T) => void;
+interface Fn<A extends unknown[], R> {
+  (...args: A): R;
+  async(...args: [...A, Callback<R>]): void;
+}
+
+export interface Libc {
+  mmap: Fn<[addr: Pointer | null, length: number, prot: number, flags: number, fd: number, offset: number], Pointer>;
+  munmap: Fn<[addr: Pointer, length: number], number>;
+  msync: Fn<[addr: Pointer, length: number, flags: number], number>;
+  madvise: Fn<[addr: Pointer, length: number, advice: number], number>;
+  mincore: Fn<[addr: Pointer, length: number, vec: Uint8Array], number>;
+  mlock: Fn<[addr: Pointer, length: number], number>;
+  munlock: Fn<[addr: Pointer, length: number], number>;
+  memcpy: Fn<[dst: Pointer, src: Pointer, length: number], Pointer>;
+  sysconf: Fn<[name: number], number>;
+  /** Linux only. */
+  mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
+}
+
+export const MAP_FAILED: Pointer = (1n << 64n) - 1n;
+
+function open(): LibraryHandle {
+  const errors: string[] = [];
+  for (const name of platform.libc) {
+    try {
+      return koffi.load(name);
+    } catch (error) {
+      errors.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`@memmap/backend-ffi cannot load the C library (${errors.join('; ')})`);
+}
+
+const lib = open();
+const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
+
+export const libc: Libc = {
+  // off_t is 64-bit on every supported (LP64) platform, so mmap is the 64-bit-offset variant.
+  mmap: fn('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
+  munmap: fn('int munmap(void *addr, size_t length)'),
+  msync: fn('int msync(void *addr, size_t length, int flags)'),
+  madvise: fn('int madvise(void *addr, size_t length, int advice)'),
+  mincore: fn('int mincore(void *addr, size_t length, _Out_ uint8_t *vec)'),
+  mlock: fn('int mlock(const void *addr, size_t length)'),
+  munlock: fn('int munlock(const void *addr, size_t length)'),
+  memcpy: fn('void *memcpy(void *dst, const void *src, size_t length)'),
+  sysconf: fn('long sysconf(int name)'),
+  // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
+  mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
+};
+
+/** errno of the last failing call on this thread (koffi saves it right after each call). */
+export const lastErrno = (): number => koffi.errno();
+
+/** An external ArrayBuffer over [ptr, ptr + length), no copy, no finalizer. */
+export const viewOf = (ptr: Pointer, length: number): ArrayBuffer => koffi.view(ptr, length);

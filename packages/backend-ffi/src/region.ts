@@ -1,0 +1,139 @@
+// The Region core drives: translates map-relative ranges to page-aligned OS calls on the
+// current Mapping, and swaps mappings on resize.
+import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type Residency } from '@memmap/core';
+import { createMapping, type MapSpec } from './create.js';
+import { libc } from './libc.js';
+import type { Mapping } from './mapping.js';
+import { platform } from './platform/index.js';
+import * as sys from './syscalls.js';
+
+const { pageSize } = sys;
+
+export class FfiRegion implements Region {
+  private readonly spec: MapSpec;
+  /** null while the map is empty (length 0 makes no OS mapping). */
+  private mapping: Mapping | null;
+  private length: number;
+
+  constructor(spec: MapSpec, length: number) {
+    this.spec = spec;
+    this.length = length;
+    this.mapping = length === 0 ? null : createMapping(spec, length);
+  }
+
+  buffer(): Buffer {
+    return this.window(0, this.length);
+  }
+
+  window(offset: number, length: number): Buffer {
+    if (this.mapping === null || length === 0) return Buffer.alloc(0);
+    // koffi.view above the runtime's Buffer limit aborts Node 20; core already guards, so do we.
+    if (length > maxWholeBufferLength()) {
+      throw new MmapError(ErrorCodes.TOO_LARGE, `A view of ${length} bytes is more than one Buffer can hold here`);
+    }
+    return Buffer.from(this.mapping.view(this.spec.delta + offset, length));
+  }
+
+  flush(offset: number, length: number): void {
+    const range = this.pages(offset, length);
+    if (range) sys.msync(range.addr, range.size, this.spec.path);
+  }
+
+  flushAsync(offset: number, length: number): Promise<void> {
+    const range = this.pages(offset, length);
+    if (!range) return Promise.resolve();
+    return range.mapping.track(sys.msyncAsync(range.addr, range.size, this.spec.path), true);
+  }
+
+  advise(advice: Advice, offset: number, length: number): boolean {
+    const value = platform.MADV[advice];
+    const range = this.pages(offset, length);
+    if (value === undefined || !range) return false;
+    // On private writable memory Linux's MADV_DONTNEED throws away the data (zero / file
+    // contents come back): that is not a hint, so it is refused there.
+    if (advice === 'dontneed' && (this.spec.kind === 'copy' || this.spec.kind === 'anon')) return false;
+    return sys.madvise(range.addr, range.size, value);
+  }
+
+  prefetch(offset: number, length: number): Promise<void> {
+    const range = this.pages(offset, length);
+    if (!range) return Promise.resolve();
+    const { MADV_POPULATE_READ, MADV } = platform;
+    const work = (async () => {
+      if (MADV_POPULATE_READ !== undefined && (await sys.madviseAsync(range.addr, range.size, MADV_POPULATE_READ))) return;
+      await sys.madviseAsync(range.addr, range.size, MADV.willneed!);
+    })();
+    return range.mapping.track(work).then(() => undefined);
+  }
+
+  residency(offset: number, length: number): Residency {
+    const range = this.pages(offset, length);
+    if (!range) return { resident: 0, total: 0, pageSize };
+    return { resident: sys.mincoreCount(range.addr, range.size), total: range.size / pageSize, pageSize };
+  }
+
+  lock(): void {
+    if (this.mapping) sys.mlock(this.mapping.addr, this.mapping.size, this.spec.path);
+  }
+
+  unlock(): void {
+    if (this.mapping) sys.munlock(this.mapping.addr, this.mapping.size, this.spec.path);
+  }
+
+  remap(newLength: number): void {
+    const old = this.mapping;
+    if (old) this.settle(old);
+    if (old === null || newLength === 0) {
+      this.mapping = newLength === 0 ? null : createMapping(this.spec, newLength);
+      old?.release(true);
+    } else if (libc.mremap && !old.huge && !old.busy && old.detachAll()) {
+      // Views are gone, so the pages can move: no copy, no second mapping.
+      const size = sys.alignUp(this.spec.delta + newLength);
+      old.rebase(sys.mremap(old.addr, old.size, size, this.spec.path), size);
+    } else {
+      const next = createMapping(this.spec, newLength);
+      // Anonymous memory has no file behind it: carry the bytes over.
+      if (this.spec.kind === 'anon') sys.memcpy(next.addr, old.addr, Math.min(this.length, newLength));
+      this.mapping = next;
+      old.release(true);
+    }
+    this.length = newLength;
+  }
+
+  close(): void {
+    const old = this.mapping;
+    this.mapping = null;
+    if (old) {
+      this.settle(old);
+      old.release(true);
+    }
+  }
+
+  collected(): void {
+    const old = this.mapping;
+    this.mapping = null;
+    old?.release(false);
+  }
+
+  /**
+   * Before a mapping is swapped away under a running flushAsync, make that flush's promise
+   * true by syncing here: the threadpool msync may find an anonymous range in its place.
+   */
+  private settle(mapping: Mapping): void {
+    if (!mapping.flushing || this.spec.kind !== 'shared') return;
+    try {
+      sys.msync(mapping.addr, mapping.size, this.spec.path);
+    } catch {
+      // the pending flushAsync reports its own failure
+    }
+  }
+
+  /** The page-aligned OS range covering map bytes [offset, offset + length), or null if empty. */
+  private pages(offset: number, length: number): { mapping: Mapping; addr: bigint; size: number } | null {
+    const mapping = this.mapping;
+    if (mapping === null || length === 0) return null;
+    const start = sys.alignDown(this.spec.delta + offset);
+    const end = sys.alignUp(this.spec.delta + offset + length);
+    return { mapping, addr: mapping.addr + BigInt(start), size: end - start };
+  }
+}

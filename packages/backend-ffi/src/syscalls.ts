@@ -1,0 +1,84 @@
+// Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
+// like Node's fs errors (code, errno, syscall, path).
+import { syscallError } from '@memmap/core';
+import { lastErrno, libc, MAP_FAILED } from './libc.js';
+import { platform } from './platform/index.js';
+
+export const pageSize: number = (() => {
+  const size = Number(libc.sysconf(platform._SC_PAGESIZE));
+  if (!(size > 0)) throw syscallError(lastErrno(), 'sysconf');
+  return size;
+})();
+
+export const alignDown = (n: number, to = pageSize): number => n - (n % to);
+export const alignUp = (n: number, to = pageSize): number => Math.ceil(n / to) * to;
+
+/** mmap(); returns the address or throws. */
+export function mmap(addr: bigint | null, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): bigint {
+  const ptr = libc.mmap(addr, length, prot, flags, fd, offset);
+  if (ptr === MAP_FAILED || ptr === null) throw syscallError(lastErrno(), 'mmap', path);
+  return ptr;
+}
+
+export function munmap(addr: bigint, length: number): void {
+  if (libc.munmap(addr, length) !== 0) throw syscallError(lastErrno(), 'munmap');
+}
+
+export function msync(addr: bigint, length: number, path?: string): void {
+  if (libc.msync(addr, length, platform.MS_SYNC) !== 0) throw syscallError(lastErrno(), 'msync', path);
+}
+
+/** Runs msync(MS_SYNC) on koffi's worker threads. */
+export function msyncAsync(addr: bigint, length: number, path?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    libc.msync.async(addr, length, platform.MS_SYNC, (error, result) => {
+      if (error) reject(error);
+      else if (result !== 0) reject(syscallError(lastErrno() || 5 /* EIO if errno was lost */, 'msync', path));
+      else resolve();
+    });
+  });
+}
+
+/** madvise(); false when the kernel refused the hint. */
+export const madvise = (addr: bigint, length: number, advice: number): boolean => libc.madvise(addr, length, advice) === 0;
+
+/** madvise() on koffi's worker threads; resolves whether the hint was applied. */
+export function madviseAsync(addr: bigint, length: number, advice: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    libc.madvise.async(addr, length, advice, (error, result) => resolve(!error && result === 0));
+  });
+}
+
+export function mlock(addr: bigint, length: number, path?: string): void {
+  if (libc.mlock(addr, length) !== 0) throw syscallError(lastErrno(), 'mlock', path);
+}
+
+export function munlock(addr: bigint, length: number, path?: string): void {
+  if (libc.munlock(addr, length) !== 0) throw syscallError(lastErrno(), 'munlock', path);
+}
+
+/** Resident pages of a page-aligned range, counted in chunks so the vector stays small. */
+export function mincoreCount(addr: bigint, length: number): number {
+  const chunkPages = 1 << 16;
+  const vec = new Uint8Array(chunkPages);
+  let resident = 0;
+  for (let done = 0; done < length; ) {
+    const bytes = Math.min(length - done, chunkPages * pageSize);
+    if (libc.mincore(addr + BigInt(done), bytes, vec) !== 0) throw syscallError(lastErrno(), 'mincore');
+    const pages = Math.ceil(bytes / pageSize);
+    for (let i = 0; i < pages; i++) resident += vec[i] & 1;
+    done += bytes;
+  }
+  return resident;
+}
+
+/** mremap(MREMAP_MAYMOVE); Linux only (callers check libc.mremap first). */
+export function mremap(addr: bigint, oldLength: number, newLength: number, path?: string): bigint {
+  const ptr = libc.mremap!(addr, oldLength, newLength, platform.MREMAP_MAYMOVE!);
+  if (ptr === MAP_FAILED || ptr === null) throw syscallError(lastErrno(), 'mremap', path);
+  return ptr;
+}
+
+export const memcpy = (dst: bigint, src: bigint, length: number): void => {
+  libc.memcpy(dst, src, length);
+};

@@ -1,0 +1,4 @@
+import { runConformance } from '@memmap/conformance';
+import { backend } from '../src/index.js';
+
+runConformance(backend, { module: '@memmap/backend-ffi' });

@@ -1,0 +1,25 @@
+// Native errors carry { errno, syscall } or { kind }; turn them into core's MmapError.
+import { ErrorCodes, MmapError, syscallError } from '@memmap/core';
+
+interface NativeError {
+  errno?: unknown;
+  syscall?: unknown;
+  kind?: unknown;
+}
+
+export function toMmapError(error: unknown, path: string | undefined): unknown {
+  if (error === null || typeof error !== 'object' || error instanceof MmapError) return error;
+  const e = error as NativeError;
+  if (typeof e.errno === 'number' && typeof e.syscall === 'string') return syscallError(e.errno, e.syscall, path);
+  const where = path === undefined ? '' : ` of '${path}'`;
+  switch (e.kind) {
+    case 'truncated':
+      return new MmapError(ErrorCodes.TRUNCATED, `The file${where} was truncated under this map; close it and map again`);
+    case 'closed':
+      return new MmapError(ErrorCodes.CLOSED, 'The map is closed');
+    case 'unsupported':
+      return new MmapError(ErrorCodes.UNSUPPORTED, (error as Error).message);
+    default:
+      return error;
+  }
+}

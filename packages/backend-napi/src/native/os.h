@@ -1,0 +1,40 @@
+// The platform seam: everything that touches the OS mapping API. mapping_posix.cc implements it for
+// Linux/macOS/FreeBSD; a mapping_win.cc (MapViewOfFile/VirtualAlloc) would implement the same calls.
+// Every function returns 0 or a positive errno; none of them throws.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace memmap::os {
+
+enum class Kind : int { Read = 0, Shared = 1, Copy = 2, Anon = 3 };
+
+// A page-aligned OS mapping; `length` 0 means "nothing mapped".
+struct Span {
+  void* base = nullptr;
+  size_t length = 0;
+};
+
+size_t PageSize();
+bool HasHugeTlb();
+
+// Maps [offset, offset + length) of fd. `delta` receives offset % page (data starts at base + delta).
+int MapFile(Kind kind, int fd, uint64_t offset, size_t length, bool populate, Span* out, size_t* delta);
+int MapAnon(size_t length, bool populate, bool hugePages, Span* out);
+int Unmap(const Span& span);
+// Replaces the span with anonymous zero pages (keeps the addresses valid, drops the file).
+int Neutralise(const Span& span);
+// Resizes a mapping to hold `newLength` bytes after `delta`; may move it. fd/offset are for file kinds.
+int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span);
+
+int Sync(void* addr, size_t length);                 // durable on return
+int Advise(void* addr, size_t length, int advice, bool* applied);
+int Prefault(void* addr, size_t length);             // best effort: WILLNEED (+ POPULATE_READ)
+int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);
+int Lock(void* addr, size_t length);
+int Unlock(void* addr, size_t length);
+
+// Advice codes shared with the JS side (the order of core's Advice union).
+enum Advice : int { Normal = 0, Random, Sequential, WillNeed, DontNeed, HugePage, NoHugePage };
+
+}  // namespace memmap::os
