@@ -35,7 +35,11 @@ export function checkSource(source: unknown): CheckedSource {
   }
   if (Buffer.isBuffer(source)) return checkPath(source, source.toString());
   if (typeof source === 'number') return { type: 'fd', fd: checkFd(source) };
-  if (isFileHandle(source)) return { type: 'fd', fd: checkFd(source.fd) };
+  if (isFileHandle(source)) {
+    // A closed FileHandle reports fd -1: a bad descriptor, as the OS would say.
+    if (source.fd === -1) throw syscallError(9 /* EBADF */, 'fstat');
+    return { type: 'fd', fd: checkFd(source.fd) };
+  }
   throw invalidType('source', 'a path (string, URL or Buffer), an fd or a FileHandle', source);
 }
 
@@ -47,8 +51,6 @@ function checkPath(path: string | Buffer, display: string): CheckedSource {
 
 function checkFd(fd: number): number {
   if (!Number.isInteger(fd)) throw invalidValue('fd', 'must be an integer', fd);
-  // A closed FileHandle reports fd -1: that is a bad descriptor, as the OS would say.
-  if (fd === -1) throw syscallError(9 /* EBADF */, 'fstat');
   if (fd < 0 || fd > 0x7fffffff) throw invalidValue('fd', 'must be between 0 and 2^31 - 1', fd);
   return fd;
 }
