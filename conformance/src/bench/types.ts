@@ -6,7 +6,7 @@ export interface Row {
   /** e.g. 'fs.readSync', 'napi', 'mmap-io', 'C (mmap)'. */
   subject: string;
   kind: SubjectKind;
-  /** Operations per second: 1e9 / meanNs. */
+  /** Operations per second: 1e9 / p50Ns (the median per-op time, robust to preempted samples). */
   opsPerSec: number;
   meanNs: number;
   /** Percentiles of per-op latency. With batch > 1 each sample is the mean of one batch. */

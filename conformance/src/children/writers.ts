@@ -1,8 +1,27 @@
-// Code that runs inside child processes and worker threads. Each function is self-contained (it
-// uses only its parameters and the other functions listed in WRITER_SOURCE), because children get
-// it as source text via Function.prototype.toString().
+// Code that runs inside child processes and worker threads. Each function uses only its parameters
+// and the other functions of this file (never an import: vitest rewrites imported names), because
+// children get it as source text via Function.prototype.toString().
 import type { Backend } from '@memmap/core';
-import { mulberry32 } from '../groups/robust-util.js';
+
+/** A small deterministic PRNG (mulberry32): the same sequence here and in a child. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `length` pseudo-random bytes from `seed`. */
+export function randomBytes(seed: number, length: number): Buffer {
+  const next = mulberry32(seed);
+  const b = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) b[i] = (next() * 256) | 0;
+  return b;
+}
 
 /** The byte writer `id` must leave at file offset `i`. */
 export function expectedByte(id: number, i: number): number {

@@ -26,10 +26,16 @@ export function describeError(err: unknown): string {
 /** Asserts `err` is an MmapError (an Error named 'MmapError') with one of the expected codes. */
 export function assertMmapError(err: unknown, code: string | readonly string[]): ErrorLike {
   const codes = typeof code === 'string' ? [code] : code;
+  const e = assertIsMmapError(err);
+  expect(codes, `unexpected code: ${describeError(err)}`).toContain(e.code);
+  return e;
+}
+
+/** Asserts `err` is an MmapError with some string code. */
+export function assertIsMmapError(err: unknown): ErrorLike {
   expect(err, describeError(err)).toBeInstanceOf(Error);
   const e = err as ErrorLike;
   expect({ name: e.name, code: e.code }, describeError(err)).toEqual({ name: 'MmapError', code: expect.any(String) });
-  expect(codes, `unexpected code: ${describeError(err)}`).toContain(e.code);
   return e;
 }
 
@@ -73,26 +79,6 @@ export async function expectRejects(fn: () => unknown, code: string | readonly s
     return assertMmapError(err, code);
   }
   throw new Error(`expected the Promise to reject with MmapError ${String(code)}, it resolved`);
-}
-
-/** `fn` must fail with `code`, either by throwing or by returning a Promise that rejects. */
-export async function expectFails(fn: () => unknown, code: string | readonly string[]): Promise<ErrorLike> {
-  let value: unknown;
-  try {
-    value = fn();
-  } catch (err) {
-    return assertMmapError(err, code);
-  }
-  if (value instanceof Promise) {
-    try {
-      await value;
-    } catch (err) {
-      return assertMmapError(err, code);
-    }
-    throw new Error(`expected MmapError ${String(code)}, the Promise resolved`);
-  }
-  release(value);
-  throw new Error(`expected MmapError ${String(code)}, got ${describeValue(value)}`);
 }
 
 function describeValue(value: unknown): string {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
-import { expectedByte, WRITER_SOURCE } from '../children/writers.js';
+import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
 import { expectCleanExit } from './assert.js';
 import type { Group } from './index.js';
-import { CHILD_HELPERS, childJson, mulberry32, randomBytes } from './robust-util.js';
+import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const MSG = 'IPC using mmap!';
 
@@ -17,8 +17,11 @@ function registerWriterReader(ctx: SuiteContext): void {
   it('a writer process and a reader process share a file (the README example)', () => {
     const path = join(ctx.tmpDir(), 'shared.dat');
     const writer = `const msg = Buffer.from(${JSON.stringify(MSG)});
-      { using w = backend.mapMut(process.argv[1], { create: true, length: msg.length }); msg.copy(w.bytes); w.flush(); }`;
-    const reader = `{ using r = backend.map(process.argv[1]); process.stdout.write(r.bytes.toString()); }`;
+      const w = backend.mapMut(process.argv[1], { create: true, length: msg.length });
+      try { msg.copy(w.bytes); w.flush(); } finally { w.close(); }`;
+    // (Node 20 has no \`using\` syntax, so the children spell it out.)
+    const reader = `const r = backend.map(process.argv[1]);
+      try { process.stdout.write(r.bytes.toString()); } finally { r.close(); }`;
     expectCleanExit(ctx.runChild(writer, [path]));
     const r = ctx.runChild(reader, [path]);
     expectCleanExit(r);
@@ -79,18 +82,18 @@ function registerConcurrentWriters(ctx: SuiteContext): void {
     const writer = `${WRITER_SOURCE}
       const [path, id] = [process.argv[1], Number(process.argv[2])];
       await writeRegion(backend, path, id, id * ${REGION}, ${REGION}, ${WRITES}, id % 2 === 1);`;
-    const workerSource = `const { workerData: d, parentPort } = require('node:worker_threads');
+    // An ES module worker from a data: URL (eval workers change module type with --input-type).
+    const workerSource = `import { workerData as d, parentPort } from 'node:worker_threads';
       ${WRITER_SOURCE}
-      import(d.url).then(async (mod) => {
-        const backend = mod[d.exportName] ?? mod.default;
-        await writeRegion(backend, d.path, d.id, d.id * ${REGION}, ${REGION}, ${WRITES}, d.id % 2 === 1);
-        parentPort.postMessage('done');
-      });`;
+      const mod = await import(d.url);
+      const backend = mod[d.exportName] ?? mod.default;
+      await writeRegion(backend, d.path, d.id, d.id * ${REGION}, ${REGION}, ${WRITES}, d.id % 2 === 1);
+      parentPort.postMessage('done');`;
     const host = `import { Worker } from 'node:worker_threads';
       const path = process.argv[1];
+      const url = new URL('data:text/javascript,' + encodeURIComponent(${JSON.stringify(workerSource)}));
       await Promise.all([${Array.from({ length: WORKERS }, (_, i) => PROCESSES + i).join(',')}].map((id) => new Promise((resolve, reject) => {
-        const w = new Worker(${JSON.stringify(workerSource)}, { eval: true,
-          workerData: { url: ${JSON.stringify(ctx.moduleUrl)}, exportName: ${JSON.stringify(ctx.exportName)}, path, id } });
+        const w = new Worker(url, { workerData: { url: ${JSON.stringify(ctx.moduleUrl)}, exportName: ${JSON.stringify(ctx.exportName)}, path, id } });
         w.on('message', resolve); w.on('error', reject);
         w.on('exit', (code) => (code ? reject(new Error('worker exit ' + code)) : resolve()));
       })));`;

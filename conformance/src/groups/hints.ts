@@ -1,7 +1,7 @@
 // advise, prefetch, residency, lock: hints answer honestly (a boolean / a resolved Promise),
 // residency counts the pages a range spans, lock follows capabilities.lock.
 import { expect, it } from 'vitest';
-import type { Advice, Mmap } from '@memmap/core';
+import type { Advice, Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import type { Group } from './index.js';
 import { assertMmapError, expectThrows, pagesSpanned } from './assert.js';
@@ -149,6 +149,48 @@ function register(ctx: SuiteContext): void {
     } finally {
       m.close();
     }
+  });
+
+  // madvise/msync/mincore want page-aligned addresses: a backend must align unaligned ranges itself.
+  it('hints, residency, flush and lock work on unaligned ranges of maps at unaligned offsets', async () => {
+    const content = Buffer.alloc(SIZE, 1);
+    const path = ctx.file(content);
+    const off = 4097;
+    const maps: Array<[Mmap, number]> = [
+      [backend.map(path, { offset: off }), off],
+      [backend.mapMut(path, { offset: off }), off],
+      [backend.mapCopy(path, { offset: off }), off],
+      [backend.mapAnon(5000), 0],
+    ];
+    try {
+      for (const [m, base] of maps) {
+        for (const advice of ['normal', 'random', 'sequential', 'willneed'] as const) {
+          expect(typeof m.advise(advice, 1, 4100)).toBe('boolean');
+        }
+        const r = m.residency(1, 4100);
+        expect(r.total).toBe(pagesSpanned(base + 1, 4100, r.pageSize));
+        await m.prefetch(3, 4000);
+        if (m.writable) {
+          const w = m as MmapMut;
+          w.bytes[1] = 7;
+          w.flush(1, 10);
+          await w.flushAsync(4095, 2);
+        }
+        if (caps.lock) {
+          try {
+            m.lock();
+            m.unlock();
+          } catch (err) {
+            assertMmapError(err, ['EPERM', 'ENOMEM', 'EAGAIN']);
+          }
+        }
+      }
+    } finally {
+      for (const [m] of maps) m.close();
+    }
+    const expected = Buffer.from(content);
+    expected[off + 1] = 7; // only the mapMut write reaches the file
+    expect(ctx.read(path).equals(expected)).toBe(true);
   });
 
   it.skipIf(!caps.lock)('lock() then unlock() on file and anonymous maps (EPERM/ENOMEM accepted from mlock)', () => {

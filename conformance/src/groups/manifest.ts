@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Capabilities, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { MiB, allZero, assertMmapError, expectCleanExit, expectThrows } from './assert.js';
+import { MiB, allZero, assertMmapError, expectCleanExit, expectThrows, sparseFile } from './assert.js';
 
 const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages'];
 
@@ -50,6 +50,20 @@ function register(ctx: SuiteContext): void {
         }
       } finally {
         w.close();
+      }
+    });
+
+    // A fresh sparse file has no page-cache pages: a zero-copy map of it is not resident until touched,
+    // while a copy is resident in full from the start.
+    it(`mapping a never-read sparse file ${caps.zeroCopy ? 'copies nothing (not all resident)' : 'copies it (all resident)'}`, () => {
+      const m = backend.map(sparseFile(ctx, 16 * MiB));
+      try {
+        const r = m.residency();
+        expect(r.total).toBe((16 * MiB) / r.pageSize);
+        if (caps.zeroCopy) expect(r.resident).toBeLessThan(r.total);
+        else expect(r.resident).toBe(r.total);
+      } finally {
+        m.close();
       }
     });
   });

@@ -1,14 +1,14 @@
 // mutable maps and durability: writes through mapMut reach the file (read back with fs, never
 // through the backend) after flush, flushAsync, close or dispose; create/mode; every source kind.
-import { closeSync, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
-import type { FileSource } from '@memmap/core';
+import type { FileSource, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { allZero } from './assert.js';
+import { allZero, assertIsMmapError } from './assert.js';
 
 const SIZE = 16_384;
 
@@ -204,6 +204,34 @@ function register(ctx: SuiteContext): void {
     expect(allZero(file.subarray(100))).toBe(true);
   });
 
+  it('create: true with offset past EOF and length 0 extends the file to offset', () => {
+    const content = pattern(100, 11);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path, { create: true, offset: 200, length: 0 });
+    try {
+      expect(m.length).toBe(0);
+      expect(m.offset).toBe(200);
+    } finally {
+      m.close();
+    }
+    expect(statSync(path).size).toBe(200);
+    expect(ctx.read(path).subarray(0, 100).equals(content)).toBe(true);
+  });
+
+  it('populate: true on mapMut maps the file and writes still reach it', () => {
+    const content = pattern(SIZE, 12);
+    const path = ctx.file(content);
+    const m = backend.mapMut(path, { populate: true, offset: 3 });
+    try {
+      expect(m.bytes.equals(content.subarray(3))).toBe(true);
+      m.bytes[0] = (content[3] + 1) & 255;
+      m.flush();
+    } finally {
+      m.close();
+    }
+    expect(ctx.read(path)[3]).toBe((content[3] + 1) & 255);
+  });
+
   it('create: true never shrinks or rewrites an existing longer file', () => {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
@@ -244,6 +272,39 @@ function register(ctx: SuiteContext): void {
     }
   });
 
+  it('sources: an fd opened for append (a+): writes land in place, never appended (or the call is refused)', () => {
+    // pwrite() on an O_APPEND fd appends on Linux whatever the position; mmap writes in place.
+    const content = pattern(SIZE, 10);
+    const path = ctx.file(content);
+    const fd = openSync(path, 'a+');
+    const expected = Buffer.from(content);
+    try {
+      let m: MmapMut;
+      try {
+        m = backend.mapMut(fd);
+      } catch (err) {
+        assertIsMmapError(err);
+        expect(ctx.read(path).equals(content)).toBe(true);
+        return;
+      }
+      m.bytes[10] = (content[10] + 1) & 255;
+      expected[10] = m.bytes[10];
+      m.flush();
+      m.close();
+    } finally {
+      closeSync(fd);
+    }
+    expect(statSync(path).size).toBe(SIZE);
+    expect(ctx.read(path).equals(expected)).toBe(true);
+  });
+
+  it('create: true on an existing file keeps its mode', () => {
+    const path = ctx.file(SIZE);
+    chmodSync(path, 0o644);
+    backend.mapMut(path, { create: true, length: 10, mode: 0o600 }).close();
+    expect((statSync(path).mode & 0o777).toString(8)).toBe('644');
+  });
+
   it('sources: a FileHandle, still usable after close()', async () => {
     const path = ctx.file(SIZE);
     const fh = await open(path, 'r+');
@@ -260,6 +321,53 @@ function register(ctx: SuiteContext): void {
     } finally {
       await fh.close();
     }
+  });
+
+  // mmap(2) lets the caller close the fd right after mapping: the map keeps its file. A backend that
+  // keeps using the caller's fd number would write into whatever file reuses that number.
+  it('after the caller closes the source fd / FileHandle, flush, resize and close never touch a file that reused its number', async () => {
+    for (const kind of ['fd', 'FileHandle'] as const) {
+      const mine = ctx.file(SIZE);
+      const other = pattern(SIZE, 13);
+      const otherPath = ctx.file(other, 'other.bin');
+      let m: MmapMut;
+      if (kind === 'fd') {
+        const fd = openSync(mine, 'r+');
+        m = backend.mapMut(fd);
+        closeSync(fd);
+      } else {
+        const fh = await open(mine, 'r+');
+        m = backend.mapMut(fh);
+        await fh.close();
+      }
+      const reuse = openSync(otherPath, 'r+'); // most likely gets the number just freed
+      try {
+        m.bytes.fill(0xee, 0, 64);
+        for (const step of [() => m.flush(), () => m.resize(SIZE * 2), () => m.close()]) {
+          try {
+            step();
+          } catch (err) {
+            assertIsMmapError(err); // refusing is allowed; writing elsewhere is not
+          }
+        }
+      } finally {
+        m.close();
+        closeSync(reuse);
+      }
+      expect(statSync(otherPath).size, kind).toBe(SIZE);
+      expect(ctx.read(otherPath).equals(other), kind).toBe(true);
+    }
+  });
+
+  it('writes still reach the mapped file after the caller closed the source fd', () => {
+    const path = ctx.file(SIZE);
+    const fd = openSync(path, 'r+');
+    const m = backend.mapMut(fd);
+    closeSync(fd);
+    marker.copy(m.bytes, 50);
+    m.flush();
+    m.close();
+    expect(readAt(path, 50, marker.length).equals(marker)).toBe(true);
   });
 
   it('two maps of one file writing disjoint pages and flushing both lose nothing', () => {

@@ -130,6 +130,23 @@ function register(ctx: SuiteContext): void {
     expect(allZero(readAt(path, at - 4096, 4096 + 10))).toBe(true);
   });
 
+  it('create: true and resize() above 4 GiB size the file with 64-bit offsets', () => {
+    const path = `${ctx.tmpDir()}/far.bin`;
+    const at = 4 * GiB + 1;
+    const m = backend.mapMut(path, { create: true, offset: BigInt(at), length: 10 });
+    try {
+      expect(statSync(path).size).toBe(at + 10);
+      m.resize(5000);
+      expect(statSync(path).size).toBe(at + 5000);
+      marker.copy(m.bytes, 4000);
+      m.resize(4000 + marker.length);
+      expect(statSync(path).size).toBe(at + 4000 + marker.length);
+    } finally {
+      m.close();
+    }
+    expect(readAt(path, at + 4000, marker.length).equals(marker)).toBe(true);
+  });
+
   for (const kind of ['map', 'mapMut', 'mapCopy'] as const) {
     it(`${kind}() of an empty file is a valid empty map`, () => {
       const path = ctx.file(Buffer.alloc(0));
@@ -210,6 +227,19 @@ function register(ctx: SuiteContext): void {
       }
     },
   );
+
+  it.skipIf(smallBuffers || !ctx.caps.zeroCopy)('where Buffers may exceed 4 GiB (Node >= 22), bytes covers a 5 GiB map', () => {
+    const path = sparseFile(ctx, BIG, [[FAR, marker]]);
+    const m = backend.map(path);
+    try {
+      const bytes = m.bytes;
+      expect(bytes.length).toBe(BIG);
+      expect(bytes.subarray(FAR, FAR + marker.length).equals(marker)).toBe(true);
+      expect(m.view(FAR, marker.length).equals(marker)).toBe(true);
+    } finally {
+      m.close();
+    }
+  });
 
   it.skipIf(!smallBuffers || !ctx.caps.zeroCopy)('a mapMut larger than MAX_LENGTH writes through a view above 4 GiB', () => {
     const path = sparseFile(ctx, BIG);

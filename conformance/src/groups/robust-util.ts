@@ -50,6 +50,8 @@ const ticks = async (n = 10) => {
 };
 const mapsLines = (needle) =>
   process.platform === 'linux' ? fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.includes(needle)).length : 0;
+// A write through a detached Buffer may throw a TypeError: a JS exception, not a crash.
+const stray = (write) => { try { write(); } catch (e) { if (!(e instanceof TypeError)) throw e; } };
 const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').length : 0);
 `;
 
@@ -58,22 +60,16 @@ export function expectFromChild(r: ChildResult, value: unknown, what: string) {
   return expect(value, `${what}\nchild stderr:\n${r.stderr}`);
 }
 
-/** A small deterministic PRNG (mulberry32); injected into children with toString(). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * fast-check parameters: `numRuns`, plus MEMMAP_SEED / MEMMAP_PATH to replay a failure that was
+ * reported with "seed: …, path: …".
+ */
+export function fcParams(numRuns: number): { numRuns: number; seed?: number; path?: string } {
+  const params: { numRuns: number; seed?: number; path?: string } = { numRuns };
+  if (process.env.MEMMAP_SEED) params.seed = Number(process.env.MEMMAP_SEED);
+  if (process.env.MEMMAP_PATH) params.path = process.env.MEMMAP_PATH;
+  return params;
 }
 
-/** `length` pseudo-random bytes from `seed` (same bytes here and in a child). */
-export function randomBytes(seed: number, length: number): Buffer {
-  const next = mulberry32(seed);
-  const b = Buffer.allocUnsafe(length);
-  for (let i = 0; i < length; i++) b[i] = (next() * 256) | 0;
-  return b;
-}
+/** A test timeout that grows with the run count (MEMMAP_RUNS=100000 soaks take a while). */
+export const timeoutFor = (runs: number, msPerRun: number): number => Math.max(120_000, runs * msPerRun);

@@ -1,4 +1,9 @@
 // Groups that need other processes, the GC or many iterations: one import per group file.
+import { apiFuzzGroup } from './api-fuzz.js';
+import { closeSafetyGroup } from './close-safety.js';
+import { crossProcessGroup } from './cross-process.js';
 import type { Group } from './index.js';
+import { leaksGroup } from './leaks.js';
+import { randomSequencesGroup } from './random-sequences.js';
 
-export const robustnessGroups: Group[] = [];
+export const robustnessGroups: Group[] = [closeSafetyGroup, crossProcessGroup, randomSequencesGroup, apiFuzzGroup, leaksGroup];

@@ -19,8 +19,10 @@ export interface Libc {
   mlock: Fn<[addr: Pointer, length: number], number>;
   munlock: Fn<[addr: Pointer, length: number], number>;
   memcpy: Fn<[dst: Pointer, src: Pointer, length: number], Pointer>;
+  memset: Fn<[dst: Pointer, value: number, length: number], Pointer>;
   sysconf: Fn<[name: number], number>;
-  /** Linux only. */
+  /** Linux only (glibc >= 2.27 / musl >= 1.1.20 for mlock2). */
+  mlock2: Fn<[addr: Pointer, length: number, flags: number], number> | undefined;
   mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
 }
 
@@ -41,6 +43,15 @@ function open(): LibraryHandle {
 const lib = open();
 const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
 
+/** A function the C library may lack (an old libc): undefined instead of a load failure. */
+function optional<F>(definition: string): F | undefined {
+  try {
+    return fn<F>(definition);
+  } catch {
+    return undefined;
+  }
+}
+
 export const libc: Libc = {
   // off_t is 64-bit on every supported (LP64) platform, so mmap is the 64-bit-offset variant.
   mmap: fn('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
@@ -51,7 +62,9 @@ export const libc: Libc = {
   mlock: fn('int mlock(const void *addr, size_t length)'),
   munlock: fn('int munlock(const void *addr, size_t length)'),
   memcpy: fn('void *memcpy(void *dst, const void *src, size_t length)'),
+  memset: fn('void *memset(void *dst, int value, size_t length)'),
   sysconf: fn('long sysconf(int name)'),
+  mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
   // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
   mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
 };

@@ -102,7 +102,7 @@ export class Mapping {
   release(neutralise: boolean): void {
     if (this.released) return;
     this.released = true;
-    if (neutralise && !this.detachAll()) return;
+    if (neutralise && !this.detachAll()) this.neutralise();
     this.tryUnmap();
   }
 

@@ -1,7 +1,7 @@
 // The Region core drives: translates map-relative ranges to page-aligned OS calls on the
 // current Mapping, and swaps mappings on resize.
 import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type Residency } from '@memmap/core';
-import { createMapping, type MapSpec } from './create.js';
+import { createMapping, prefault, type MapSpec } from './create.js';
 import { libc } from './libc.js';
 import type { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';
@@ -73,7 +73,12 @@ export class FfiRegion implements Region {
   }
 
   lock(): void {
-    if (this.mapping) sys.mlock(this.mapping.addr, this.mapping.size, this.spec.path);
+    const m = this.mapping;
+    if (!m) return;
+    // mlock() write-faults private writable memory to break COW: on a 'read' map that would copy
+    // every page and stop seeing the file. Lock on fault, then fault the pages in read-only.
+    if (this.spec.kind === 'read' && sys.mlockOnFault(m.addr, m.size, this.spec.path)) prefault(m.addr, m.size);
+    else sys.mlock(m.addr, m.size, this.spec.path);
   }
 
   unlock(): void {
@@ -86,11 +91,7 @@ export class FfiRegion implements Region {
     if (old === null || newLength === 0) {
       this.mapping = newLength === 0 ? null : createMapping(this.spec, newLength);
       old?.release(true);
-    } else if (libc.mremap && !old.huge && !old.busy && old.detachAll()) {
-      // Views are gone, so the pages can move: no copy, no second mapping.
-      const size = sys.alignUp(this.spec.delta + newLength);
-      old.rebase(sys.mremap(old.addr, old.size, size, this.spec.path), size);
-    } else {
+    } else if (!this.moveInPlace(old, newLength)) {
       const next = createMapping(this.spec, newLength);
       // Anonymous memory has no file behind it: carry the bytes over.
       if (this.spec.kind === 'anon') sys.memcpy(next.addr, old.addr, Math.min(this.length, newLength));
@@ -98,6 +99,23 @@ export class FfiRegion implements Region {
       old.release(true);
     }
     this.length = newLength;
+  }
+
+  /** mremap() when no view can see the pages move; false when it cannot (then map afresh). */
+  private moveInPlace(old: Mapping, newLength: number): boolean {
+    if (!libc.mremap || old.huge || old.busy || !old.detachAll()) return false;
+    const size = sys.alignUp(this.spec.delta + newLength);
+    // An earlier shrink left old bytes past the end in the last page; growth must read zeros.
+    if (this.spec.kind === 'anon' && newLength > this.length) {
+      sys.memset(old.addr + BigInt(this.length), 0, Math.min(old.size, newLength) - this.length);
+    }
+    try {
+      old.rebase(sys.mremap(old.addr, old.size, size, this.spec.path), size);
+      return true;
+    } catch {
+      // EFAULT when advise() split the range into several VMAs (mremap will not span them).
+      return false;
+    }
   }
 
   close(): void {

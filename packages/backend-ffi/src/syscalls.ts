@@ -1,6 +1,7 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
 import { syscallError } from '@memmap/core';
+import { limited } from './async-queue.js';
 import { lastErrno, libc, MAP_FAILED } from './libc.js';
 import { platform } from './platform/index.js';
 
@@ -28,15 +29,22 @@ export function msync(addr: bigint, length: number, path?: string): void {
   if (libc.msync(addr, length, platform.MS_SYNC) !== 0) throw syscallError(lastErrno(), 'msync', path);
 }
 
-/** Runs msync(MS_SYNC) on koffi's worker threads. */
+/** Runs msync(MS_SYNC) on koffi's worker threads (on this thread if koffi's queue is full). */
 export function msyncAsync(addr: bigint, length: number, path?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    libc.msync.async(addr, length, platform.MS_SYNC, (error, result) => {
-      if (error) reject(error);
-      else if (result !== 0) reject(syscallError(lastErrno() || 5 /* EIO if errno was lost */, 'msync', path));
-      else resolve();
-    });
-  });
+  return limited(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const done = (result: number): void => {
+          if (result === 0) resolve();
+          else reject(syscallError(lastErrno() || 5 /* EIO if errno was lost */, 'msync', path));
+        };
+        try {
+          libc.msync.async(addr, length, platform.MS_SYNC, (error, result) => (error ? reject(error) : done(result)));
+        } catch {
+          done(libc.msync(addr, length, platform.MS_SYNC));
+        }
+      }),
+  );
 }
 
 /** madvise(); false when the kernel refused the hint. */
@@ -44,13 +52,27 @@ export const madvise = (addr: bigint, length: number, advice: number): boolean =
 
 /** madvise() on koffi's worker threads; resolves whether the hint was applied. */
 export function madviseAsync(addr: bigint, length: number, advice: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    libc.madvise.async(addr, length, advice, (error, result) => resolve(!error && result === 0));
-  });
+  return limited(
+    () =>
+      new Promise<boolean>((resolve) => {
+        try {
+          libc.madvise.async(addr, length, advice, (error, result) => resolve(!error && result === 0));
+        } catch {
+          resolve(false); // koffi's queue is full: a hint may be dropped
+        }
+      }),
+  );
 }
 
 export function mlock(addr: bigint, length: number, path?: string): void {
   if (libc.mlock(addr, length) !== 0) throw syscallError(lastErrno(), 'mlock', path);
+}
+
+/** mlock2(MLOCK_ONFAULT); false where it does not exist here. */
+export function mlockOnFault(addr: bigint, length: number, path?: string): boolean {
+  if (libc.mlock2 === undefined || platform.MLOCK_ONFAULT === undefined) return false;
+  if (libc.mlock2(addr, length, platform.MLOCK_ONFAULT) !== 0) throw syscallError(lastErrno(), 'mlock', path);
+  return true;
 }
 
 export function munlock(addr: bigint, length: number, path?: string): void {
@@ -81,4 +103,8 @@ export function mremap(addr: bigint, oldLength: number, newLength: number, path?
 
 export const memcpy = (dst: bigint, src: bigint, length: number): void => {
   libc.memcpy(dst, src, length);
+};
+
+export const memset = (dst: bigint, value: number, length: number): void => {
+  libc.memset(dst, value, length);
 };

@@ -94,6 +94,26 @@ describe('old views after close and resize', () => {
     expect(report(r)).toEqual({ kept: true, tail: 0, oldLen: detaches ? 0 : 10000, oldZero: true, small: [9, 9, 9, 9, 9] });
   });
 
+  it('resize after advise() split the range (mremap refuses to span VMAs) still works', () => {
+    const { path, content } = file(10 * page);
+    const m = backend.mapMut(path);
+    const a = backend.mapAnon(10 * page);
+    try {
+      a.bytes.fill(5);
+      expect(m.advise('random', page, page)).toBe(true);
+      expect(a.advise('sequential', 2 * page, 100)).toBe(true);
+      m.resize(20 * page);
+      a.resize(20 * page + 1);
+      expect(m.bytes.subarray(0, 10 * page).equals(content)).toBe(true);
+      expect(m.bytes.subarray(10 * page).every((b) => b === 0)).toBe(true);
+      expect(a.bytes.subarray(0, 10 * page).every((b) => b === 5)).toBe(true);
+      expect(a.bytes.subarray(10 * page).every((b) => b === 0)).toBe(true);
+    } finally {
+      m.close();
+      a.close();
+    }
+  });
+
   it('close while flushAsync and prefetch run: both settle, data is durable, no crash', () => {
     const { path } = file(64 * page);
     const r = runChild(`
@@ -105,6 +125,22 @@ describe('old views after close and resize', () => {
       console.log(JSON.stringify(settled.map((s) => s.status)));`);
     expect(report(r)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(readFileSync(path).every((b) => b === 0x77)).toBe(true);
+  });
+});
+
+describe('async calls', () => {
+  it('1000 concurrent flushAsync/prefetch all settle (koffi caps its own queue at 256)', async () => {
+    const { path } = file(256 * page);
+    const m = backend.mapMut(path);
+    try {
+      m.bytes.fill(0x12);
+      const jobs = Array.from({ length: 1000 }, (_, i) => (i % 2 ? m.prefetch(i * 100, 100) : m.flushAsync(i * 100, 100)));
+      const settled = await Promise.allSettled(jobs);
+      expect(settled.filter((s) => s.status === 'fulfilled').length).toBe(1000);
+    } finally {
+      m.close();
+    }
+    expect(readFileSync(path).every((b) => b === 0x12)).toBe(true);
   });
 });
 
@@ -214,6 +250,23 @@ describe('read-only maps', () => {
     const expected = Buffer.from(content);
     expected.write('XYZ', 2 * page + 1, 'latin1');
     expect(readFileSync(path).equals(expected)).toBe(true);
+  });
+
+  it('lock() and populate keep a read-only map coherent (no copy-on-write of every page)', () => {
+    const { path } = file(4 * page);
+    const locked = backend.map(path);
+    const populated = backend.map(path, { populate: true });
+    try {
+      locked.lock();
+      expect(locked.residency().resident).toBe(4);
+      writeFileSync(path, Buffer.from('fresh'), { flag: 'r+' });
+      expect(locked.bytes.toString('latin1', 0, 5)).toBe('fresh');
+      expect(populated.bytes.toString('latin1', 0, 5)).toBe('fresh');
+      locked.unlock();
+    } finally {
+      locked.close();
+      populated.close();
+    }
   });
 });
 

@@ -28,6 +28,8 @@ export interface Addon {
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;
   readonly externalBuffers: boolean;
+  /** Native mapping objects alive in this process (for leak tests). */
+  liveMappings(): number;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

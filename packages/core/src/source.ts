@@ -87,6 +87,12 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
     if (stat.isDirectory()) throw syscallError(EISDIR, 'mmap', path);
     if (stat.isFIFO() || stat.isSocket()) throw syscallError(ENODEV, 'mmap', path);
     if (write && !ownsFd && !fdIsWritable(fd)) throw syscallError(EACCES, 'mmap', path);
+    if (!ownsFd) {
+      // Work on our own open file description: the caller may close (and the OS reuse) theirs
+      // while the map lives, and an O_APPEND fd would misplace positioned writes.
+      const own = reopen(fd, write);
+      if (own !== undefined) return { fd: own, ownsFd: true, path, created, size: stat.size };
+    }
     return { fd, ownsFd, path, created, size: stat.size };
   } catch (error) {
     if (ownsFd) releaseFile({ fd, ownsFd, path, created, size: 0 });
@@ -102,6 +108,16 @@ function openPath(path: string | Buffer, write: boolean, create: boolean, mode: 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== EEXIST_CODE) throw error;
     return { fd: fs.openSync(path, base), created: false };
+  }
+}
+
+/** A fresh fd on the same file through /proc/self/fd (Linux) or /dev/fd; undefined where impossible. */
+function reopen(fd: number, write: boolean): number | undefined {
+  const dir = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
+  try {
+    return fs.openSync(`${dir}/${fd}`, (write ? O_RDWR : O_RDONLY) | O_NONBLOCK);
+  } catch {
+    return undefined;
   }
 }
 

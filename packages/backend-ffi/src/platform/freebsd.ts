@@ -20,5 +20,6 @@ export const constants: PlatformConstants = {
   MADV: { normal: 0, random: 1, sequential: 2, willneed: 3, dontneed: 4, hugepage: undefined, nohugepage: undefined },
   MADV_POPULATE_READ: undefined,
   MREMAP_MAYMOVE: undefined,
+  MLOCK_ONFAULT: undefined,
   _SC_PAGESIZE: 47,
 };

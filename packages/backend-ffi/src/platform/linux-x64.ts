@@ -20,5 +20,6 @@ export const constants: PlatformConstants = {
   MADV: { normal: 0, random: 1, sequential: 2, willneed: 3, dontneed: 4, hugepage: 14, nohugepage: 15 },
   MADV_POPULATE_READ: 22,
   MREMAP_MAYMOVE: 1,
+  MLOCK_ONFAULT: 1,
   _SC_PAGESIZE: 30,
 };

@@ -25,5 +25,7 @@ export interface PlatformConstants {
   readonly MADV_POPULATE_READ: number | undefined;
   /** mremap()'s MREMAP_MAYMOVE; undefined where there is no mremap (unmap + map instead). */
   readonly MREMAP_MAYMOVE: number | undefined;
+  /** mlock2()'s MLOCK_ONFAULT (Linux >= 4.4): lock pages as they fault, without writing them. */
+  readonly MLOCK_ONFAULT: number | undefined;
   readonly _SC_PAGESIZE: number;
 }

@@ -61,6 +61,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeMap", NativeMap::Define(env));
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
+  exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+                return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));
+              }));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(os::PageSize())));
   exports.Set("hugeTlb", Napi::Boolean::New(env, os::HasHugeTlb()));
   exports.Set("truncationSafe", Napi::Boolean::New(env, guard::Install()));

@@ -1,12 +1,17 @@
 // Lifetime of one mapping: references, tracked ArrayBuffers, detach-then-unmap.
 #include "mapping.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <mutex>
 
 #include "guard.h"
 
 namespace memmap {
 namespace {
+
+std::atomic<int64_t> live{0};
 
 void Account(napi_env env, int64_t delta) {
   if (delta == 0 || env == nullptr) return;
@@ -22,13 +27,17 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
   // Only file maps can SIGBUS on truncation, so only they are registered with the guard.
   if (kind_ != os::Kind::Anon) slot_ = guard::Register(span_.base, span_.length);
   Account(env, static_cast<int64_t>(span_.length));
+  live++;
 }
+
+int64_t Mapping::Live() { return live.load(); }
 
 bool Mapping::Truncated() const { return guard::Truncated(slot_); }
 
 void Mapping::Unref(napi_env env) {
   if (--refs_ > 0) return;
   Unmap(env);
+  live--;
   delete this;
 }
 
@@ -131,6 +140,11 @@ void Mapping::EndJob(napi_env env) {
 int Mapping::Remap(napi_env env, size_t newLength) {
   if (!DetachAll(env)) return EBUSY;  // never move memory under a live view
   size_t before = span_.length;
+  if (kind_ == os::Kind::Anon && newLength < length_) {
+    // The kept part of the last page must read zero if the map grows again (as a fresh map would).
+    size_t pageEnd = (newLength + os::PageSize() - 1) / os::PageSize() * os::PageSize();
+    memset(Data() + newLength, 0, std::min(length_, pageEnd) - newLength);
+  }
   int err;
   {
     std::unique_lock<std::shared_mutex> lock(spanLock_);  // waits for running jobs

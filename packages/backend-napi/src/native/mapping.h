@@ -18,6 +18,9 @@ class Mapping {
   Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t length, size_t delta, os::Span span,
           bool hugePages);
 
+  // Live Mapping objects in the process (a leak check for tests).
+  static int64_t Live();
+
   void Ref() { refs_++; }
   void Unref(napi_env env);
 

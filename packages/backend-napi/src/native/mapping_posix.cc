@@ -163,18 +163,22 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
 #if defined(__linux__) && defined(MREMAP_MAYMOVE)
   if (!hugePages) {
     void* p = mremap(span->base, span->length, want, MREMAP_MAYMOVE);
-    if (p == MAP_FAILED) return errno;
-    *span = Span{p, want};
-    return 0;
+    if (p != MAP_FAILED) {
+      *span = Span{p, want};
+      return 0;
+    }
+    // EFAULT: madvise/mlock split the range into several VMAs, which mremap cannot grow or move.
+    if (errno != EFAULT) return errno;
   }
 #endif
-  // No mremap (or hugetlb): map the new size elsewhere, carry anonymous bytes over, drop the old.
+  // No mremap (or hugetlb, or a split range): map the new size elsewhere, carry anonymous bytes
+  // over (file bytes live in the file), drop the old.
   Span fresh;
   size_t ignored;
   int err = kind == Kind::Anon ? MapAnon(newLength, false, hugePages, &fresh)
                                : MapFile(kind, fd, offset, newLength, false, &fresh, &ignored);
   if (err != 0) return err;
-  if (kind == Kind::Anon) memcpy(fresh.base, span->base, std::min(span->length, fresh.length));
+  if (kind == Kind::Anon) memcpy(fresh.base, span->base, std::min(span->length, newLength));
   Unmap(*span);
   *span = fresh;
   return 0;

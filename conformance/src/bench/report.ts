@@ -1,0 +1,266 @@
+// Presentation of a BenchReport: text tables, target checks, the SVG chart and the README markdown.
+import { formatBytes } from './data.js';
+import type { BenchReport, Row, ScenarioKey, ScenarioResult, TargetResult } from './types.js';
+
+export function fmtRate(n: number): string {
+  if (!Number.isFinite(n)) return '-';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(2)} k`;
+  return n >= 100 ? n.toFixed(0) : n.toFixed(2);
+}
+
+export function fmtNs(ns: number): string {
+  if (!Number.isFinite(ns)) return '-';
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(ns >= 100 ? 0 : 1)} ns`;
+}
+
+export function fmtRatio(r: number | null | undefined): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return '-';
+  if (r >= 100) return `${r.toFixed(0)}x`;
+  if (r >= 10) return `${r.toFixed(1)}x`;
+  if (r >= 0.01) return `${r.toFixed(2)}x`;
+  return `${r.toPrecision(2)}x`;
+}
+
+interface Column {
+  head: string;
+  cell: (r: Row) => string;
+  right?: boolean;
+}
+
+function columns(s: ScenarioResult): Column[] {
+  const cols: Column[] = [
+    { head: 'subject', cell: (r) => r.subject },
+    { head: 'ops/s', cell: (r) => fmtRate(r.opsPerSec), right: true },
+    { head: 'p50', cell: (r) => fmtNs(r.p50Ns), right: true },
+    { head: 'p99', cell: (r) => fmtNs(r.p99Ns), right: true },
+    { head: '±rme', cell: (r) => `${r.rme.toFixed(1)}%`, right: true },
+    { head: 'samples', cell: (r) => String(r.samples), right: true },
+    { head: `vs ${s.baseline}`, cell: (r) => fmtRatio(r.ratio), right: true },
+  ];
+  if (s.rows.some((r) => r.extra?.gibPerSec !== undefined)) {
+    cols.push({ head: 'GiB/s', cell: (r) => (r.extra?.gibPerSec !== undefined ? r.extra.gibPerSec.toFixed(2) : '-'), right: true });
+  }
+  if (s.rows.some((r) => r.extra?.rssGrowthBytes !== undefined)) {
+    cols.push({ head: 'RSS growth', cell: (r) => (r.extra?.rssGrowthBytes !== undefined ? formatBytes(r.extra.rssGrowthBytes) : '-'), right: true });
+  }
+  return cols;
+}
+
+/** One scenario as a plain-text table (what the CLI prints). */
+export function formatScenario(s: ScenarioResult): string {
+  const cols = columns(s);
+  const cells = [cols.map((c) => c.head), ...s.rows.map((r) => cols.map((c) => c.cell(r)))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((v, i) => (cols[i].right ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ');
+  const out = [
+    `${s.id}. ${s.title}`,
+    `   op: ${s.op}${s.batch > 1 ? `; ${s.batch} ops per sample` : ''}`,
+    ...cells.map((row) => `   ${line(row)}`),
+  ];
+  for (const k of s.skipped) out.push(`   ${k.subject}: ${k.skipped}`);
+  return out.join('\n');
+}
+
+export function formatTargets(targets: TargetResult[]): string {
+  if (targets.length === 0) return 'Targets: none applicable (no napi/ffi/fallback or zero-copy backend measured).';
+  const out = ['Targets'];
+  for (const t of targets) {
+    const status = t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
+    const measured = t.measured === null ? '-' : t.unit === 'bytes' ? formatBytes(t.measured) : fmtRatio(t.measured);
+    out.push(`   ${status}  ${t.description.padEnd(58)} ${measured.padStart(10)}  goal ${t.goal}${t.note ? `  (${t.note})` : ''}`);
+  }
+  return out.join('\n');
+}
+
+/** The whole report as text: header, every scenario table, targets. */
+export function formatReport(report: BenchReport, opts: { scenarios?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (opts.scenarios !== false) {
+    parts.push(machineLine(report));
+    for (const s of report.scenarios) parts.push(formatScenario(s));
+  }
+  parts.push(formatTargets(report.targets));
+  return parts.join('\n\n');
+}
+
+export function machineLine(report: BenchReport): string {
+  const m = report.machine;
+  return `${m.cpu} (${m.cores} cores, ${Math.round(m.memoryBytes / 1024 ** 3)} GiB RAM, ${m.platform} ${m.kernel} ${m.arch}), Node ${report.runtime.version}, data file ${formatBytes(report.options.size)}${report.options.quick ? ', quick run' : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets of issue 5.
+
+export function evaluateTargets(report: BenchReport): TargetResult[] {
+  const sc = (key: ScenarioKey) => report.scenarios.find((s) => s.key === key);
+  const row = (key: ScenarioKey, subject: string) => sc(key)?.rows.find((r) => r.subject === subject);
+  const base = (key: ScenarioKey) => {
+    const s = sc(key);
+    return s ? s.rows.find((r) => r.subject === s.baseline) : undefined;
+  };
+  const loaded = new Set(report.subjects.filter((s) => s.loaded && s.kind === 'backend').map((s) => s.name));
+  const zeroCopy = report.subjects.filter((s) => s.loaded && s.kind === 'backend' && s.capabilities?.zeroCopy).map((s) => s.name);
+  const targets: TargetResult[] = [];
+  const add = (id: string, description: string, measured: number | undefined, goal: string, ok: (v: number) => boolean, unit: 'x' | 'bytes' = 'x', missing?: string, info?: string) => {
+    const has = measured !== undefined && Number.isFinite(measured);
+    const note = has ? info : (missing ?? 'not measured');
+    targets.push({ id, description, measured: has ? measured : null, goal, unit, pass: has ? ok(measured) : null, ...(note ? { note } : {}) });
+  };
+  const why = (key: ScenarioKey, subject: string) =>
+    sc(key) ? (sc(key)!.skipped.find((k) => k.subject === subject)?.skipped ?? 'not measured') : 'scenario not run';
+
+  for (const b of ['napi', 'ffi']) {
+    if (!loaded.has(b)) continue;
+    if (sc('random-read')) {
+      const c = row('random-read', 'C (mmap)');
+      const ceiling = c ? `the C loop over mmap reaches ${fmtRatio(c.ratio)} of pread here` : undefined;
+      add(`${b}-random-vs-pread`, `${b}: random 64-byte reads vs pread`, row('random-read', b)?.ratio, '>= 50x', (v) => v >= 50, 'x', why('random-read', b), ceiling);
+      const r = row('random-read', b);
+      add(`${b}-random-vs-c`, `${b}: random 64-byte reads vs the C loop`, c && r ? r.opsPerSec / c.opsPerSec : undefined, '>= 0.5x', (v) => v >= 0.5, 'x', c ? why('random-read', b) : why('random-read', 'C (mmap)'));
+    }
+    if (sc('sequential')) {
+      add(`${b}-sequential`, `${b}: sequential checksum vs 1 MiB chunked reads`, row('sequential', b)?.ratio, '>= 1.5x', (v) => v >= 1.5, 'x', why('sequential', b));
+    }
+  }
+  if (loaded.has('napi') && sc('open-map-close')) {
+    add('napi-open-map-close', 'napi: open+map+read+close vs readFileSync (speed ratio)', row('open-map-close', 'napi')?.ratio, '>= 1x', (v) => v >= 1, 'x', why('open-map-close', 'napi'));
+  }
+  if (loaded.has('napi') && loaded.has('ffi')) {
+    for (const key of ['open-map-close', 'map-rss'] as const) {
+      if (!sc(key)) continue;
+      const n = row(key, 'napi');
+      const f = row(key, 'ffi');
+      add(`ffi-vs-napi-${key}`, `ffi: ${key === 'open-map-close' ? 'open+map+close (4 KiB)' : 'map+close (big file)'} time / napi's`, n && f ? f.p50Ns / n.p50Ns : undefined, '<= 1.5x', (v) => v <= 1.5, 'x', n ? why(key, 'ffi') : why(key, 'napi'));
+    }
+  }
+  if (loaded.has('fallback')) {
+    for (const key of ['open-map-close', 'sequential', 'random-write', 'map-rss'] as const) {
+      if (!sc(key)) continue;
+      const f = row(key, 'fallback');
+      const b = base(key);
+      add(`fallback-${key}`, `fallback: ${key} time / ${sc(key)!.baseline}'s`, f && b ? f.p50Ns / b.p50Ns : undefined, '<= 1.2x', (v) => v <= 1.2, 'x', b ? why(key, 'fallback') : 'baseline not measured');
+    }
+  }
+  for (const b of zeroCopy) {
+    if (sc('map-rss')) {
+      add(`${b}-rss`, `${b}: RSS growth of mapping ${formatBytes(report.options.size)} read-only`, row('map-rss', b)?.extra?.rssGrowthBytes, '< 2 MiB', (v) => v < 2 * 1024 * 1024, 'bytes', why('map-rss', b));
+    }
+  }
+  for (const b of zeroCopy) {
+    for (const s of report.scenarios) {
+      const peer = s.rows.find((r) => r.subject === 'mmap-io');
+      const mine = s.rows.find((r) => r.subject === b);
+      if (!peer || !mine) continue;
+      // Within 5% counts as met: where both hand JS an external Buffer, the timed loop is the same code.
+      add(`${b}-vs-mmap-io-${s.key}`, `${b}: ${s.key} vs mmap-io (speed ratio)`, mine.opsPerSec / peer.opsPerSec, '>= 1x (±5%)', (v) => v >= 0.95);
+    }
+  }
+  return targets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SVG chart: one bar per subject and scenario, ratio to the baseline on a log scale.
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const COLORS: Record<string, string> = { backend: '#2f6fbf', peer: '#d9822b', native: '#6b6b6b', baseline: '#999999' };
+
+export function renderSvg(report: BenchReport): string {
+  const W = 960;
+  const labelW = 250;
+  const x0 = labelW + 10;
+  const x1 = W - 70;
+  const barH = 14;
+  const gap = 5;
+  const ratios = report.scenarios.flatMap((s) => s.rows.filter((r) => r.kind !== 'baseline').map((r) => r.ratio)).filter((r) => Number.isFinite(r) && r > 0);
+  const lo = Math.floor(Math.log10(Math.min(1, ...ratios)));
+  let hi = Math.ceil(Math.log10(Math.max(1, ...ratios)));
+  if (hi === lo) hi = lo + 1;
+  const x = (r: number) => x0 + ((Math.log10(r) - lo) / (hi - lo)) * (x1 - x0);
+  const body: string[] = [];
+  let y = 64;
+  for (const s of report.scenarios) {
+    body.push(`<text x="10" y="${y + 12}"><tspan class="h">${esc(`${s.id}. ${s.title}`)}</tspan><tspan class="n" dx="8">${esc(`vs ${s.baseline}`)}</tspan></text>`);
+    y += 20;
+    const rows = s.rows.filter((r) => r.kind !== 'baseline');
+    if (rows.length === 0) {
+      body.push(`<text x="${x0}" y="${y + 11}" class="n">no measurements</text>`);
+      y += barH + gap;
+    }
+    for (const r of rows) {
+      const fill = COLORS[r.kind] ?? '#2f6fbf';
+      body.push(`<text x="${labelW}" y="${y + 11}" text-anchor="end" class="l">${esc(r.subject)}</text>`);
+      if (Number.isFinite(r.ratio) && r.ratio > 0) {
+        const a = Math.min(x(1), x(r.ratio));
+        const b = Math.max(x(1), x(r.ratio));
+        body.push(`<rect x="${a.toFixed(1)}" y="${y}" width="${Math.max(1, b - a).toFixed(1)}" height="${barH}" fill="${fill}" opacity="${r.ratio >= 1 ? 1 : 0.55}"><title>${esc(`${r.subject}: ${fmtRatio(r.ratio)} of ${s.baseline}`)}</title></rect>`);
+        const tx = r.ratio >= 1 ? b + 4 : a - 4;
+        body.push(`<text x="${tx.toFixed(1)}" y="${y + 11}" class="v"${r.ratio >= 1 ? '' : ' text-anchor="end"'}>${esc(fmtRatio(r.ratio))}</text>`);
+      }
+      y += barH + gap;
+    }
+    y += 10;
+  }
+  const grid: string[] = [];
+  for (let p = lo; p <= hi; p++) {
+    const gx = x(10 ** p).toFixed(1);
+    grid.push(`<line x1="${gx}" y1="48" x2="${gx}" y2="${y}" class="${p === 0 ? 'one' : 'g'}"/>`);
+    grid.push(`<text x="${gx}" y="44" text-anchor="middle" class="n">${esc(p >= 0 ? `${10 ** p}x` : `1/${10 ** -p}x`)}</text>`);
+  }
+  const H = y + 30;
+  const title = 'memmap: speed vs the plain-fs baseline (log scale; right of 1x = faster)';
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+    '<style>.h{font-size:13px;font-weight:bold}.l{font-size:12px}.v{font-size:11px}.n{font-size:11px;fill:#555}.g{stroke:#ddd}.one{stroke:#333;stroke-width:1.5}</style>',
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="10" y="20" class="h">${esc(title)}</text>`,
+    ...(['backend', 'peer', 'native'] as const).map((k, i) => {
+      const lx = W - 300 + i * 100;
+      return `<rect x="${lx}" y="${10}" width="10" height="10" fill="${COLORS[k]}"/><text x="${lx + 14}" y="19" class="n">${{ backend: 'memmap backend', peer: 'mmap-io', native: 'C over mmap' }[k]}</text>`;
+    }),
+    ...grid,
+    ...body,
+    `<text x="10" y="${H - 10}" class="n">${esc(machineLine(report))}; ${esc(report.startedAt.slice(0, 10))}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown for the README section.
+
+export function renderMarkdown(report: BenchReport, opts: { chart?: string; source?: string } = {}): string {
+  const out: string[] = [];
+  out.push(`<!-- generated from ${opts.source ?? 'the benchmark JSON'} by conformance/dist/bench/update-readme.js; do not edit by hand -->`);
+  const m = report.machine;
+  out.push(
+    `Measured ${report.startedAt.slice(0, 10)} on **${m.cpu}** (${m.cores} cores, ${Math.round(m.memoryBytes / 1024 ** 3)} GiB RAM, ${m.platform} ${m.kernel}, ${m.arch}) with **Node ${report.runtime.version}**, ` +
+      `data file ${formatBytes(report.options.size)} in the page cache${report.options.quick ? ' (quick run: small sizes, short timings)' : ''}. ` +
+      'ops/s is 1 / the median time per operation; ratios are ops/s relative to the scenario\'s plain-fs baseline (higher is better); p50/p99 are per operation ' +
+      '(for batched scenarios, percentiles of batch means); ±rme is the 95% margin of error of the mean. Reproduce with `npm run bench`.',
+  );
+  if (opts.chart) out.push('', `![benchmark ratios](${opts.chart})`);
+  for (const s of report.scenarios) {
+    out.push('', `#### ${s.id}. ${s.title}`, '', `One op: ${s.op}${s.batch > 1 ? ` (${s.batch} ops per sample)` : ''}.`, '');
+    const cols = columns(s);
+    out.push(`| ${cols.map((c) => c.head).join(' | ')} |`);
+    out.push(`| ${cols.map((c) => (c.right ? '--:' : '---')).join(' | ')} |`);
+    for (const r of s.rows) out.push(`| ${cols.map((c) => c.cell(r).replace(/\|/g, '\\|')).join(' | ')} |`);
+    if (s.skipped.length) out.push('', s.skipped.map((k) => `${k.subject}: ${k.skipped}.`).join(' '));
+  }
+  if (report.targets.length) {
+    out.push('', '#### Targets', '', '| target | measured | goal | result |', '| --- | --: | --: | --- |');
+    for (const t of report.targets) {
+      const measured = t.measured === null ? '-' : t.unit === 'bytes' ? formatBytes(t.measured) : fmtRatio(t.measured);
+      out.push(`| ${t.description} | ${measured} | ${t.goal} | ${t.pass === null ? `n/a (${t.note ?? ''})` : t.pass ? 'met' : '**missed**'} |`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,284 @@
+// runBenchmarks: prepares the data, measures every subject of every scenario with tinybench, and
+// writes the JSON report and the SVG chart.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Bench, type FnReturnedObject } from 'tinybench';
+import { defaultCacheDir, ensureDataFile, formatBytes, seededWordOffsets, smallFile, warmPageCache, type Log } from './data.js';
+import { buildNative } from './native.js';
+import { evaluateTargets, fmtNs, fmtRate, formatReport, formatScenario, renderSvg } from './report.js';
+import { scenarios, type Plan, type ScenarioContext, type Settings } from './scenarios.js';
+import { summarize, fromTask, type Summary } from './stats.js';
+import { firstLine, IN_REPO_BACKENDS, loadBackends, loadMmapIo, type BackendSpec } from './subjects.js';
+import type { BenchReport, Row, ScenarioKey, ScenarioResult, SkippedRow } from './types.js';
+
+export interface RunOptions {
+  /** Bytes of the big data file (default 1 GiB; 32 MiB with quick). A multiple of 4. */
+  size?: number;
+  /** Small sizes and short runs: the whole suite in well under a minute. */
+  quick?: boolean;
+  /** Time budget per subject and scenario, ms (default 1000, quick 60). */
+  time?: number;
+  /** Scenario ids (1-6) or keys to run; default all. */
+  scenarios?: Array<number | ScenarioKey>;
+  /** Measure mmap-io (installed into `<cacheDir>/mmap-io` on first use); default true. */
+  peer?: boolean;
+  /** Measure the C loop (compiled into the cache when a C compiler exists); default true. */
+  native?: boolean;
+  /** Where data files, mmap-io and the C binary live; default `<workspace root>/.cache` or the OS temp dir. */
+  cacheDir?: string;
+  /** Writes bench.json and bench.svg here. */
+  outDir?: string;
+  /** JSON report path (overrides outDir/bench.json). */
+  json?: string;
+  /** SVG chart path (default: next to the JSON, same name, .svg). */
+  svg?: string;
+  /** Print the tables to stdout as each scenario finishes (default false). */
+  print?: boolean;
+  /** Progress lines; default: stderr. false: silent. */
+  log?: Log | false;
+  /** Seed of the random offsets (default 0x5eed). */
+  seed?: number;
+  /** Random 8-byte writes per op in scenario 4 (default 256; quick 64). */
+  writesPerOp?: number;
+}
+
+const READ_OFFSETS = 1 << 16;
+const WRITE_OFFSETS = 1 << 14;
+
+/**
+ * Runs the benchmark suite on `backends` (objects `{ name?, backend, module? }` or module specifiers;
+ * none = the in-repo backends that load) and returns the report. Subjects that cannot run are kept
+ * in the report with the reason.
+ */
+export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOptions = {}): Promise<BenchReport> {
+  const started = Date.now();
+  const log: Log = options.log === false ? () => {} : (options.log ?? ((l) => process.stderr.write(`[bench] ${l}\n`)));
+  const quick = options.quick ?? false;
+  const size = options.size ?? (quick ? 32 << 20 : 1 << 30);
+  if (!Number.isSafeInteger(size) || size < 4096 || size % 4 !== 0) throw new RangeError(`size must be a multiple of 4 and >= 4096, got ${size}`);
+  if (size > 16 * 1024 ** 3) throw new RangeError('size above 16 GiB is not supported (u32 word offsets)');
+  const seed = options.seed ?? 0x5eed;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const dataDir = join(cacheDir, 'memmap-bench');
+
+  const { loaded, skipped } = await loadBackends(backends.length ? backends : IN_REPO_BACKENDS, log);
+  if (loaded.length === 0) {
+    throw new Error(`no backend loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') || 'none given'}`);
+  }
+  log(`backends: ${loaded.map((b) => b.name).join(', ')}${skipped.length ? ` (skipped: ${skipped.map((s) => s.name).join(', ')})` : ''}`);
+
+  const subjects: BenchReport['subjects'] = [
+    ...loaded.map((b) => ({ name: b.name, kind: 'backend' as const, loaded: true, capabilities: { ...b.backend.capabilities } })),
+    ...skipped.map((s) => ({ name: s.name, kind: 'backend' as const, loaded: false, reason: s.reason })),
+  ];
+
+  let peer: ScenarioContext['peer'];
+  let peerSkip: string | undefined;
+  if (options.peer === false) peerSkip = 'disabled (--no-mmap-io)';
+  else {
+    const p = loadMmapIo(cacheDir, log);
+    if (p.peer) {
+      peer = { lib: p.peer.lib, path: p.peer.path };
+      subjects.push({ name: 'mmap-io', kind: 'peer', loaded: true, version: p.peer.version });
+      log(`mmap-io ${p.peer.version} loaded from ${p.peer.path}`);
+    } else {
+      peerSkip = p.skipped!.reason;
+      log(`skipping mmap-io: ${peerSkip}`);
+    }
+  }
+  if (peerSkip) subjects.push({ name: 'mmap-io', kind: 'peer', loaded: false, reason: peerSkip });
+
+  let native: ScenarioContext['native'];
+  let nativeSkip: string | undefined;
+  if (options.native === false) nativeSkip = 'disabled (--no-c)';
+  else {
+    const n = buildNative(cacheDir, log);
+    if ('skipped' in n) {
+      nativeSkip = n.skipped;
+      log(`skipping the C loop: ${nativeSkip}`);
+    } else native = n;
+  }
+  subjects.push(native ? { name: 'C (mmap)', kind: 'native', loaded: true } : { name: 'C (mmap)', kind: 'native', loaded: false, reason: nativeSkip });
+
+  const data = ensureDataFile(dataDir, size, log);
+  const smallSize = 4096;
+  const small = { path: smallFile(dataDir, 'small-4k.bin', smallSize), size: smallSize };
+  const readOffsets = seededWordOffsets(seed, READ_OFFSETS, size, 64);
+  const writeOffsets = seededWordOffsets(seed ^ 0x77777777, WRITE_OFFSETS, size, 8, 2);
+  const readOffsetsFile = join(dataDir, `offsets-${seed}-${size}.bin`);
+  writeFileSync(readOffsetsFile, Buffer.from(readOffsets.buffer, readOffsets.byteOffset, readOffsets.byteLength));
+  warmPageCache(data.path, log);
+
+  const ctx: ScenarioContext = {
+    data,
+    small,
+    handoffPath: join(dataDir, `handoff-${process.pid}.bin`),
+    readOffsets,
+    readOffsetsFile,
+    writeOffsets,
+    writesPerOp: options.writesPerOp ?? (quick ? 64 : 256),
+    quick,
+    time: options.time,
+    backends: loaded,
+    peer,
+    peerSkip,
+    native,
+    nativeSkip,
+  };
+
+  const wanted = options.scenarios?.length
+    ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key))
+    : scenarios;
+
+  const results: ScenarioResult[] = [];
+  for (const def of wanted) {
+    const st = def.settings(ctx);
+    const title = def.title(ctx);
+    log(`scenario ${def.id}/${scenarios.length}: ${title}`);
+    const plans = def.plans(ctx, st);
+    let expected = def.expected?.(ctx, st);
+    const rows: Row[] = [];
+    const skippedRows: SkippedRow[] = [];
+    for (const plan of plans) {
+      if (plan.skipped) {
+        skippedRows.push({ subject: plan.subject, kind: plan.kind, skipped: plan.skipped });
+        log(`  ${plan.subject}: skipped (${plan.skipped})`);
+        continue;
+      }
+      log(`  ${plan.subject} ...`);
+      try {
+        const m = await measure(plan, st, expected);
+        if (plan.kind === 'baseline' && expected === undefined) expected = m.first;
+        // ops/s from the median per-op time: on a shared 2-core machine a few preempted samples would
+        // otherwise decide the ratio; the mean stays in the JSON (meanNs).
+        const row: Row = { subject: plan.subject, kind: plan.kind, opsPerSec: 1e9 / m.summary.p50Ns, ...m.summary, ratio: NaN };
+        if (def.key === 'sequential') row.extra = { gibPerSec: size / 1024 ** 3 / (m.summary.p50Ns / 1e9) };
+        if (m.extra) row.extra = { ...row.extra, ...m.extra };
+        rows.push(row);
+        log(`  ${plan.subject}: ${fmtRate(row.opsPerSec)} ops/s, p50 ${fmtNs(row.p50Ns)}, ±${row.rme.toFixed(1)}% (${row.samples} samples)${row.extra?.rssGrowthBytes !== undefined ? `, RSS +${formatBytes(row.extra.rssGrowthBytes)}` : ''}`);
+      } catch (err) {
+        const reason = `error: ${firstLine(err)}`;
+        skippedRows.push({ subject: plan.subject, kind: plan.kind, skipped: reason });
+        log(`  ${plan.subject}: ${reason}`);
+      }
+    }
+    const base = rows.find((r) => r.subject === def.baseline);
+    for (const r of rows) r.ratio = base ? r.opsPerSec / base.opsPerSec : NaN;
+    const result: ScenarioResult = {
+      id: def.id,
+      key: def.key,
+      title,
+      op: def.op(ctx),
+      batch: st.batch,
+      baseline: def.baseline,
+      rows,
+      skipped: skippedRows,
+      notes: def.notes(ctx, st).filter(Boolean),
+    };
+    results.push(result);
+    if (options.print) process.stdout.write(`${formatScenario(result)}\n`);
+  }
+
+  const report: BenchReport = {
+    schema: 'memmap-bench/1',
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      memoryBytes: totalmem(),
+      platform: platform(),
+      arch: arch(),
+      kernel: release(),
+    },
+    runtime: { name: 'node', version: process.version, v8: process.versions.v8 },
+    options: { size, quick, timeMs: ctx.quick ? (options.time ?? 60) : (options.time ?? 1000), seed, dataFile: data.path },
+    subjects,
+    scenarios: results,
+    targets: [],
+  };
+  report.targets = evaluateTargets(report);
+  report.durationMs = Date.now() - started;
+  if (options.print) process.stdout.write(`${formatReport(report, { scenarios: false })}\n`);
+
+  const jsonPath = options.json ?? (options.outDir ? join(options.outDir, 'bench.json') : undefined);
+  const svgPath = options.svg ?? (jsonPath ? jsonPath.replace(/(\.json)?$/i, '.svg') : undefined);
+  if (jsonPath) {
+    mkdirSync(dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${jsonPath}`);
+  }
+  if (svgPath) {
+    mkdirSync(dirname(svgPath), { recursive: true });
+    writeFileSync(svgPath, renderSvg(report));
+    log(`wrote ${svgPath}`);
+  }
+  return report;
+}
+
+interface Measured {
+  summary: Summary;
+  first: number;
+  extra?: Record<string, number>;
+}
+
+let sink = 0;
+
+async function measure(plan: Plan, st: Settings, expected: number | undefined): Promise<Measured> {
+  if (plan.native) {
+    const r = plan.native();
+    if (expected !== undefined && r.result !== expected) throw new Error(`wrong result: got ${r.result}, expected ${expected}`);
+    return { summary: summarize(r.samplesNs), first: r.result };
+  }
+  const work = plan.work!;
+  await work.setup?.();
+  try {
+    // Figures besides timing (RSS) first, before this subject's allocations are recycled by malloc.
+    const extra = await work.measure?.();
+    // The first batch, untimed: checks that the subject computes what the baseline computes.
+    const first = await work.run();
+    if (expected !== undefined && first !== expected) throw new Error(`wrong result: got ${first}, expected ${expected}`);
+    const bench = new Bench({
+      name: plan.subject,
+      time: st.time,
+      warmupTime: st.warmupTime,
+      iterations: st.iterations,
+      warmupIterations: st.warmupIterations,
+      throws: true,
+    });
+    const B = st.batch;
+    // Each sample is one batch; tinybench gets the per-op mean through overriddenDuration and the
+    // whole batch through overriddenIterationCost (so the time budget stays right).
+    if (work.async || work.untimed) {
+      const untimed = work.untimed;
+      bench.add(
+        plan.subject,
+        async (): Promise<FnReturnedObject> => {
+          const t0 = performance.now();
+          sink ^= await work.run();
+          const d = performance.now() - t0;
+          if (untimed) await untimed();
+          return { overriddenDuration: d / B, overriddenIterationCost: d };
+        },
+        { async: true },
+      );
+    } else {
+      bench.add(
+        plan.subject,
+        (): FnReturnedObject => {
+          const t0 = performance.now();
+          sink ^= work.run() as number;
+          const d = performance.now() - t0;
+          return { overriddenDuration: d / B, overriddenIterationCost: d };
+        },
+        { async: false },
+      );
+    }
+    await bench.run();
+    const summary = fromTask(bench.tasks[0]);
+    return { summary, first, extra };
+  } finally {
+    await work.teardown?.();
+  }
+}

@@ -1,0 +1,98 @@
+// Runs inside a child (node --expose-gc): cycles of maps and failing calls, measuring open fds,
+// /proc/self/maps lines and RSS at a baseline and after. Self-contained: it reaches the child as
+// source text via toString(), so it may use only its parameters.
+import type { Backend } from '@memmap/core';
+
+export interface LeakFigures {
+  fds: [number, number];
+  mapsLines: [number, number];
+  /** /proc/self/maps lines naming the mapped file (should drop to 0). */
+  fileLines: [number, number];
+  rss: [number, number];
+  /** V8 heap used + external memory (ArrayBuffers) after GC. */
+  heap: [number, number];
+  failures: Record<string, number>;
+}
+
+export async function leakProbe(
+  backend: Backend,
+  fs: typeof import('node:fs'),
+  path: string,
+  cycles: number,
+  failing: number,
+  mode: 'close' | 'gc',
+): Promise<LeakFigures> {
+  const linux = process.platform === 'linux';
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const settle = async () => {
+    for (let i = 0; i < 8; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const maps = () => (linux ? fs.readFileSync('/proc/self/maps', 'utf8').trim().split('\n') : []);
+  const measure = () => ({
+    fds: linux ? fs.readdirSync('/proc/self/fd').length : 0,
+    mapsLines: maps().length,
+    fileLines: maps().filter((l) => l.includes(path)).length,
+    rss: process.memoryUsage().rss,
+    heap: process.memoryUsage().heapUsed + process.memoryUsage().external,
+  });
+  const roFd = fs.openSync(path, 'r');
+  const size = fs.statSync(path).size;
+  const kinds = ['map', 'mapMut', 'mapCopy', 'mapAnon'] as const;
+  const cycle = (i: number) => {
+    const kind = kinds[i % 4]!;
+    const m = kind === 'mapAnon' ? backend.mapAnon(size) : backend[kind](path, { offset: i % 100 });
+    const b = m.bytes;
+    b[i % b.length] ^= 0; // touch a page (and for mapMut, write the byte back unchanged)
+    if (mode === 'close') m.close();
+  };
+  const failures: Record<string, number> = {};
+  const calls: Array<() => unknown> = [
+    () => backend.map(`${path}.missing`),
+    () => backend.map(path, { offset: size + 1 }),
+    () => backend.map(path, { length: size + 1 }),
+    () => backend.mapMut(roFd),
+    () => backend.mapMut(`${path}.new`, { create: true, mode: -1 }),
+    () => backend.mapCopy(path, { offset: -1 }),
+    () => backend.mapAnon(-1),
+    () => {
+      const m = backend.map(path);
+      try {
+        return m.view(0, size + 1);
+      } finally {
+        m.close();
+      }
+    },
+  ];
+  const fail = (i: number) => {
+    try {
+      calls[i % calls.length]!();
+      failures['no error'] = (failures['no error'] ?? 0) + 1;
+    } catch (e) {
+      const code = String((e as { code?: string }).code);
+      failures[code] = (failures[code] ?? 0) + 1;
+    }
+  };
+  for (let i = 0; i < 200; i++) cycle(i); // warm-up: lazy initialisation is not a leak
+  for (let i = 0; i < calls.length; i++) fail(i);
+  await settle();
+  const base = measure();
+  for (let i = 0; i < cycles; i++) {
+    cycle(i);
+    if (mode === 'gc' && i % 1000 === 999) await settle();
+  }
+  for (let i = 0; i < failing; i++) fail(i);
+  await settle();
+  const end = measure();
+  fs.closeSync(roFd);
+  return {
+    fds: [base.fds, end.fds],
+    mapsLines: [base.mapsLines, end.mapsLines],
+    fileLines: [base.fileLines, end.fileLines],
+    rss: [base.rss, end.rss],
+    heap: [base.heap, end.heap],
+    failures,
+  };
+}

@@ -1,0 +1,49 @@
+// Group "leaks": thousands of map/close cycles and failing calls in a child (--expose-gc) must leave
+// open fds, /proc/self/maps entries and RSS at their baseline; maps dropped without close() must
+// all be released by the garbage collector. The measurements need /proc, so they skip elsewhere.
+import { expect, it } from 'vitest';
+import type { SuiteContext } from '../context.js';
+import { leakProbe, type LeakFigures } from '../children/leak-probe.js';
+import type { Group } from './index.js';
+import { childJson, hasProcFs, isContractCode } from './robust-util.js';
+
+const CYCLES = 10_000;
+const FAILING = 1_000;
+const GC_CYCLES = 2_000;
+/** V8 may keep a few more heap segments after thousands of allocations: not ours. */
+const MAPS_SLACK = 8;
+const RSS_SLACK = 16 * 1024 * 1024;
+const HEAP_SLACK = 4 * 1024 * 1024;
+/** A 1 MiB young generation keeps V8's own heap growth from looking like a leak. */
+const NODE_ARGS = ['--expose-gc', '--max-semi-space-size=1'];
+
+function probe(ctx: SuiteContext, cycles: number, failing: number, mode: 'close' | 'gc'): LeakFigures {
+  const path = ctx.file(3 * 4096 + 100);
+  const body = `${leakProbe.toString()}
+    console.log(JSON.stringify(await leakProbe(backend, fs, process.argv[1], ${cycles}, ${failing}, '${mode}')));`;
+  return childJson<LeakFigures>(ctx.runChild(body, [path], NODE_ARGS, 180_000));
+}
+
+function expectBaseline(f: LeakFigures): void {
+  const summary = JSON.stringify(f);
+  expect(f.fds[1] - f.fds[0], `open fds grew: ${summary}`).toBe(0);
+  expect(f.fileLines[1], `/proc/self/maps still maps the file: ${summary}`).toBe(0);
+  expect(f.mapsLines[1] - f.mapsLines[0], `/proc/self/maps grew: ${summary}`).toBeLessThanOrEqual(MAPS_SLACK);
+  expect(f.rss[1] - f.rss[0], `RSS grew: ${summary}`).toBeLessThan(RSS_SLACK);
+  expect(f.heap[1] - f.heap[0], `JS heap + external memory grew: ${summary}`).toBeLessThan(HEAP_SLACK);
+}
+
+function register(ctx: SuiteContext): void {
+  it.skipIf(!hasProcFs)(`${CYCLES} map/close cycles and ${FAILING} failing calls leave fds, maps and RSS at baseline`, () => {
+    const f = probe(ctx, CYCLES, FAILING, 'close');
+    expect(f.failures['no error'], 'a call that must fail succeeded').toBeUndefined();
+    for (const code of Object.keys(f.failures)) expect(isContractCode(code), `failing call threw code ${code}`).toBe(true);
+    expectBaseline(f);
+  });
+
+  it.skipIf(!hasProcFs)(`${GC_CYCLES} maps dropped without close() are all released by GC`, () => {
+    expectBaseline(probe(ctx, GC_CYCLES, 0, 'gc'));
+  });
+}
+
+export const leaksGroup: Group = { name: 'leaks', register };
