@@ -13,6 +13,11 @@ import { firstLine } from './subjects.js';
  *   one offset, exactly as the JS loop does; the offsets cycle in the same order.
  * membench seq <file> <min-samples> <time-ms>
  *   each op: open + mmap + sum of every u32 + munmap + close (the JS loop maps per op too).
+ * membench open <file> <batch> <min-samples> <time-ms>
+ *   each op: open + fstat + mmap + read the first u32 + munmap + close (scenario 1's floor).
+ * membench write <file> <offsets.bin> <writes-per-op> <min-samples> <time-ms>
+ *   maps the file shared once; each op: that many 8-byte writes of the file's own pattern at the
+ *   8-aligned word offsets (cycled), then msync(MS_SYNC) of the whole map (scenario 4's floor).
  * Output: "result <u32>" (the folded value of the first op, to check against JS) then one line per
  * sample, nanoseconds per op.
  */
@@ -54,7 +59,84 @@ static uint32_t checksum_file(const char *path) {
   return s;
 }
 
+static uint32_t word(uint32_t i) {
+  uint32_t x = (i ^ 0x5bd1e995u) * 0x9e3779b1u;
+  return x ^ (x >> 15);
+}
+
+static uint32_t *read_offsets(const char *path, long *count) {
+  FILE *of = fopen(path, "rb");
+  if (!of) die("fopen offsets");
+  fseek(of, 0, SEEK_END);
+  long n = ftell(of) / 4;
+  fseek(of, 0, SEEK_SET);
+  uint32_t *offs = malloc((size_t)n * 4);
+  if (!offs || fread(offs, 4, (size_t)n, of) != (size_t)n) die("read offsets");
+  fclose(of);
+  *count = n;
+  return offs;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 6 && strcmp(argv[1], "open") == 0) {
+    long batch = atol(argv[3]), min_samples = atol(argv[4]), samples = 0;
+    double budget = atof(argv[5]) * 1e6, start = now_ns();
+    int first = 1;
+    for (;;) {
+      double t0 = now_ns();
+      uint32_t s = 0;
+      for (long i = 0; i < batch; i++) {
+        int fd = open(argv[2], O_RDONLY);
+        if (fd < 0) die("open");
+        struct stat st;
+        if (fstat(fd, &st) != 0) die("fstat");
+        const uint32_t *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (p == MAP_FAILED) die("mmap");
+        s += p[0];
+        munmap((void *)p, (size_t)st.st_size);
+        close(fd);
+      }
+      double t1 = now_ns();
+      sink += s;
+      if (first) { printf("result %u\n", s); first = 0; }
+      printf("%.3f\n", (t1 - t0) / (double)batch);
+      samples++;
+      if (samples >= min_samples && t1 - start >= budget) break;
+    }
+    return 0;
+  }
+  if (argc >= 7 && strcmp(argv[1], "write") == 0) {
+    long writes = atol(argv[4]), min_samples = atol(argv[5]), samples = 0, n, k = 0;
+    double budget = atof(argv[6]) * 1e6;
+    int fd = open(argv[2], O_RDWR);
+    if (fd < 0) die("open");
+    struct stat st;
+    if (fstat(fd, &st) != 0) die("fstat");
+    uint32_t *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    uint32_t *offs = read_offsets(argv[3], &n);
+    double start = now_ns();
+    int first = 1;
+    for (;;) {
+      double t0 = now_ns();
+      uint32_t s = 0;
+      for (long i = 0; i < writes; i++) {
+        uint32_t w = offs[k];
+        if (++k == n) k = 0;
+        p[w] = word(w);
+        p[w + 1] = word(w + 1);
+        s += p[w] + p[w + 1];
+      }
+      if (msync(p, (size_t)st.st_size, MS_SYNC) != 0) die("msync");
+      double t1 = now_ns();
+      sink += s;
+      if (first) { printf("result %u\n", s); first = 0; }
+      printf("%.3f\n", t1 - t0);
+      samples++;
+      if (samples >= min_samples && t1 - start >= budget) break;
+    }
+    return 0;
+  }
   if (argc >= 7 && strcmp(argv[1], "rand") == 0) {
     const char *path = argv[2];
     long batch = atol(argv[4]), min_samples = atol(argv[5]);
@@ -111,7 +193,7 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  fprintf(stderr, "usage: membench rand <file> <offsets> <batch> <min-samples> <time-ms> | seq <file> <min-samples> <time-ms>\n");
+  fprintf(stderr, "usage: membench rand|seq|open|write ... (see native.ts)\n");
   return 1;
 }
 `;

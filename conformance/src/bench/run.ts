@@ -108,6 +108,8 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   const writeOffsets = seededWordOffsets(seed ^ 0x77777777, WRITE_OFFSETS, size, 8, 2);
   const readOffsetsFile = join(dataDir, `offsets-${seed}-${size}.bin`);
   writeFileSync(readOffsetsFile, Buffer.from(readOffsets.buffer, readOffsets.byteOffset, readOffsets.byteLength));
+  const writeOffsetsFile = join(dataDir, `write-offsets-${seed}-${size}.bin`);
+  writeFileSync(writeOffsetsFile, Buffer.from(writeOffsets.buffer, writeOffsets.byteOffset, writeOffsets.byteLength));
   warmPageCache(data.path, log);
 
   const ctx: ScenarioContext = {
@@ -117,6 +119,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     readOffsets,
     readOffsetsFile,
     writeOffsets,
+    writeOffsetsFile,
     writesPerOp: options.writesPerOp ?? (quick ? 64 : 256),
     quick,
     time: options.time,

@@ -49,6 +49,7 @@ export interface ScenarioContext {
   readOffsetsFile: string;
   /** Word indices, 8-byte aligned, of the random 8-byte writes; cycled. */
   writeOffsets: Uint32Array;
+  writeOffsetsFile: string;
   /** Writes per op in scenario 4. */
   writesPerOp: number;
   quick: boolean;
@@ -293,6 +294,7 @@ export const scenarios: ScenarioDef[] = [
           };
         }),
       );
+      plans.push(nativePlan(c, () => ['open', path, String(B), String(s.iterations), String(s.time)]));
       return plans;
     },
     notes: (c) => [
@@ -495,7 +497,7 @@ export const scenarios: ScenarioDef[] = [
     op: (c) => `${c.writesPerOp} writes of 8 bytes at seeded random 8-aligned offsets + one flush (msync / fsync)`,
     baseline: 'fs.writeSync + fsync',
     settings: (c) => settings(c, { batch: 1, iterations: 16, warmupIterations: 2 }),
-    plans: (c) => {
+    plans: (c, st) => {
       const W = c.writesPerOp;
       const offs = c.writeOffsets;
       const mask = offs.length - 1;
@@ -590,9 +592,11 @@ export const scenarios: ScenarioDef[] = [
           };
         }),
       );
+      plans.push(nativePlan(c, () => ['write', data, c.writeOffsetsFile, String(W), String(st.iterations), String(st.time)]));
       return plans;
     },
     notes: (c) => [
+      'The C row maps the file shared once and does the same writes, then msync(MS_SYNC) of the whole map: the floor for any map-based flush.',
       `Each op writes ${c.writesPerOp} × 8 bytes (the bytes already there, so the data file never changes) and then makes them durable once: flush() (msync MS_SYNC) for maps, fsync for the baseline.`,
       'Maps are created once before timing (mapMut of the whole file).',
     ],
