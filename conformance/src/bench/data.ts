@@ -1,5 +1,5 @@
 // Data files for the benchmark suite: created once, reused across runs, read back into the page cache.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -162,4 +162,19 @@ export function parseSize(text: string): number {
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   const n = Math.round(Number(m[1]) * mult);
   return n - (n % 4);
+}
+
+/** The file scenario 4 writes into: a full copy of the data file (real blocks, no holes), made once. */
+export function ensureWriteFile(dir: string, data: DataFile, log: Log): string {
+  const path = join(dir, `write-${data.size}.bin`);
+  try {
+    if (statSync(path).size === data.size) return path;
+  } catch {
+    /* missing */
+  }
+  log(`creating the write-scenario file ${path} (copy of the data file), once`);
+  const tmp = `${path}.${process.pid}.tmp`;
+  copyFileSync(data.path, tmp);
+  renameSync(tmp, path);
+  return path;
 }

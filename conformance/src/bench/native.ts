@@ -15,9 +15,9 @@ import { firstLine } from './subjects.js';
  *   each op: open + mmap + sum of every u32 + munmap + close (the JS loop maps per op too).
  * membench open <file> <batch> <min-samples> <time-ms>
  *   each op: open + fstat + mmap + read the first u32 + munmap + close (scenario 1's floor).
- * membench write <file> <offsets.bin> <writes-per-op> <min-samples> <time-ms>
- *   maps the file shared once; each op: that many 8-byte writes of the file's own pattern at the
- *   8-aligned word offsets (cycled), then msync(MS_SYNC) of the whole map (scenario 4's floor).
+ * membench write <file> <offsets.bin> <writes-per-op> <min-samples> <time-ms> <epoch>
+ *   maps the file shared once; each op: that many 8-byte writes (word + epoch, epoch + 1 per op) at
+ *   the 8-aligned word offsets (cycled), then msync(MS_SYNC) of the whole map (scenario 4's floor).
  * Output: "result <u32>" (the folded value of the first op, to check against JS) then one line per
  * sample, nanoseconds per op.
  */
@@ -105,7 +105,8 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (argc >= 7 && strcmp(argv[1], "write") == 0) {
+  if (argc >= 8 && strcmp(argv[1], "write") == 0) {
+    uint32_t epoch = (uint32_t)strtoul(argv[7], NULL, 10);
     long writes = atol(argv[4]), min_samples = atol(argv[5]), samples = 0, n, k = 0;
     double budget = atof(argv[6]) * 1e6;
     int fd = open(argv[2], O_RDWR);
@@ -119,14 +120,14 @@ int main(int argc, char **argv) {
     int first = 1;
     for (;;) {
       double t0 = now_ns();
-      uint32_t s = 0;
+      uint32_t s = (uint32_t)writes;
       for (long i = 0; i < writes; i++) {
         uint32_t w = offs[k];
         if (++k == n) k = 0;
-        p[w] = word(w);
-        p[w + 1] = word(w + 1);
-        s += p[w] + p[w + 1];
+        p[w] = word(w) + epoch;
+        p[w + 1] = word(w + 1) + epoch;
       }
+      epoch++;
       if (msync(p, (size_t)st.st_size, MS_SYNC) != 0) die("msync");
       double t1 = now_ns();
       sink += s;

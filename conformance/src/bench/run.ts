@@ -1,10 +1,10 @@
 // runBenchmarks: prepares the data, measures every subject of every scenario with tinybench, and
 // writes the JSON report and the SVG chart.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bench, type FnReturnedObject } from 'tinybench';
-import { defaultCacheDir, ensureDataFile, formatBytes, seededWordOffsets, smallFile, warmPageCache, type Log } from './data.js';
+import { defaultCacheDir, ensureDataFile, ensureWriteFile, formatBytes, seededWordOffsets, smallFile, warmPageCache, type Log } from './data.js';
 import { buildNative } from './native.js';
 import { evaluateTargets, fmtNs, fmtRate, formatReport, formatScenario, renderSvg } from './report.js';
 import { scenarios, type Plan, type ScenarioContext, type Settings } from './scenarios.js';
@@ -110,7 +110,9 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   writeFileSync(readOffsetsFile, Buffer.from(readOffsets.buffer, readOffsets.byteOffset, readOffsets.byteLength));
   const writeOffsetsFile = join(dataDir, `write-offsets-${seed}-${size}.bin`);
   writeFileSync(writeOffsetsFile, Buffer.from(writeOffsets.buffer, writeOffsets.byteOffset, writeOffsets.byteLength));
+  const writeFile = ensureWriteFile(dataDir, data, log);
   warmPageCache(data.path, log);
+  if (!options.scenarios?.length || options.scenarios.some((x) => x === 4 || x === 'random-write')) warmPageCache(writeFile, log);
 
   const ctx: ScenarioContext = {
     data,
@@ -120,6 +122,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     readOffsetsFile,
     writeOffsets,
     writeOffsetsFile,
+    writeFile,
     writesPerOp: options.writesPerOp ?? (quick ? 64 : 256),
     quick,
     time: options.time,
@@ -182,6 +185,8 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     results.push(result);
     if (options.print) process.stdout.write(`${formatScenario(result)}\n`);
   }
+
+  rmSync(ctx.handoffPath, { force: true });
 
   const report: BenchReport = {
     schema: 'memmap-bench/1',

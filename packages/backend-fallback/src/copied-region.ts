@@ -62,7 +62,8 @@ export class CopiedRegion implements Region {
       for (const { run, data } of runs) {
         let done = 0;
         while (done < data.length) done += (await write(this.fd, data, done, data.length - done, this.offset + run.start + done)).bytesWritten;
-        data.copy(this.pristine!, run.start);
+        // The map may have been closed meanwhile (it wrote everything back then).
+        if (this.pristine) data.copy(this.pristine, run.start);
       }
       await fdatasync(this.fd);
     })();
@@ -95,7 +96,7 @@ export class CopiedRegion implements Region {
   remap(newLength: number): void {
     if (this.kind === 'shared') this.writeBack(0, this.memory.length);
     const kept = Math.min(this.memory.length, newLength);
-    const next = Buffer.from(new ArrayBuffer(newLength));
+    const next = Buffer.from(allocate(newLength));
     this.memory.copy(next, 0, 0, kept);
     if (newLength > kept && this.kind !== 'anon') readFully(this.fd, next.subarray(kept), this.offset + kept);
     detach(this.memory.buffer as ArrayBuffer);
@@ -131,10 +132,7 @@ export class CopiedRegion implements Region {
   }
 
   private load(from: number, length: number): Buffer {
-    if (length > maxWholeBufferLength()) {
-      throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`);
-    }
-    const memory = Buffer.from(new ArrayBuffer(length));
+    const memory = Buffer.from(allocate(length));
     if (this.kind !== 'anon') readFully(this.fd, memory, this.offset + from);
     return memory;
   }
@@ -162,5 +160,18 @@ export class CopiedRegion implements Region {
     const done = () => this.pending.delete(work);
     work.then(done, done);
     return work;
+  }
+}
+
+/** An ArrayBuffer of `length` bytes; the runtime refusing that much memory is ERR_MMAP_TOO_LARGE. */
+function allocate(length: number): ArrayBuffer {
+  if (length > maxWholeBufferLength()) {
+    throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`);
+  }
+  try {
+    return new ArrayBuffer(length);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend could not allocate ${length} bytes for its copy`, {}, { cause: error });
   }
 }

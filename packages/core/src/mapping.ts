@@ -168,9 +168,14 @@ export class ReadOnlyMap implements Mmap {
     }
   }
 
+  /**
+   * A new Buffer object over the same memory, tagged with this map. Never the backend's own
+   * object: a backend that keeps its Buffer would otherwise keep the map reachable forever.
+   */
   private own(buffer: Buffer): Buffer {
-    Object.defineProperty(buffer, kOwner, { value: this });
-    return buffer;
+    const tagged = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.length);
+    Object.defineProperty(tagged, kOwner, { value: this });
+    return tagged;
   }
 }
 
@@ -193,10 +198,14 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     this.assertOpen('resize()');
     const next = validateCount(newLength, 'newLength');
     if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
-    if (this.init.kind === 'shared') this.resizeFileMap(next);
-    else this.init.region.remap(next);
-    this.dropBytes();
-    this.currentLength = next;
+    try {
+      if (this.init.kind === 'shared') this.resizeFileMap(next);
+      else this.init.region.remap(next);
+      this.currentLength = next;
+    } finally {
+      // Even a failed remap may have detached the old Buffer: never hand it out again.
+      this.dropBytes();
+    }
   }
 
   /** Grow the file before the map, shrink it after; cut it only when the map reached its end. */

@@ -24,6 +24,8 @@ export interface OpenedFile {
   readonly path: string | undefined;
   /** true when this call created the file (so a failure removes it again). */
   readonly created: boolean;
+  /** The path as given to open(), for removing a file this call created. */
+  readonly openedPath?: string | Buffer;
   readonly size: number;
 }
 
@@ -31,7 +33,8 @@ export function checkSource(source: unknown): CheckedSource {
   if (typeof source === 'string') return checkPath(source, source);
   if (source instanceof URL) {
     if (source.protocol !== 'file:') throw invalidValue('source', 'must be a file: URL', source.href);
-    return checkPath(fileURLToPath(source), source.href);
+    const path = fileURLToPath(source);
+    return checkPath(path, path);
   }
   if (Buffer.isBuffer(source)) return checkPath(source, source.toString());
   if (typeof source === 'number') return { type: 'fd', fd: checkFd(source) };
@@ -72,6 +75,7 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
   let ownsFd = false;
   let created = false;
   const path = src.type === 'path' ? src.display : undefined;
+  const openedPath = src.type === 'path' ? src.path : undefined;
   try {
     if (src.type === 'fd') {
       fd = src.fd;
@@ -91,11 +95,11 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
       // Work on our own open file description: the caller may close (and the OS reuse) theirs
       // while the map lives, and an O_APPEND fd would misplace positioned writes.
       const own = reopen(fd, write);
-      if (own !== undefined) return { fd: own, ownsFd: true, path, created, size: stat.size };
+      if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
     }
-    return { fd, ownsFd, path, created, size: stat.size };
+    return { fd, ownsFd, path, created, openedPath, size: stat.size };
   } catch (error) {
-    if (ownsFd) releaseFile({ fd, ownsFd, path, created, size: 0 });
+    if (ownsFd) releaseFile({ fd, ownsFd, path, created, openedPath, size: 0 });
     throw fromNodeError(error);
   }
 }
@@ -141,9 +145,9 @@ export function releaseFile(file: OpenedFile): void {
       // already closed: nothing to release
     }
   }
-  if (file.created && file.path !== undefined) {
+  if (file.created && file.openedPath !== undefined) {
     try {
-      fs.unlinkSync(file.path);
+      fs.unlinkSync(file.openedPath);
     } catch {
       // gone already
     }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defineBackend, defineCapabilities, MmapError, type FileRegionRequest, type Region } from '../src/index.js';
 
@@ -96,6 +97,10 @@ describe('defineBackend', () => {
     const fds = fs.readdirSync('/proc/self/fd').length;
     expect(codeOf(() => backend.mapMut(fresh, { create: true, length: 100 }))).toBe('ENOMEM');
     expect(codeOf(() => backend.mapMut(existing, { create: true, length: 100 }))).toBe('ENOMEM');
+    const freshUrl = join(dir(), 'fresh-url.bin');
+    expect(codeOf(() => backend.mapMut(pathToFileURL(freshUrl), { create: true, length: 100 }))).toBe('ENOMEM');
+    expect(codeOf(() => backend.mapMut(Buffer.from(freshUrl), { create: true, length: 100 }))).toBe('ENOMEM');
+    expect(fs.existsSync(freshUrl)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(false);
     expect(fs.readFileSync(existing, 'utf8')).toBe('abc');
     expect(fs.readdirSync('/proc/self/fd').length).toBe(fds);
