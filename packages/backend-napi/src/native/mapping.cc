@@ -13,10 +13,13 @@ namespace {
 
 std::atomic<int64_t> live{0};
 
-void Account(napi_env env, int64_t delta) {
-  if (delta == 0 || env == nullptr) return;
+// Lets the GC see anonymous memory, which only a collection can give back. File-backed pages
+// are page cache the kernel reclaims on its own: counting them made V8 collect on nearly every
+// map of a large file.
+void Account(napi_env env, os::Kind kind, int64_t delta) {
+  if (delta == 0 || env == nullptr || kind != os::Kind::Anon) return;
   int64_t total;
-  napi_adjust_external_memory(env, delta, &total);  // lets the GC see mapped bytes
+  napi_adjust_external_memory(env, delta, &total);
 }
 
 }  // namespace
@@ -26,7 +29,7 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
     : kind_(kind), fd_(fd), offset_(offset), length_(length), delta_(delta), span_(span), hugePages_(hugePages) {
   // Only file maps can SIGBUS on truncation, so only they are registered with the guard.
   if (kind_ != os::Kind::Anon) slot_ = guard::Register(span_.base, span_.length);
-  Account(env, static_cast<int64_t>(span_.length));
+  Account(env, kind_, static_cast<int64_t>(span_.length));
   live++;
 }
 
@@ -47,7 +50,7 @@ void Mapping::Unmap(napi_env env) {
   guard::Unregister(slot_);
   slot_ = -1;
   os::Unmap(span_);
-  Account(env, -static_cast<int64_t>(span_.length));
+  Account(env, kind_, -static_cast<int64_t>(span_.length));
   span_ = os::Span{};
 }
 
@@ -157,7 +160,7 @@ int Mapping::Remap(napi_env env, size_t newLength) {
     else if (span_.length == 0) { guard::Unregister(slot_); slot_ = -1; }
     else guard::Update(slot_, span_.base, span_.length);
   }
-  Account(env, static_cast<int64_t>(span_.length) - static_cast<int64_t>(before));
+  Account(env, kind_, static_cast<int64_t>(span_.length) - static_cast<int64_t>(before));
   return 0;
 }
 
