@@ -9,33 +9,43 @@ export interface Run {
 }
 
 const PAGE = 4096;
+/** Blocks compared first, so a flush of a mostly unchanged map makes few native calls. */
+const BLOCK = 64 * PAGE;
 
-/** Changed runs of `current` against `pristine` within [from, to). Pages are compared natively first. */
+/** Changed runs of `current` against `pristine` within [from, to): blocks, then pages, then bytes. */
 export function changedRuns(current: Buffer, pristine: Buffer, from: number, to: number): Run[] {
   const runs: Run[] = [];
   let open = -1; // start of the run being built, or -1
-  for (let page = from; page < to; page = nextPage(page, to)) {
-    const end = nextPage(page, to);
-    if (current.compare(pristine, page, end, page, end) === 0) {
-      if (open >= 0) {
-        runs.push({ start: open, end: page });
-        open = -1;
-      }
+  const close = (at: number) => {
+    if (open >= 0) runs.push({ start: open, end: at });
+    open = -1;
+  };
+  for (let block = from; block < to; block = next(block, BLOCK, to)) {
+    const blockEnd = next(block, BLOCK, to);
+    if (same(current, pristine, block, blockEnd)) {
+      close(block);
       continue;
     }
-    for (let i = page; i < end; i++) {
-      if (current[i] !== pristine[i]) {
-        if (open < 0) open = i;
-      } else if (open >= 0) {
-        runs.push({ start: open, end: i });
-        open = -1;
+    for (let page = block; page < blockEnd; page = next(page, PAGE, blockEnd)) {
+      const pageEnd = next(page, PAGE, blockEnd);
+      if (same(current, pristine, page, pageEnd)) {
+        close(page);
+        continue;
+      }
+      for (let i = page; i < pageEnd; i++) {
+        if (current[i] !== pristine[i]) {
+          if (open < 0) open = i;
+        } else close(i);
       }
     }
   }
-  if (open >= 0) runs.push({ start: open, end: to });
+  close(to);
   return runs;
 }
 
-function nextPage(position: number, limit: number): number {
-  return Math.min(limit, (Math.floor(position / PAGE) + 1) * PAGE);
+const same = (a: Buffer, b: Buffer, start: number, end: number) => a.compare(b, start, end, start, end) === 0;
+
+/** The next multiple of `size` after `position`, capped at `limit`. */
+function next(position: number, size: number, limit: number): number {
+  return Math.min(limit, (Math.floor(position / size) + 1) * size);
 }

@@ -21,4 +21,15 @@ describe('changedRuns', () => {
     ]);
     expect(changedRuns(current, pristine, 4095, 4098)).toEqual([{ start: 4095, end: 4098 }]);
   });
+
+  it('joins a run across block boundaries and finds changes deep in large buffers', () => {
+    const pristine = Buffer.alloc(1 << 20);
+    const current = Buffer.from(pristine);
+    current.fill(9, 65536 * 3 - 2, 65536 * 3 + 2);
+    current[(1 << 20) - 1] = 1;
+    expect(changedRuns(current, pristine, 0, current.length)).toEqual([
+      { start: 65536 * 3 - 2, end: 65536 * 3 + 2 },
+      { start: (1 << 20) - 1, end: 1 << 20 },
+    ]);
+  });
 });
