@@ -1,5 +1,6 @@
 // Making a new OS mapping for a file range or anonymous memory, with the flags each kind needs.
 import { readFileSync } from 'node:fs';
+import { ErrorCodes, MmapError } from '@memmap/core';
 import { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';
 import { alignUp, madvise, mmap, pageSize } from './syscalls.js';
@@ -20,20 +21,25 @@ const RW = platform.PROT_READ | platform.PROT_WRITE;
 
 function fileFlags(spec: MapSpec): number {
   const { MAP_SHARED, MAP_PRIVATE, MAP_NORESERVE, MAP_POPULATE } = platform;
-  const populate = spec.populate ? MAP_POPULATE : 0;
+  // Only a shared mapping may be MAP_POPULATEd. On a private writable file mapping ('read' and
+  // 'copy') MAP_POPULATE write-faults, so copies, every page: memory doubles and untouched pages
+  // stop seeing the file. Those are prefaulted read-only instead (prefault()).
   // 'read': private + writable + no-reserve, so a stray JS write makes a private copy instead of
-  // faulting or reaching the file. Never MAP_POPULATE here: it would copy every page (breaking
-  // coherence with the file); prefault() reads them in instead.
+  // faulting or reaching the file.
   if (spec.kind === 'read') return MAP_PRIVATE | MAP_NORESERVE;
-  if (spec.kind === 'shared') return MAP_SHARED | populate;
-  return MAP_PRIVATE | populate;
+  if (spec.kind === 'shared') return MAP_SHARED | (spec.populate ? MAP_POPULATE : 0);
+  return MAP_PRIVATE;
 }
 
-/** Faults a range in without writing it (MADV_POPULATE_READ), else starts readahead. */
+/**
+ * Faults a range in without writing it: MADV_WILLNEED reads the range into the page cache (exactly
+ * that range, so nothing beyond it is read around), then MADV_POPULATE_READ (Linux >= 5.14) maps
+ * the pages readable. A hint: failures only mean "not prefaulted". Same order as the napi backend,
+ * so both leave the same pages resident.
+ */
 export function prefault(addr: bigint, size: number): void {
-  const populate = platform.MADV_POPULATE_READ;
-  if (populate !== undefined && madvise(addr, size, populate)) return;
-  madvise(addr, size, platform.MADV.willneed!);
+  if (!madvise(addr, size, platform.MADV.willneed!)) return;
+  if (platform.MADV_POPULATE_READ !== undefined) madvise(addr, size, platform.MADV_POPULATE_READ);
 }
 
 export function createMapping(spec: MapSpec, length: number): Mapping {
@@ -43,26 +49,30 @@ export function createMapping(spec: MapSpec, length: number): Mapping {
 function createFile(spec: MapSpec, length: number): Mapping {
   const size = alignUp(spec.delta + length);
   const addr = mmap(null, size, RW, fileFlags(spec), spec.fd, spec.alignedOffset, spec.path);
-  if (spec.populate && (spec.kind === 'read' || platform.MAP_POPULATE === 0)) prefault(addr, size);
+  if (spec.populate && (spec.kind !== 'shared' || platform.MAP_POPULATE === 0)) prefault(addr, size);
   return new Mapping(addr, size);
 }
 
 function createAnon(spec: MapSpec, length: number): Mapping {
   const { MAP_PRIVATE, MAP_ANONYMOUS, MAP_POPULATE, MAP_HUGETLB } = platform;
+  // Anonymous memory has no file to stay coherent with: MAP_POPULATE just allocates zero pages.
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | (spec.populate ? MAP_POPULATE : 0);
-  if (spec.hugePages && MAP_HUGETLB !== 0) {
+  if (spec.hugePages) {
+    // core refuses hugePages where capabilities.hugePages is false (no MAP_HUGETLB); never fall
+    // back to normal pages or THP: with no reserved huge pages (vm.nr_hugepages = 0) mmap's own
+    // error (ENOMEM) is thrown. A missing capability is never a silent lie.
+    if (MAP_HUGETLB === 0) throw unsupported('mapAnon({ hugePages: true })');
     const size = alignUp(length, hugePageSize());
-    try {
-      return new Mapping(mmap(null, size, RW, flags | MAP_HUGETLB, -1, 0), size, true);
-    } catch {
-      // No reserved huge pages (vm.nr_hugepages = 0 is the default): transparent huge pages below.
-    }
+    return new Mapping(mmap(null, size, RW, flags | MAP_HUGETLB, -1, 0), size, true);
   }
   const size = alignUp(length);
   const addr = mmap(null, size, RW, flags, -1, 0);
-  if (spec.hugePages && platform.MADV.hugepage !== undefined) madvise(addr, size, platform.MADV.hugepage);
   if (spec.populate && MAP_POPULATE === 0) prefault(addr, size);
   return new Mapping(addr, size);
+}
+
+function unsupported(what: string): MmapError {
+  return new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ffi backend on ${process.platform}`);
 }
 
 let hugeSize: number | undefined;

@@ -1,6 +1,6 @@
 // @memmap/backend-ffi: memory maps through koffi calling the C library directly; no compiler
 // needed at install. Loading throws on an unsupported platform so loadBackend() moves on.
-import { defineBackend, type AnonRegionRequest, type Backend, type FileRegionRequest, type Region } from '@memmap/core';
+import { defineBackend, MmapError, type AnonRegionRequest, type Backend, type FileRegionRequest, type Region } from '@memmap/core';
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { alignDown } from './syscalls.js';
@@ -21,7 +21,16 @@ function openFile(request: FileRegionRequest): Region {
 
 function openAnon(request: AnonRegionRequest): Region {
   const spec = { kind: 'anon' as const, fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: request.populate, hugePages: request.hugePages };
-  return new FfiRegion(spec, request.length);
+  try {
+    return new FfiRegion(spec, request.length);
+  } catch (error) {
+    // mmap(MAP_HUGETLB) fails (ENOMEM) when no huge pages are reserved; there is no fallback to
+    // normal pages, so say where to look (the same words as the napi backend).
+    if (request.hugePages && error instanceof MmapError && error.syscall !== undefined) {
+      error.message += ' (MAP_HUGETLB: no free huge pages? see /proc/sys/vm/nr_hugepages)';
+    }
+    throw error;
+  }
 }
 
 export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon });

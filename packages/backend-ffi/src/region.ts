@@ -59,9 +59,10 @@ export class FfiRegion implements Region {
     const range = this.pages(offset, length);
     if (!range) return Promise.resolve();
     const { MADV_POPULATE_READ, MADV } = platform;
+    // As prefault(): readahead of exactly the range, then map it readable (both only hints).
     const work = (async () => {
-      if (MADV_POPULATE_READ !== undefined && (await sys.madviseAsync(range.addr, range.size, MADV_POPULATE_READ))) return;
-      await sys.madviseAsync(range.addr, range.size, MADV.willneed!);
+      if (!(await sys.madviseAsync(range.addr, range.size, MADV.willneed!))) return;
+      if (MADV_POPULATE_READ !== undefined) await sys.madviseAsync(range.addr, range.size, MADV_POPULATE_READ);
     })();
     return range.mapping.track(work).then(() => undefined);
   }
@@ -89,10 +90,11 @@ export class FfiRegion implements Region {
     const old = this.mapping;
     if (old) this.settle(old);
     if (old === null || newLength === 0) {
-      this.mapping = newLength === 0 ? null : createMapping(this.spec, newLength);
+      // 0 -> n: the call that can fail is mmap, and it reports itself as such.
+      this.mapping = newLength === 0 ? null : this.mapAnew(newLength);
       old?.release(true);
     } else if (!this.moveInPlace(old, newLength)) {
-      const next = createMapping(this.spec, newLength);
+      const next = this.mapAnew(newLength);
       // Anonymous memory has no file behind it: carry the bytes over.
       if (this.spec.kind === 'anon') sys.memcpy(next.addr, old.addr, Math.min(this.length, newLength));
       this.mapping = next;
@@ -101,7 +103,16 @@ export class FfiRegion implements Region {
     this.length = newLength;
   }
 
-  /** mremap() when no view can see the pages move; false when it cannot (then map afresh). */
+  /** A fresh mapping for resize(). populate is a map-time option: it is not applied again here. */
+  private mapAnew(newLength: number): Mapping {
+    return createMapping(this.spec.populate ? { ...this.spec, populate: false } : this.spec, newLength);
+  }
+
+  /**
+   * mremap() when no view can see the pages move. false when it cannot be used (then map afresh):
+   * no mremap here, a huge-page mapping, a running threadpool call, views that cannot be detached
+   * (Node 20), or EFAULT from the kernel. Any other mremap error is thrown as it is.
+   */
   private moveInPlace(old: Mapping, newLength: number): boolean {
     if (!libc.mremap || old.huge || old.busy || !old.detachAll()) return false;
     const size = sys.alignUp(this.spec.delta + newLength);
@@ -112,9 +123,10 @@ export class FfiRegion implements Region {
     try {
       old.rebase(sys.mremap(old.addr, old.size, size, this.spec.path), size);
       return true;
-    } catch {
-      // EFAULT when advise() split the range into several VMAs (mremap will not span them).
-      return false;
+    } catch (error) {
+      // EFAULT: madvise()/mlock() split the range into several VMAs, which mremap will not span.
+      if ((error as MmapError).code === 'EFAULT') return false;
+      throw error;
     }
   }
 

@@ -4,26 +4,35 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, MmapError } from '@memmap/core';
 
-/** One native mapping (src/native/native_map.cc). Offsets are map-relative, validated by core. */
-export interface NativeMap {
-  buffer(): ArrayBuffer;
-  window(offset: number, length: number): ArrayBuffer;
-  flush(offset: number, length: number): void;
-  flushAsync(offset: number, length: number): Promise<void>;
-  advise(advice: number, offset: number, length: number): boolean;
-  prefetch(offset: number, length: number): Promise<void>;
-  residency(offset: number, length: number): [resident: number, total: number];
-  lock(): void;
-  unlock(): void;
-  remap(newLength: number): void;
-  close(): void;
-  isTruncated(): boolean;
-}
+/**
+ * One native mapping (src/native/native_map.cc): an opaque handle (a small integer naming a slot
+ * of a per-thread table, with a generation), valid until close() or release(). A stale handle
+ * throws ERR_MMAP_CLOSED-tagged errors; NapiRegion forgets it anyway.
+ */
+declare const handleBrand: unique symbol;
+export type MapHandle = number & { readonly [handleBrand]: true };
 
+/** kind: 0 read, 1 shared, 2 copy. Offsets are map-relative, validated by core. */
 export interface Addon {
-  /** kind: 0 read, 1 shared, 2 copy. */
-  mapFile(kind: number, fd: number, offset: number, length: number, populate: boolean): NativeMap;
-  mapAnon(length: number, populate: boolean, hugePages: boolean): NativeMap;
+  mapFile(kind: number, fd: number, offset: number, length: number, populate: boolean): MapHandle;
+  mapAnon(length: number, populate: boolean, hugePages: boolean): MapHandle;
+  /** A Buffer over the whole map; keep it and pass it to remap()/close(), which detach it. */
+  buffer(h: MapHandle): Buffer;
+  /** A window (for maps too large for one Buffer), tracked natively for detaching. */
+  window(h: MapHandle, offset: number, length: number): Buffer;
+  flush(h: MapHandle, offset: number, length: number): void;
+  flushAsync(h: MapHandle, offset: number, length: number): Promise<void>;
+  advise(h: MapHandle, advice: number, offset: number, length: number): boolean;
+  prefetch(h: MapHandle, offset: number, length: number): Promise<void>;
+  residency(h: MapHandle, offset: number, length: number): [resident: number, total: number];
+  lock(h: MapHandle): void;
+  unlock(h: MapHandle): void;
+  remap(h: MapHandle, newLength: number, whole: Buffer | undefined): void;
+  /** Detaches `whole` and every window, unmaps (after running jobs) and invalidates the handle. */
+  close(h: MapHandle, whole: Buffer | undefined): void;
+  /** The map object was collected unclosed: invalidates the handle; live Buffers keep the memory. */
+  release(h: MapHandle): void;
+  isTruncated(h: MapHandle): boolean;
   readonly pageSize: number;
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;

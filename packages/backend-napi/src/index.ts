@@ -18,7 +18,7 @@ export const capabilities = defineCapabilities({
 function openFile(request: FileRegionRequest): Region {
   try {
     const native = addon.mapFile(kinds[request.kind], request.fd, request.offset, request.length, request.populate);
-    return new NapiRegion(native, request.path, addon.pageSize);
+    return new NapiRegion(native, request.path);
   } catch (error) {
     throw toMmapError(error, request.path);
   }
@@ -26,7 +26,7 @@ function openFile(request: FileRegionRequest): Region {
 
 function openAnon(request: AnonRegionRequest): Region {
   try {
-    return new NapiRegion(addon.mapAnon(request.length, request.populate, request.hugePages), undefined, addon.pageSize);
+    return new NapiRegion(addon.mapAnon(request.length, request.populate, request.hugePages), undefined);
   } catch (error) {
     const converted = toMmapError(error, undefined);
     if (request.hugePages && converted instanceof Error) {

@@ -1,6 +1,8 @@
-// Region over one NativeMap: converts errors, wraps ArrayBuffers as Buffers, tracks async jobs.
+// Region over one native mapping handle: converts errors, keeps the whole-map Buffer (so close()
+// can detach it without a native weak reference), tracks async jobs. Kept lean on purpose: one
+// open+map+bytes+close creates only the handle, this object and one external Buffer here.
 import type { Advice, Region, Residency } from '@memmap/core';
-import type { NativeMap } from './addon.js';
+import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
 // Same order as os::Advice in src/native/os.h.
@@ -14,68 +16,121 @@ const adviceCodes: Record<Advice, number> = {
   nohugepage: 6,
 };
 
+const pageSize = addon.pageSize;
+
 export class NapiRegion implements Region {
-  readonly #native: NativeMap;
+  /** undefined once closed or released: the native handle must never be used after that. */
+  #h: MapHandle | undefined;
+  /** The Buffer over the whole map handed out by buffer(), until remap/close detaches it. */
+  #whole: Buffer | undefined;
   readonly #path: string | undefined;
-  readonly #pageSize: number;
   #pending = 0;
   #idle: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  constructor(native: NativeMap, path: string | undefined, pageSize: number) {
-    this.#native = native;
+  constructor(handle: MapHandle, path: string | undefined) {
+    this.#h = handle;
     this.#path = path;
-    this.#pageSize = pageSize;
   }
 
   buffer(): Buffer {
-    return Buffer.from(this.#call(() => this.#native.buffer()));
+    // Core caches the Buffer it makes from ours; this cache only guarantees a single whole-map
+    // Buffer (the one close/remap detach) even if it asked twice.
+    if (this.#whole !== undefined) return this.#whole;
+    try {
+      return (this.#whole = addon.buffer(this.#handle()));
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   window(offset: number, length: number): Buffer {
-    return Buffer.from(this.#call(() => this.#native.window(offset, length)));
+    try {
+      return addon.window(this.#handle(), offset, length);
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   flush(offset: number, length: number): void {
-    this.#call(() => this.#native.flush(offset, length));
+    try {
+      addon.flush(this.#handle(), offset, length);
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   flushAsync(offset: number, length: number): Promise<void> {
-    return this.#job(() => this.#native.flushAsync(offset, length));
+    return this.#job(() => addon.flushAsync(this.#handle(), offset, length));
   }
 
   advise(advice: Advice, offset: number, length: number): boolean {
-    return this.#call(() => this.#native.advise(adviceCodes[advice], offset, length));
+    try {
+      return addon.advise(this.#handle(), adviceCodes[advice], offset, length);
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   prefetch(offset: number, length: number): Promise<void> {
-    return this.#job(() => this.#native.prefetch(offset, length));
+    return this.#job(() => addon.prefetch(this.#handle(), offset, length));
   }
 
   residency(offset: number, length: number): Residency {
-    const [resident, total] = this.#call(() => this.#native.residency(offset, length));
-    return { resident, total, pageSize: this.#pageSize };
+    try {
+      const [resident, total] = addon.residency(this.#handle(), offset, length);
+      return { resident, total, pageSize };
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   lock(): void {
-    this.#call(() => this.#native.lock());
+    try {
+      addon.lock(this.#handle());
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   unlock(): void {
-    this.#call(() => this.#native.unlock());
+    try {
+      addon.unlock(this.#handle());
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   remap(newLength: number): void {
-    this.#call(() => this.#native.remap(newLength));
+    const whole = this.#whole;
+    try {
+      addon.remap(this.#handle(), newLength, whole);
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    } finally {
+      // Detached (reads length 0) once the native side got that far, even if the resize failed:
+      // never hand it out again. If it threw before detaching, keep it so close() detaches it.
+      if (whole !== undefined && whole.length === 0) this.#whole = undefined;
+    }
   }
 
   close(): void {
+    const h = this.#h;
+    if (h === undefined) return;
+    const whole = this.#whole;
+    this.#h = undefined;
+    this.#whole = undefined;
     // Detaches every view, then unmaps (deferred natively until running jobs finish).
-    this.#native.close();
+    addon.close(h, whole);
   }
 
   collected(): void {
-    // Nothing to do: the native wrapper's own finalizer drops its reference, and the memory stays
-    // mapped until the last ArrayBuffer handed out is collected too.
+    // The map object is gone: drop the handle's reference. Buffers still alive (an ArrayBuffer the
+    // user kept) hold their own references, so the memory stays mapped until they are collected.
+    const h = this.#h;
+    if (h === undefined) return;
+    this.#h = undefined;
+    this.#whole = undefined;
+    addon.release(h);
   }
 
   whenIdle(): Promise<void> | undefined {
@@ -84,15 +139,12 @@ export class NapiRegion implements Region {
 
   /** Whether a SIGBUS was repaired inside this map (the file was cut under it). */
   get truncated(): boolean {
-    return this.#native.isTruncated();
+    return this.#h !== undefined && addon.isTruncated(this.#h);
   }
 
-  #call<T>(run: () => T): T {
-    try {
-      return run();
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+  #handle(): MapHandle {
+    if (this.#h === undefined) throw Object.assign(new Error('the map is closed'), { kind: 'closed' });
+    return this.#h;
   }
 
   #job(start: () => Promise<void>): Promise<void> {

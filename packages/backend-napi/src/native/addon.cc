@@ -9,7 +9,7 @@
 namespace memmap {
 namespace {
 
-// mapFile(kind, fd, offset, length, populate) -> NativeMap
+// mapFile(kind, fd, offset, length, populate) -> handle (a small integer; see mapping.h)
 Napi::Value MapFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto kind = static_cast<os::Kind>(info[0].As<Napi::Number>().Int32Value());
@@ -24,10 +24,10 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
     ErrnoError(env, err, "mmap").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return NativeMap::Wrap(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
+  return WrapMapping(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
 }
 
-// mapAnon(length, populate, hugePages) -> NativeMap
+// mapAnon(length, populate, hugePages) -> handle
 Napi::Value MapAnon(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto length = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
@@ -39,7 +39,7 @@ Napi::Value MapAnon(const Napi::CallbackInfo& info) {
     ErrnoError(env, err, "mmap").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return NativeMap::Wrap(env, new Mapping(env, os::Kind::Anon, -1, 0, length, 0, span, huge));
+  return WrapMapping(env, new Mapping(env, os::Kind::Anon, -1, 0, length, 0, span, huge));
 }
 
 // Runtimes with a V8 memory cage (Electron) refuse external ArrayBuffers: find out at load time so
@@ -48,7 +48,7 @@ bool ExternalBuffersAllowed(Napi::Env env) {
   static char probe[1];
   napi_value result;
   napi_status status =
-      napi_create_external_arraybuffer(env, probe, sizeof probe, [](napi_env, void*, void*) {}, nullptr, &result);
+      napi_create_external_buffer(env, sizeof probe, probe, [](napi_env, void*, void*) {}, nullptr, &result);
   if (status != napi_ok && env.IsExceptionPending()) env.GetAndClearPendingException();
   return status == napi_ok;
 }
@@ -58,7 +58,7 @@ bool ExternalBuffersAllowed(Napi::Env env) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace memmap;
-  exports.Set("NativeMap", NativeMap::Define(env));
+  DefineMapFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {

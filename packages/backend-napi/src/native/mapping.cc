@@ -24,6 +24,59 @@ void Account(napi_env env, os::Kind kind, int64_t delta) {
 
 }  // namespace
 
+// The live handles of one env: slot -> mapping, plus a generation per slot so a stale handle never
+// names the slot's next occupant. Released at env teardown (a worker that exits with maps it never
+// closed), since no FinalizationRegistry callback runs then.
+struct Mapping::EnvData {
+  std::vector<Mapping*> slots;
+  std::vector<uint8_t> generations;
+  std::vector<uint32_t> free;
+};
+
+namespace {
+constexpr uint32_t kMaxSlots = 1u << 22;  // handles stay small integers (Smis); far above vm.max_map_count
+}  // namespace
+
+void Mapping::SetUpEnv(napi_env env) { napi_set_instance_data(env, new EnvData(), OnEnvTeardown, nullptr); }
+
+void Mapping::OnEnvTeardown(napi_env env, void* data, void* /*hint*/) {
+  auto* envData = static_cast<EnvData*>(data);
+  for (Mapping* m : envData->slots) {
+    if (m != nullptr) m->ReleaseHandle(env);
+  }
+  delete envData;
+}
+
+bool Mapping::AssignHandle(napi_env env, int32_t* handle) {
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) return false;
+  auto* d = static_cast<EnvData*>(data);
+  uint32_t slot;
+  if (!d->free.empty()) {
+    slot = d->free.back();
+    d->free.pop_back();
+  } else {
+    if (d->slots.size() >= kMaxSlots) return false;
+    slot = static_cast<uint32_t>(d->slots.size());
+    d->slots.push_back(nullptr);
+    d->generations.push_back(0);
+  }
+  d->slots[slot] = this;
+  envData_ = d;
+  slot_index_ = slot;
+  *handle = static_cast<int32_t>(slot << 8 | d->generations[slot]);
+  return true;
+}
+
+Mapping* Mapping::FromHandle(napi_env env, int32_t handle) {
+  void* data = nullptr;
+  if (handle < 0 || napi_get_instance_data(env, &data) != napi_ok || data == nullptr) return nullptr;
+  auto* d = static_cast<EnvData*>(data);
+  uint32_t slot = static_cast<uint32_t>(handle) >> 8;
+  if (slot >= d->slots.size() || d->generations[slot] != (handle & 0xff)) return nullptr;
+  return d->slots[slot];
+}
+
 Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t length, size_t delta, os::Span span,
                  bool hugePages)
     : kind_(kind), fd_(fd), offset_(offset), length_(length), delta_(delta), span_(span), hugePages_(hugePages) {
@@ -54,41 +107,49 @@ void Mapping::Unmap(napi_env env) {
   span_ = os::Span{};
 }
 
-napi_status Mapping::CreateArrayBuffer(napi_env env, size_t offset, size_t length, napi_value* result) {
-  // Nothing mapped to protect: a plain empty ArrayBuffer.
-  if (length == 0) return napi_create_arraybuffer(env, 0, nullptr, result);
+void Mapping::ReleaseHandle(napi_env env) {
+  if (!handleHeld_) return;
+  handleHeld_ = false;
+  if (envData_ != nullptr) {
+    envData_->slots[slot_index_] = nullptr;
+    envData_->generations[slot_index_]++;  // wraps: 256 reuses before a stale handle could match
+    envData_->free.push_back(slot_index_);
+    envData_ = nullptr;
+  }
+  Unref(env);
+}
+
+napi_status Mapping::CreateBuffer(napi_env env, size_t offset, size_t length, bool track, napi_value* result) {
+  // Nothing mapped to protect: a plain empty Buffer.
+  if (length == 0) return napi_create_buffer(env, 0, nullptr, result);
+  // napi_create_external_arraybuffer is implemented as this Buffer plus a lookup of its
+  // ArrayBuffer, so handing out the Buffer itself saves JS a Buffer.from().
+  if (!track) {
+    napi_status status = napi_create_external_buffer(env, length, Data() + offset, OnWholeFinalized, this, result);
+    if (status == napi_ok) Ref();
+    return status;
+  }
   auto* hint = new Hint{this, nextId_++};
-  napi_status status = napi_create_external_arraybuffer(env, Data() + offset, length, OnBufferFinalized, hint, result);
+  napi_status status = napi_create_external_buffer(env, length, Data() + offset, OnBufferFinalized, hint, result);
   if (status != napi_ok) {
     delete hint;
     return status;
   }
+  Ref();  // dropped by OnBufferFinalized, whatever happens below
   napi_ref ref;
   status = napi_create_reference(env, *result, 0, &ref);  // weak: only to find it again for detaching
   if (status != napi_ok) {
-    napi_detach_arraybuffer(env, *result);  // its finalizer will still drop the reference below
-    Ref();
+    napi_value ab;
+    if (napi_get_typedarray_info(env, *result, nullptr, nullptr, nullptr, &ab, nullptr) == napi_ok) {
+      napi_detach_arraybuffer(env, ab);
+    }
     return status;
   }
   buffers_.emplace(hint->id, Tracked{ref, false});
-  Ref();
   return napi_ok;
 }
 
-napi_status Mapping::WholeArrayBuffer(napi_env env, napi_value* result) {
-  auto it = buffers_.find(wholeId_);
-  if (it != buffers_.end() && !it->second.detached) {
-    napi_value value = nullptr;
-    if (napi_get_reference_value(env, it->second.ref, &value) == napi_ok && value != nullptr) {
-      *result = value;
-      return napi_ok;
-    }
-  }
-  uint64_t id = nextId_;
-  napi_status status = CreateArrayBuffer(env, 0, length_, result);
-  if (status == napi_ok && length_ > 0) wholeId_ = id;
-  return status;
-}
+void Mapping::OnWholeFinalized(napi_env env, void* /*data*/, void* hint) { static_cast<Mapping*>(hint)->Unref(env); }
 
 void Mapping::OnBufferFinalized(napi_env env, void* /*data*/, void* hint) {
   auto* h = static_cast<Hint*>(hint);
@@ -102,27 +163,44 @@ void Mapping::OnBufferFinalized(napi_env env, void* /*data*/, void* hint) {
   self->Unref(env);
 }
 
-bool Mapping::DetachAll(napi_env env) {
+namespace {
+
+// Detaches the ArrayBuffer under a Buffer (a typed array); false if that failed.
+bool DetachBuffer(napi_env env, napi_value buffer) {
+  napi_value ab = nullptr;
+  if (napi_get_typedarray_info(env, buffer, nullptr, nullptr, nullptr, &ab, nullptr) != napi_ok) return false;
+  return napi_detach_arraybuffer(env, ab) == napi_ok;
+}
+
+}  // namespace
+
+bool Mapping::DetachAll(napi_env env, napi_value whole) {
   bool ok = true;
+  if (whole != nullptr) {
+    size_t length = 0;
+    // An empty Buffer maps nothing and need not (or cannot) be detached.
+    if (napi_get_buffer_info(env, whole, nullptr, &length) == napi_ok && length > 0 && !DetachBuffer(env, whole)) {
+      ok = false;
+    }
+  }
   for (auto& [id, tracked] : buffers_) {
     if (tracked.detached) continue;
     napi_value value = nullptr;
     napi_get_reference_value(env, tracked.ref, &value);
     // null: already collected, no JS can reach it; its finalizer drops the reference later.
-    if (value != nullptr && napi_detach_arraybuffer(env, value) != napi_ok) {
+    if (value != nullptr && !DetachBuffer(env, value)) {
       ok = false;
       continue;
     }
     tracked.detached = true;
   }
-  wholeId_ = 0;
   return ok;
 }
 
-void Mapping::Close(napi_env env) {
+void Mapping::Close(napi_env env, napi_value whole) {
   if (closed_) return;
   closed_ = true;
-  if (!DetachAll(env)) {
+  if (!DetachAll(env, whole)) {
     // A view we could not detach must not point at unmapped memory: swap in zero pages and let
     // the last reference unmap them.
     std::unique_lock<std::shared_mutex> lock(spanLock_);
@@ -130,9 +208,10 @@ void Mapping::Close(napi_env env) {
     slot_ = -1;
     os::Neutralise(span_);
     neutralised_ = true;
-    return;
+  } else if (jobs_ == 0) {
+    Unmap(env);  // else the last job unmaps (EndJob)
   }
-  if (jobs_ == 0) Unmap(env);  // else the last job unmaps (EndJob)
+  ReleaseHandle(env);  // may delete this
 }
 
 void Mapping::EndJob(napi_env env) {
@@ -140,8 +219,8 @@ void Mapping::EndJob(napi_env env) {
   Unref(env);
 }
 
-int Mapping::Remap(napi_env env, size_t newLength) {
-  if (!DetachAll(env)) return EBUSY;  // never move memory under a live view
+int Mapping::Remap(napi_env env, size_t newLength, napi_value whole) {
+  if (!DetachAll(env, whole)) return EBUSY;  // never move memory under a live view
   size_t before = span_.length;
   if (kind_ == os::Kind::Anon && newLength < length_) {
     // The kept part of the last page must read zero if the map grows again (as a fresh map would).

@@ -1,13 +1,21 @@
-// One OS mapping shared by its JS wrapper, every external ArrayBuffer handed out and every
-// thread-pool job. Each holds a reference; the memory is unmapped exactly once: at close() (once
-// no job is running) or when the last reference goes. All methods run on the JS thread, except
-// that jobs read the span under a shared lock while remap holds it exclusively.
+// One OS mapping shared by its JS handle, every external Buffer handed out and every thread-pool
+// job. Each holds a reference; the memory is unmapped exactly once: at close() (once no job is
+// running) or when the last reference goes. All methods run on the JS thread, except that jobs
+// read the span under a shared lock while remap holds it exclusively.
+//
+// Cheap per map by design: the JS handle is a small integer (slot << 8 | generation) into a
+// per-env table, so no JS object, napi reference or GC callback is made for it, and a stale handle
+// is detected (it throws "closed") instead of reaching freed memory. Its reference is released by
+// close(), by release() (core's FinalizationRegistry, for never-closed maps) or at env teardown. The whole-map Buffer is not tracked
+// natively either: JS keeps it and passes it back to close()/remap() to be detached. Only
+// window() Buffers (maps too large for one Buffer) are tracked with weak napi references.
 #pragma once
 #include <node_api.h>
 
 #include <cstdint>
 #include <shared_mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "os.h"
 
@@ -21,21 +29,30 @@ class Mapping {
   // Live Mapping objects in the process (a leak check for tests).
   static int64_t Live();
 
+  // Per-env handle table (released at env teardown); call once per env.
+  static void SetUpEnv(napi_env env);
+  // Gives this new mapping a JS handle (adopting the creator's reference); false if none is left
+  // (then the caller must ReleaseHandle() it).
+  bool AssignHandle(napi_env env, int32_t* handle);
+  // The mapping a JS handle names in this env, or nullptr if it is stale or not a handle.
+  static Mapping* FromHandle(napi_env env, int32_t handle);
+
   void Ref() { refs_++; }
   void Unref(napi_env env);
 
-  // External ArrayBuffer over [offset, offset + length) of the map, tracked for detaching.
-  // Returns a JS exception status (napi_pending_exception etc.) on failure.
-  napi_status CreateArrayBuffer(napi_env env, size_t offset, size_t length, napi_value* result);
-  // The whole map's ArrayBuffer, reused while it is alive and attached.
-  napi_status WholeArrayBuffer(napi_env env, napi_value* result);
+  // External Buffer over [offset, offset + length) of the map. `track`: keep a weak reference to
+  // detach it at close/remap (window()); untracked Buffers (the whole map) are detached through
+  // the `whole` argument of Close/Remap. Returns a JS exception status on failure.
+  napi_status CreateBuffer(napi_env env, size_t offset, size_t length, bool track, napi_value* result);
 
-  // Detaches every ArrayBuffer handed out; returns false if one could not be detached.
-  bool DetachAll(napi_env env);
-  // Detach, then unmap now or when the last job finishes.
-  void Close(napi_env env);
+  // Detaches `whole` (a Buffer, or null) and every tracked Buffer; false if one could not be detached.
+  bool DetachAll(napi_env env, napi_value whole);
+  // Detach, then unmap now or when the last job finishes; then drops the handle's reference.
+  void Close(napi_env env, napi_value whole);
+  // Drops the handle's reference (at most once).
+  void ReleaseHandle(napi_env env);
   // Detach, then resize; returns 0 or errno (the map is unchanged on error, but views are detached).
-  int Remap(napi_env env, size_t newLength);
+  int Remap(napi_env env, size_t newLength, napi_value whole);
 
   // Job bookkeeping: a running job keeps the mapping alive and mapped.
   void BeginJob() { Ref(); jobs_++; }
@@ -57,7 +74,10 @@ class Mapping {
     Mapping* mapping;
     uint64_t id;
   };
+  struct EnvData;
   static void OnBufferFinalized(napi_env env, void* data, void* hint);
+  static void OnWholeFinalized(napi_env env, void* data, void* hint);
+  static void OnEnvTeardown(napi_env env, void* data, void* hint);
   void Unmap(napi_env env);
   ~Mapping() = default;
 
@@ -69,13 +89,15 @@ class Mapping {
   os::Span span_;
   bool hugePages_;
   int slot_ = -1;
-  int refs_ = 1;  // the creator's (the wrapper's) reference
+  int refs_ = 1;  // the JS handle's reference
+  bool handleHeld_ = true;
+  EnvData* envData_ = nullptr;  // the env table holding this handle (while handleHeld_)
+  uint32_t slot_index_ = 0;
   int jobs_ = 0;
   bool closed_ = false;
   bool unmapped_ = false;
   bool neutralised_ = false;
   uint64_t nextId_ = 1;
-  uint64_t wholeId_ = 0;
   std::unordered_map<uint64_t, Tracked> buffers_;
   std::shared_mutex spanLock_;
 };

@@ -2,6 +2,7 @@
 
 #include "errors.h"
 #include "jobs.h"
+#include "mapping.h"
 
 namespace memmap {
 namespace {
@@ -23,105 +24,84 @@ Napi::Value Failed(Napi::Env env, napi_status status, const char* what) {
   return env.Undefined();
 }
 
-struct AddonData {
-  Napi::FunctionReference constructor;
-};
-
-}  // namespace
-
-Napi::Function NativeMap::Define(Napi::Env env) {
-  Napi::Function ctor = DefineClass(env, "NativeMap",
-                                    {
-                                        InstanceMethod<&NativeMap::Buffer>("buffer"),
-                                        InstanceMethod<&NativeMap::Window>("window"),
-                                        InstanceMethod<&NativeMap::Flush>("flush"),
-                                        InstanceMethod<&NativeMap::FlushAsync>("flushAsync"),
-                                        InstanceMethod<&NativeMap::Advise>("advise"),
-                                        InstanceMethod<&NativeMap::Prefetch>("prefetch"),
-                                        InstanceMethod<&NativeMap::Residency>("residency"),
-                                        InstanceMethod<&NativeMap::Lock>("lock"),
-                                        InstanceMethod<&NativeMap::Unlock>("unlock"),
-                                        InstanceMethod<&NativeMap::Remap>("remap"),
-                                        InstanceMethod<&NativeMap::Close>("close"),
-                                        InstanceMethod<&NativeMap::IsTruncated>("isTruncated"),
-                                    });
-  auto* data = new AddonData{Napi::Persistent(ctor)};
-  env.SetInstanceData<AddonData>(data);  // per env, so worker threads get their own class
-  return ctor;
-}
-
-Napi::Value NativeMap::Wrap(Napi::Env env, Mapping* mapping) {
-  Napi::Object obj = env.GetInstanceData<AddonData>()->constructor.New({Napi::External<Mapping>::New(env, mapping)});
-  if (env.IsExceptionPending()) {
-    mapping->Unref(env);  // no wrapper adopted it: unmap now, leave nothing behind
-    return env.Undefined();
+// The mapping behind the handle in info[0]; nullptr (with a JS exception) when it is not a live
+// handle (closed, released, or not a handle at all).
+Mapping* Handle(const Napi::CallbackInfo& info) {
+  int32_t handle = -1;
+  Mapping* mapping = nullptr;
+  if (info.Length() >= 1 && napi_get_value_int32(info.Env(), info[0], &handle) == napi_ok) {
+    mapping = Mapping::FromHandle(info.Env(), handle);
   }
-  return obj;
+  if (mapping == nullptr) ClosedError(info.Env()).ThrowAsJavaScriptException();
+  return mapping;
 }
 
-NativeMap::NativeMap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeMap>(info), env_(info.Env()) {
-  if (info.Length() == 1 && info[0].IsExternal()) mapping_ = info[0].As<Napi::External<Mapping>>().Data();
-}
-
-// The map object was collected: drop its reference only. Views still alive keep the memory mapped
-// until their own finalizers run.
-NativeMap::~NativeMap() {
-  if (mapping_ != nullptr) mapping_->Unref(env_);
-}
-
-bool NativeMap::Usable(Napi::Env env) {
-  if (mapping_ == nullptr || mapping_->Closed()) {
-    ClosedError(env).ThrowAsJavaScriptException();
-    return false;
+// The mapping behind info[0] when it may be used: open and not truncated; else throws.
+Mapping* Usable(const Napi::CallbackInfo& info) {
+  Mapping* mapping = Handle(info);
+  if (mapping == nullptr) return nullptr;
+  if (mapping->Closed()) {
+    ClosedError(info.Env()).ThrowAsJavaScriptException();
+    return nullptr;
   }
-  if (mapping_->Truncated()) {
-    TruncatedError(env).ThrowAsJavaScriptException();
-    return false;
+  if (mapping->Truncated()) {
+    TruncatedError(info.Env()).ThrowAsJavaScriptException();
+    return nullptr;
   }
-  return true;
+  return mapping;
 }
 
-Napi::Value NativeMap::Buffer(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
+// A Buffer argument (the whole-map Buffer handed out by buffer()) or undefined.
+napi_value Optional(const Napi::CallbackInfo& info, size_t i) {
+  return i < info.Length() && info[i].IsBuffer() ? static_cast<napi_value>(info[i]) : nullptr;
+}
+
+// buffer(h) -> Buffer over the whole map. The caller keeps it (strongly) and passes it back to
+// remap()/close() to be detached; it holds a reference on the mapping until it is collected.
+Napi::Value Buffer(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
   napi_value result;
-  napi_status status = mapping_->WholeArrayBuffer(env, &result);
-  return status == napi_ok ? Napi::Value(env, result) : Failed(env, status, "buffer");
+  napi_status status = m->CreateBuffer(info.Env(), 0, m->Length(), false, &result);
+  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), status, "buffer");
 }
 
-Napi::Value NativeMap::Window(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
+// window(h, offset, length) -> Buffer, tracked natively (weakly) for detaching.
+Napi::Value Window(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
   napi_value result;
-  napi_status status = mapping_->CreateArrayBuffer(env, Arg(info, 0), Arg(info, 1), &result);
-  return status == napi_ok ? Napi::Value(env, result) : Failed(env, status, "window");
+  napi_status status = m->CreateBuffer(info.Env(), Arg(info, 1), Arg(info, 2), true, &result);
+  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), status, "window");
 }
 
-Napi::Value NativeMap::Flush(const Napi::CallbackInfo& info) {
+Napi::Value Flush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  int err = os::Sync(mapping_->Data() + Arg(info, 0), Arg(info, 1));
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int err = os::Sync(m->Data() + Arg(info, 1), Arg(info, 2));
   if (err != 0) ErrnoError(env, err, "msync").ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
-Napi::Value NativeMap::FlushAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  return StartJob(env, mapping_, JobKind::Flush, Arg(info, 0), Arg(info, 1));
+Napi::Value FlushAsync(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
+  return StartJob(info.Env(), m, JobKind::Flush, Arg(info, 1), Arg(info, 2));
 }
 
-Napi::Value NativeMap::Advise(const Napi::CallbackInfo& info) {
+Napi::Value Advise(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  int advice = info[0].As<Napi::Number>().Int32Value();
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int advice = info[1].As<Napi::Number>().Int32Value();
   // MADV_DONTNEED zero-fills private anonymous/COW pages: a hint must never lose the user's bytes.
-  os::Kind kind = mapping_->Kind();
+  os::Kind kind = m->Kind();
   if (advice == os::DontNeed && (kind == os::Kind::Copy || kind == os::Kind::Anon)) {
     return Napi::Boolean::New(env, false);
   }
   bool applied = false;
-  int err = os::Advise(mapping_->Data() + Arg(info, 1), Arg(info, 2), advice, &applied);
+  int err = os::Advise(m->Data() + Arg(info, 2), Arg(info, 3), advice, &applied);
   if (err != 0) {
     ErrnoError(env, err, "madvise").ThrowAsJavaScriptException();
     return env.Undefined();
@@ -129,17 +109,18 @@ Napi::Value NativeMap::Advise(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, applied);
 }
 
-Napi::Value NativeMap::Prefetch(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  return StartJob(env, mapping_, JobKind::Prefetch, Arg(info, 0), Arg(info, 1));
+Napi::Value Prefetch(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
+  return StartJob(info.Env(), m, JobKind::Prefetch, Arg(info, 1), Arg(info, 2));
 }
 
-Napi::Value NativeMap::Residency(const Napi::CallbackInfo& info) {
+Napi::Value Residency(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
   uint64_t resident, total;
-  int err = os::Residency(mapping_->Data() + Arg(info, 0), Arg(info, 1), &resident, &total);
+  int err = os::Residency(m->Data() + Arg(info, 1), Arg(info, 2), &resident, &total);
   if (err != 0) {
     ErrnoError(env, err, "mincore").ThrowAsJavaScriptException();
     return env.Undefined();
@@ -150,37 +131,83 @@ Napi::Value NativeMap::Residency(const Napi::CallbackInfo& info) {
   return result;
 }
 
-Napi::Value NativeMap::Lock(const Napi::CallbackInfo& info) {
+Napi::Value Lock(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  int err = os::Lock(mapping_->Data(), mapping_->Length());
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int err = os::Lock(m->Data(), m->Length());
   if (err != 0) ErrnoError(env, err, "mlock").ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
-Napi::Value NativeMap::Unlock(const Napi::CallbackInfo& info) {
+Napi::Value Unlock(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  int err = os::Unlock(mapping_->Data(), mapping_->Length());
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int err = os::Unlock(m->Data(), m->Length());
   if (err != 0) ErrnoError(env, err, "munlock").ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
-Napi::Value NativeMap::Remap(const Napi::CallbackInfo& info) {
+// remap(h, newLength, whole?) -> detaches `whole` and every window, then resizes.
+Napi::Value Remap(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
-  int err = mapping_->Remap(env, Arg(info, 0));
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int err = m->Remap(env, Arg(info, 1), Optional(info, 2));
   if (err != 0) ErrnoError(env, err, "mremap").ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
-Napi::Value NativeMap::Close(const Napi::CallbackInfo& info) {
-  if (mapping_ != nullptr) mapping_->Close(info.Env());
+// close(h, whole?) -> detaches `whole` and every window, unmaps (or lets the last job do it) and
+// drops the handle's reference. The handle must not be used afterwards.
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  Mapping* m = Handle(info);
+  if (m != nullptr) m->Close(info.Env(), Optional(info, 1));
   return info.Env().Undefined();
 }
 
-Napi::Value NativeMap::IsTruncated(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), mapping_ != nullptr && mapping_->Truncated());
+// release(h) -> the map object was collected without close(): drop the handle's reference only;
+// Buffers still alive keep the memory mapped until they are collected too.
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  Mapping* m = Handle(info);
+  if (m != nullptr) m->ReleaseHandle(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value IsTruncated(const Napi::CallbackInfo& info) {
+  Mapping* m = Handle(info);
+  return Napi::Boolean::New(info.Env(), m != nullptr && m->Truncated());
+}
+
+}  // namespace
+
+Napi::Value WrapMapping(Napi::Env env, Mapping* mapping) {
+  int32_t handle;
+  if (!mapping->AssignHandle(env, &handle)) {
+    mapping->ReleaseHandle(env);  // no handle adopted it: unmap now, leave nothing behind
+    return Failed(env, napi_generic_failure, "mapFile (too many live maps)");
+  }
+  napi_value result;
+  napi_create_int32(env, handle, &result);
+  return Napi::Value(env, result);
+}
+
+void DefineMapFunctions(Napi::Env env, Napi::Object exports) {
+  Mapping::SetUpEnv(env);
+  exports.Set("buffer", Napi::Function::New<Buffer>(env, "buffer"));
+  exports.Set("window", Napi::Function::New<Window>(env, "window"));
+  exports.Set("flush", Napi::Function::New<Flush>(env, "flush"));
+  exports.Set("flushAsync", Napi::Function::New<FlushAsync>(env, "flushAsync"));
+  exports.Set("advise", Napi::Function::New<Advise>(env, "advise"));
+  exports.Set("prefetch", Napi::Function::New<Prefetch>(env, "prefetch"));
+  exports.Set("residency", Napi::Function::New<Residency>(env, "residency"));
+  exports.Set("lock", Napi::Function::New<Lock>(env, "lock"));
+  exports.Set("unlock", Napi::Function::New<Unlock>(env, "unlock"));
+  exports.Set("remap", Napi::Function::New<Remap>(env, "remap"));
+  exports.Set("close", Napi::Function::New<Close>(env, "close"));
+  exports.Set("release", Napi::Function::New<Release>(env, "release"));
+  exports.Set("isTruncated", Napi::Function::New<IsTruncated>(env, "isTruncated"));
 }
 
 }  // namespace memmap

@@ -1,38 +1,15 @@
-// The JS object core's Region talks to: thin argument unpacking around Mapping.
+// The functions core's Region (src/region.ts) calls. A map is handed to JS as a small integer
+// handle (see mapping.h: no per-map JS object, napi reference or GC callback); the handle's
+// reference on the Mapping is dropped explicitly by close() or release() (core's
+// FinalizationRegistry calls it when a never-closed map is collected), or at env teardown.
 #pragma once
 #include <napi.h>
 
-#include "mapping.h"
-
 namespace memmap {
 
-class NativeMap : public Napi::ObjectWrap<NativeMap> {
- public:
-  static Napi::Function Define(Napi::Env env);
-  // Wraps an already created mapping (adopting its initial reference).
-  static Napi::Value Wrap(Napi::Env env, Mapping* mapping);
-
-  explicit NativeMap(const Napi::CallbackInfo& info);
-  ~NativeMap() override;
-
- private:
-  // Throws and returns false when the map is closed or was truncated.
-  bool Usable(Napi::Env env);
-  Napi::Value Buffer(const Napi::CallbackInfo& info);
-  Napi::Value Window(const Napi::CallbackInfo& info);
-  Napi::Value Flush(const Napi::CallbackInfo& info);
-  Napi::Value FlushAsync(const Napi::CallbackInfo& info);
-  Napi::Value Advise(const Napi::CallbackInfo& info);
-  Napi::Value Prefetch(const Napi::CallbackInfo& info);
-  Napi::Value Residency(const Napi::CallbackInfo& info);
-  Napi::Value Lock(const Napi::CallbackInfo& info);
-  Napi::Value Unlock(const Napi::CallbackInfo& info);
-  Napi::Value Remap(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value IsTruncated(const Napi::CallbackInfo& info);
-
-  napi_env env_;
-  Mapping* mapping_ = nullptr;
-};
+// Adds buffer/window/flush/... to exports and sets up per-env data.
+void DefineMapFunctions(Napi::Env env, Napi::Object exports);
+// Gives a freshly created mapping its JS handle (adopting its reference); unmaps it on failure.
+Napi::Value WrapMapping(Napi::Env env, class Mapping* mapping);
 
 }  // namespace memmap
