@@ -1,6 +1,6 @@
 // `memmap-conformance check <module>`: runs the suite against any module exporting a backend,
 // through vitest's Node API, and reports pass/fail per group.
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from './matrix.js';
 

@@ -1,7 +1,7 @@
 // Small helpers shared by the functional groups: error assertions, sparse files, page arithmetic.
 // Errors are judged by name and code only (not instanceof), so a third-party backend that bundles
 // its own copy of @memmap/core is judged the same way.
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { SuiteContext } from '../context.js';
@@ -110,6 +110,18 @@ export function pagesSpanned(start: number, length: number, pageSize: number): n
 }
 
 /** True when every byte of `buf` is zero. */
+/** Reads `length` bytes at `position` straight from the file (through fs, not a map). */
+export function readAt(path: string, position: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(length);
+    readSync(fd, b, 0, length, position);
+    return b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function allZero(buf: Buffer): boolean {
   for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) return false;
   return true;

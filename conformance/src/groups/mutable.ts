@@ -8,21 +8,10 @@ import { expect, it } from 'vitest';
 import type { FileSource, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { allZero, assertIsMmapError } from './assert.js';
+import { allZero, assertIsMmapError, readAt } from './assert.js';
 
 const SIZE = 16_384;
 
-/** Reads `length` bytes at `position` straight from the file. */
-function readAt(path: string, position: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, position);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;

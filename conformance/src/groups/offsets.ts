@@ -1,12 +1,12 @@
 // offsets, lengths, empty files, large sparse files: any byte offset (number or bigint, above
 // 4 GiB too), default lengths, empty maps, ranges past EOF, maps larger than one Buffer can hold.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { expect, it } from 'vitest';
 import type { Mmap } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { GiB, allZero, expectThrows, sparseFile } from './assert.js';
+import { GiB, allZero, expectThrows, readAt, sparseFile } from './assert.js';
 
 const SIZE = 20_000;
 const UNALIGNED = [1, 4095, 4097, 12_345];
@@ -16,16 +16,6 @@ const BIG = 5 * GiB + 4096;
 const FAR = 4 * GiB + 12_345;
 const marker = Buffer.from('beyond four gibibytes');
 
-function readAt(path: string, position: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, position);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function expectEmpty(m: Mmap): void {
   expect(m.length).toBe(0);

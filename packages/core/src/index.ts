@@ -7,6 +7,7 @@ export type { AnonRegionRequest, BackendImplementation, FileMapKind, FileRegionR
 export { MmapError, ErrorCodes, syscallError, fromNodeError, type MmapErrorCode } from './errors.js';
 export { defineCapabilities, capabilityFlags } from './capabilities.js';
 export { defineBackend } from './define-backend.js';
+export { ownerOf } from './mapping.js';
 export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
 export { adviceNames, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from './validate.js';
 export { checkSource, openSource, releaseFile, type CheckedSource, type OpenedFile } from './source.js';

@@ -51,13 +51,21 @@ class Stamp {
  * Much cheaper than Object.defineProperty on a typed array (~5 ns against ~160 ns per Buffer).
  */
 class OwnedBuffer extends Stamp {
-  // Written only, never read: it exists to keep the owner reachable from the Buffer.
+  // Exists to keep the owner reachable from the Buffer.
   readonly #owner: ReadOnlyMap;
   constructor(buffer: Buffer, owner: ReadOnlyMap) {
     super(buffer);
     this.#owner = owner;
   }
+
+  /** The map a Buffer was handed out by, if any. */
+  static ownerOf(buffer: object): ReadOnlyMap | undefined {
+    return #owner in buffer ? (buffer as OwnedBuffer).#owner : undefined;
+  }
 }
+
+/** The map a Buffer from `bytes` or `view()` belongs to (undefined for any other Buffer). */
+export const ownerOf = (buffer: object): Mmap | undefined => OwnedBuffer.ownerOf(buffer);
 
 export class ReadOnlyMap implements Mmap {
   protected readonly init: MapInit;

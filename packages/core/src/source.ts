@@ -3,7 +3,6 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
-import type { FileSource } from './types.js';
 
 const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const EISDIR = 21;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defineBackend, defineCapabilities, MmapError, type FileRegionRequest, type Region } from '../src/index.js';
+import { defineBackend, defineCapabilities, MmapError, ownerOf, type FileRegionRequest, type Region } from '../src/index.js';
 
 function fakeBackend(fail = false) {
   const requests: FileRegionRequest[] = [];
@@ -174,5 +174,14 @@ describe('defineBackend', () => {
     m.resize(20);
     expect(m.bytes).not.toBe(before);
     expect(m.bytes.length).toBe(20);
+  });
+
+  it('ties every Buffer it hands out to its map (so a live Buffer keeps the map alive)', () => {
+    const { backend } = fakeBackend();
+    const m = backend.mapAnon(64);
+    expect(ownerOf(m.bytes)).toBe(m);
+    expect(ownerOf(m.view(8, 8))).toBe(m);
+    expect(ownerOf(Buffer.alloc(1))).toBeUndefined();
+    expect(Object.getOwnPropertySymbols(m.bytes)).toEqual([]); // invisible to users
   });
 });

@@ -1,24 +1,8 @@
-// Linux aarch64: the asm-generic values (same numbers as x86_64 for everything used here).
+// Linux aarch64: asm-generic values, as on x86_64 for everything used here.
+import { linuxGeneric } from './linux.js';
 import type { PlatformConstants } from './types.js';
 
 export const constants: PlatformConstants = {
   libc: ['libc.so.6', 'libc.musl-aarch64.so.1', 'libc.so'],
-  PROT_NONE: 0x0,
-  PROT_READ: 0x1,
-  PROT_WRITE: 0x2,
-  MAP_SHARED: 0x01,
-  MAP_PRIVATE: 0x02,
-  MAP_FIXED: 0x10,
-  MAP_ANONYMOUS: 0x20,
-  MAP_NORESERVE: 0x4000,
-  MAP_POPULATE: 0x8000,
-  MAP_HUGETLB: 0x40000,
-  MS_ASYNC: 1,
-  MS_INVALIDATE: 2,
-  MS_SYNC: 4,
-  MADV: { normal: 0, random: 1, sequential: 2, willneed: 3, dontneed: 4, hugepage: 14, nohugepage: 15 },
-  MADV_POPULATE_READ: 22,
-  MREMAP_MAYMOVE: 1,
-  MLOCK_ONFAULT: 1,
-  _SC_PAGESIZE: 30,
+  ...linuxGeneric,
 };
