@@ -632,7 +632,8 @@ async function runSequence(a: Backend, b: Backend, seq: { dataSize: number; seed
 // ---------------------------------------------------------------------------------------------
 // The fixed table: deterministic rows; each returns comparable data for one backend.
 
-type Row = readonly [name: string, body: (b: Backend, dir: string, dirs: string[]) => Promise<unknown>];
+/** `skip`: a reason, when set the row is reported as skipped (with the reason in its name). */
+type Row = readonly [name: string, body: (b: Backend, dir: string, dirs: string[]) => Promise<unknown>, skip?: string];
 
 const fileIn = (dir: string, name: string, size: number, seed = 1): string => {
   const path = join(dir, name);
@@ -762,7 +763,10 @@ const rows: Row[] = [
     const after = await attempt(() => ({ m, bytes: m.bytes }), x);
     m.close();
     return { r, after };
-  }],
+  },
+  // Accepted difference (lead's decision): where ffi cannot detach its views (Node 20) it must map
+  // anew instead of mremap(), so it reports mmap ENOMEM where napi reports mremap EINVAL.
+  ffi.capabilities.detachOnClose ? undefined : 'accepted difference where ffi cannot detach views (Node 20): ffi maps anew (mmap ENOMEM), napi mremap()s (EINVAL)'],
   ['mapAnon: mapAnon(2^53 - 1) fails with the same code and syscall', async (b, _d, x) => attempt(() => b.mapAnon(2 ** 53 - 1), x)],
   ['resize shared: grow extends the file with zeros', async (b, d, x) => {
     const p = fileIn(d, 'f', page + 10);
@@ -939,7 +943,7 @@ describe.skipIf(!napi)(napi ? 'differential: napi vs ffi' : `differential: napi 
   }, 600_000);
 
   describe('fixed table', () => {
-    it.each(rows)('%s', async (_name, body) => {
+    it.each(rows.filter((row) => row[2] === undefined))('%s', async (_name, body) => {
       const da = fs.mkdtempSync(join(root, 'napi-'));
       const db = fs.mkdtempSync(join(root, 'ffi-'));
       const dirs = [da, db];
@@ -952,5 +956,6 @@ describe.skipIf(!napi)(napi ? 'differential: napi vs ffi' : `differential: napi 
         fs.rmSync(db, { recursive: true, force: true });
       }
     });
+    for (const [name, , why] of rows.filter((row) => row[2] !== undefined)) it.skip(`${name} — SKIPPED: ${why}`, () => {});
   });
 });

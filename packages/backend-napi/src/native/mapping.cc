@@ -219,18 +219,20 @@ void Mapping::EndJob(napi_env env) {
   Unref(env);
 }
 
-int Mapping::Remap(napi_env env, size_t newLength, napi_value whole) {
+int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char** syscall) {
+  *syscall = "mremap";
   if (!DetachAll(env, whole)) return EBUSY;  // never move memory under a live view
   size_t before = span_.length;
-  if (kind_ == os::Kind::Anon && newLength < length_) {
-    // The kept part of the last page must read zero if the map grows again (as a fresh map would).
-    size_t pageEnd = (newLength + os::PageSize() - 1) / os::PageSize() * os::PageSize();
-    memset(Data() + newLength, 0, std::min(length_, pageEnd) - newLength);
+  if (kind_ == os::Kind::Anon && newLength > length_ && span_.length > delta_ + length_) {
+    // An earlier shrink kept old bytes past the end in the mapped tail: growth must read zeros (as a
+    // fresh map would). Zeroed at grow time, not at shrink time, as the ffi backend does, so both
+    // fault in the same pages (residency() is compared between them).
+    memset(Data() + length_, 0, std::min(span_.length - delta_, newLength) - length_);
   }
   int err;
   {
     std::unique_lock<std::shared_mutex> lock(spanLock_);  // waits for running jobs
-    err = os::Remap(kind_, fd_, offset_, delta_, newLength, hugePages_, &span_);
+    err = os::Remap(kind_, fd_, offset_, delta_, newLength, hugePages_, &span_, syscall);
     if (err == 0) length_ = newLength;
   }
   if (err != 0) return err;

@@ -51,8 +51,9 @@ class Mapping {
   void Close(napi_env env, napi_value whole);
   // Drops the handle's reference (at most once).
   void ReleaseHandle(napi_env env);
-  // Detach, then resize; returns 0 or errno (the map is unchanged on error, but views are detached).
-  int Remap(napi_env env, size_t newLength, napi_value whole);
+  // Detach, then resize; returns 0 or errno (the map is unchanged on error, but views are detached)
+  // and sets `*syscall` to the call that failed (see os::Remap).
+  int Remap(napi_env env, size_t newLength, napi_value whole, const char** syscall);
 
   // Job bookkeeping: a running job keeps the mapping alive and mapped.
   void BeginJob() { Ref(); jobs_++; }

@@ -13,6 +13,12 @@
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
 #endif
+#ifdef __linux__
+#include <sys/syscall.h>
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01  // Linux 4.4 (mlock2); older glibc headers lack it
+#endif
+#endif
 #if defined(__linux__) && !defined(MADV_POPULATE_READ)
 #define MADV_POPULATE_READ 22  // Linux 5.14; older kernels answer EINVAL, which Prefault ignores
 #endif
@@ -146,17 +152,23 @@ int Neutralise(const Span& span) {
   return p == MAP_FAILED ? errno : 0;
 }
 
-int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span) {
+int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span,
+          const char** syscall) {
   if (newLength == 0) {  // n -> 0: no mapping at all
+    *syscall = "munmap";
     int err = Unmap(*span);
     if (err == 0) *span = Span{};
     return err;
   }
+  *syscall = "mmap";
   if (span->length == 0) {  // 0 -> n: a fresh mapping
     size_t ignored;
     return kind == Kind::Anon ? MapAnon(newLength, false, hugePages, span)
                               : MapFile(kind, fd, offset, newLength, false, span, &ignored);
   }
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+  if (!hugePages) *syscall = "mremap";
+#endif
   if (newLength > SIZE_MAX - HugePageSize() - delta) return ENOMEM;
   size_t want = RoundUp(delta + newLength, hugePages ? HugePageSize() : PageSize());
   if (want == span->length) return 0;
@@ -172,7 +184,8 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
   }
 #endif
   // No mremap (or hugetlb, or a split range): map the new size elsewhere, carry anonymous bytes
-  // over (file bytes live in the file), drop the old.
+  // over (file bytes live in the file), drop the old. A failure here is the fresh mmap's.
+  *syscall = "mmap";
   Span fresh;
   size_t ignored;
   int err = kind == Kind::Anon ? MapAnon(newLength, false, hugePages, &fresh)
@@ -244,11 +257,28 @@ int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total) {
   return 0;
 }
 
-int Lock(void* addr, size_t length) {
+int Lock(Kind kind, void* addr, size_t length) {
   if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);  // POSIX may refuse unaligned addresses
+#if defined(__linux__) && defined(SYS_mlock2)
+  // A Read map is private + writable: mlock() write-faults every page to break copy-on-write, so
+  // the map would hold private copies and stop seeing later writes to the file. Lock on fault
+  // instead, then fault the pages in read-only (WILLNEED + POPULATE_READ), as the ffi backend does.
+  // Called through syscall(): glibc < 2.27 has no mlock2() wrapper. ENOSYS (kernel < 4.4, no
+  // mlock2 at all) falls through to plain mlock below, as do non-Linux systems, which have no
+  // MLOCK_ONFAULT: there lock() on a map() read map copies its pages (not coherent afterwards).
+  if (kind == Kind::Read) {
+    if (syscall(SYS_mlock2, begin, len, MLOCK_ONFAULT) == 0) {
+      Prefault(begin, len);
+      return 0;
+    }
+    if (errno != ENOSYS) return errno;
+  }
+#else
+  (void)kind;
+#endif
   return mlock(begin, len) == 0 ? 0 : errno;
 }
 

@@ -100,13 +100,12 @@ Napi::Value Advise(const Napi::CallbackInfo& info) {
   if (advice == os::DontNeed && (kind == os::Kind::Copy || kind == os::Kind::Anon)) {
     return Napi::Boolean::New(env, false);
   }
+  // Any madvise failure (EINVAL for 'dontneed' on a locked range, EAGAIN, ENOMEM, ...) means the
+  // hint was not applied: advise() answers false and never throws for it (DESIGN: "false = hint
+  // not applied here").
   bool applied = false;
   int err = os::Advise(m->Data() + Arg(info, 2), Arg(info, 3), advice, &applied);
-  if (err != 0) {
-    ErrnoError(env, err, "madvise").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  return Napi::Boolean::New(env, applied);
+  return Napi::Boolean::New(env, err == 0 && applied);
 }
 
 Napi::Value Prefetch(const Napi::CallbackInfo& info) {
@@ -135,7 +134,7 @@ Napi::Value Lock(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int err = os::Lock(m->Data(), m->Length());
+  int err = os::Lock(m->Kind(), m->Data(), m->Length());
   if (err != 0) ErrnoError(env, err, "mlock").ThrowAsJavaScriptException();
   return env.Undefined();
 }
@@ -154,8 +153,9 @@ Napi::Value Remap(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int err = m->Remap(env, Arg(info, 1), Optional(info, 2));
-  if (err != 0) ErrnoError(env, err, "mremap").ThrowAsJavaScriptException();
+  const char* syscall = "mremap";
+  int err = m->Remap(env, Arg(info, 1), Optional(info, 2), &syscall);
+  if (err != 0) ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
   return env.Undefined();
 }
 

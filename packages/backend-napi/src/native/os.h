@@ -25,13 +25,18 @@ int Unmap(const Span& span);
 // Replaces the span with anonymous zero pages (keeps the addresses valid, drops the file).
 int Neutralise(const Span& span);
 // Resizes a mapping to hold `newLength` bytes after `delta`; may move it. fd/offset are for file kinds.
-int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span);
+// On failure `*syscall` names the call that failed ("mremap", "mmap" for a fresh mapping: growth
+// from length 0, huge pages, or the fallback after mremap's EFAULT; "munmap" when shrinking to 0).
+int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span,
+          const char** syscall);
 
 int Sync(void* addr, size_t length);                 // durable on return
-int Advise(void* addr, size_t length, int advice, bool* applied);
+int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
 int Prefault(void* addr, size_t length);             // best effort: WILLNEED (+ POPULATE_READ)
 int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);
-int Lock(void* addr, size_t length);
+// A Read map is locked without breaking its copy-on-write pages (see mapping_posix.cc), so it stays
+// coherent with the file; other kinds are plainly mlock()ed.
+int Lock(Kind kind, void* addr, size_t length);
 int Unlock(void* addr, size_t length);
 
 // Advice codes shared with the JS side (the order of core's Advice union).
