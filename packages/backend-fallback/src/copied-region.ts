@@ -96,7 +96,7 @@ export class CopiedRegion implements Region {
   remap(newLength: number): void {
     if (this.kind === 'shared') this.writeBack(0, this.memory.length);
     const kept = Math.min(this.memory.length, newLength);
-    const next = Buffer.from(allocate(newLength));
+    const next = allocate(newLength, this.kind === 'anon');
     this.memory.copy(next, 0, 0, kept);
     if (newLength > kept && this.kind !== 'anon') readFully(this.fd, next.subarray(kept), this.offset + kept);
     detach(this.memory.buffer as ArrayBuffer);
@@ -132,7 +132,7 @@ export class CopiedRegion implements Region {
   }
 
   private load(from: number, length: number): Buffer {
-    const memory = Buffer.from(allocate(length));
+    const memory = allocate(length, this.kind === 'anon');
     if (this.kind !== 'anon') readFully(this.fd, memory, this.offset + from);
     return memory;
   }
@@ -163,13 +163,17 @@ export class CopiedRegion implements Region {
   }
 }
 
-/** An ArrayBuffer of `length` bytes; the runtime refusing that much memory is ERR_MMAP_TOO_LARGE. */
-function allocate(length: number): ArrayBuffer {
+/**
+ * A Buffer with its own ArrayBuffer (never pooled, so it can be detached), zero-filled only when
+ * asked: file maps overwrite every byte with readFully, so they skip the clearing.
+ * The runtime refusing that much memory is ERR_MMAP_TOO_LARGE.
+ */
+function allocate(length: number, zeroed: boolean): Buffer {
   if (length > maxWholeBufferLength()) {
     throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`);
   }
   try {
-    return new ArrayBuffer(length);
+    return zeroed ? Buffer.from(new ArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend could not allocate ${length} bytes for its copy`, {}, { cause: error });
