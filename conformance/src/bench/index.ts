@@ -162,7 +162,8 @@ export async function benchMain(argv: string[]): Promise<number> {
   if (readme) {
     if (hasMarkers(readme)) {
       const json = options.json ?? `${options.outDir}/bench.json`;
-      const changed = updateReadme(readme, report, { source: relative(process.cwd(), json) || json });
+      const svg = options.svg ?? json.replace(/\.json$/, '') + '.svg';
+      const changed = updateReadme(readme, report, { source: relative(process.cwd(), json) || json, chart: relative(process.cwd(), svg) || svg });
       process.stderr.write(`[bench] ${readme}: results section ${changed ? 'rewritten' : 'unchanged'}\n`);
     } else if (parsed.readme !== undefined) {
       process.stderr.write(`[bench] ${readme} has no ${README_START} / ${README_END} markers: not updated\n`);
