@@ -7,9 +7,10 @@ import { capabilityTable, table } from './matrix.js';
 
 const usage = `usage: memmap-conformance <command>
   info                          backends that load here, their capabilities, the default choice
-  check <module> [--export name] [--group name]
+  check <module> [--export name] [--group name] [--runs n]
                                 run the conformance suite against a module exporting a backend
-  check-all                     check every in-repo backend that loads here
+  check-all [--runs n]          check every in-repo backend that loads here
+                                (--runs: random operation sequences, default 1000; soak: 100000)
   bench [module...] [--size 1g] [--quick] [--out dir]
                                 run the benchmark suite`;
 
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return check(rest);
     case 'check-all':
-      return checkAll();
+      return checkAll(rest);
     case 'bench': {
       // Loaded on demand: info/check need neither tinybench nor the data files.
       const benchModule = './bench/index.js';
@@ -57,7 +58,20 @@ function option(args: string[], name: string): string | undefined {
   return value;
 }
 
+/** --runs n sets MEMMAP_RUNS, which the random-sequence and fuzz groups read. */
+function takeRuns(args: string[]): boolean {
+  const runs = option(args, '--runs');
+  if (runs === undefined) return true;
+  if (!/^[1-9]\d*$/.test(runs)) {
+    console.error(`--runs takes a positive whole number, not ${JSON.stringify(runs)}`);
+    return false;
+  }
+  process.env.MEMMAP_RUNS = runs;
+  return true;
+}
+
 async function check(args: string[]): Promise<number> {
+  if (!takeRuns(args)) return 2;
   const exportName = option(args, '--export');
   const group = option(args, '--group');
   const module = args[0];
@@ -72,7 +86,8 @@ async function check(args: string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-async function checkAll(): Promise<number> {
+async function checkAll(args: string[]): Promise<number> {
+  if (!takeRuns(args)) return 2;
   const loaded = listBackends().filter((s) => s.loaded && s.name in builtinBackends);
   let status = 0;
   const summary: string[][] = [];

@@ -30,6 +30,12 @@ describe('memmap-conformance', () => {
     expect(r.status).toBe(1);
   });
 
+  it('refuses a bad --runs with exit 2 before running anything', () => {
+    const r = run('check', '@memmap/backend-fallback', '--runs', 'lots');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--runs takes a positive whole number');
+  });
+
   it('refuses an unknown command with usage and exit 2', () => {
     const r = run('frobnicate');
     expect(r.status).toBe(2);
