@@ -1,7 +1,7 @@
 // The public Mmap / MmapMut objects, shared by every backend built with defineBackend(): the
 // closed state, bounds, caching of `bytes` and resize orchestration live here once.
 import * as fs from 'node:fs';
-import { closedError, fromNodeError, tooLarge, unsupported } from './errors.js';
+import { closedError, fromNodeError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
 import type { Advice, Capabilities, Mmap, MmapMut, Residency } from './types.js';
@@ -240,6 +240,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     try {
       const fileSize = fs.fstatSync(fd).size;
       const newEnd = offset + next;
+      if (newEnd > Number.MAX_SAFE_INTEGER) throw outOfRange(`offset + newLength (${newEnd}) is beyond 2^53 - 1`);
       if (newEnd > fileSize) {
         fs.ftruncateSync(fd, newEnd);
         try {

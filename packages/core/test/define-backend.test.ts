@@ -84,6 +84,11 @@ describe('defineBackend', () => {
     const path = file('abc');
     expect(codeOf(() => backend.map(path, { length: 4 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
     expect(codeOf(() => backend.mapMut(path, { offset: 4 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    expect(codeOf(() => backend.mapMut(path, { create: true, offset: Number.MAX_SAFE_INTEGER, length: 1 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    const far = backend.mapMut(path, { offset: 1, length: 1 });
+    expect(codeOf(() => far.resize(Number.MAX_SAFE_INTEGER))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    far.close();
+    expect(fs.statSync(path).size).toBe(3);
     backend.mapMut(path, { create: true, offset: 2, length: 8 }).close();
     expect(fs.statSync(path).size).toBe(10);
     backend.mapMut(path, { create: true, length: 1 }).close();
