@@ -77,11 +77,28 @@ static uint32_t *read_offsets(const char *path, long *count) {
   return offs;
 }
 
+/* The timing loop every mode shares: print the first result (so JS can cross-check it) and the
+   time per op of each sample; stop once enough samples and enough time have gone by. */
+typedef struct { long min_samples, samples; double budget, start; int first; } sampler;
+
+static sampler sampler_start(const char *min_samples, const char *budget_ms) {
+  sampler sm = { atol(min_samples), 0, atof(budget_ms) * 1e6, now_ns(), 1 };
+  return sm;
+}
+
+static int sampler_done(sampler *sm, uint32_t s, double t0, double ops) {
+  double t1 = now_ns();
+  sink += s;
+  if (sm->first) { printf("result %u\n", s); sm->first = 0; }
+  printf("%.3f\n", (t1 - t0) / ops);
+  sm->samples++;
+  return sm->samples >= sm->min_samples && t1 - sm->start >= sm->budget;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 6 && strcmp(argv[1], "open") == 0) {
-    long batch = atol(argv[3]), min_samples = atol(argv[4]), samples = 0;
-    double budget = atof(argv[5]) * 1e6, start = now_ns();
-    int first = 1;
+    long batch = atol(argv[3]);
+    sampler sm = sampler_start(argv[4], argv[5]);
     for (;;) {
       double t0 = now_ns();
       uint32_t s = 0;
@@ -96,19 +113,13 @@ int main(int argc, char **argv) {
         munmap((void *)p, (size_t)st.st_size);
         close(fd);
       }
-      double t1 = now_ns();
-      sink += s;
-      if (first) { printf("result %u\n", s); first = 0; }
-      printf("%.3f\n", (t1 - t0) / (double)batch);
-      samples++;
-      if (samples >= min_samples && t1 - start >= budget) break;
+      if (sampler_done(&sm, s, t0, (double)batch)) break;
     }
     return 0;
   }
   if (argc >= 8 && strcmp(argv[1], "write") == 0) {
     uint32_t epoch = (uint32_t)strtoul(argv[7], NULL, 10);
-    long writes = atol(argv[4]), min_samples = atol(argv[5]), samples = 0, n, k = 0;
-    double budget = atof(argv[6]) * 1e6;
+    long writes = atol(argv[4]), n, k = 0;
     int fd = open(argv[2], O_RDWR);
     if (fd < 0) die("open");
     struct stat st;
@@ -116,8 +127,7 @@ int main(int argc, char **argv) {
     uint32_t *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) die("mmap");
     uint32_t *offs = read_offsets(argv[3], &n);
-    double start = now_ns();
-    int first = 1;
+    sampler sm = sampler_start(argv[5], argv[6]);
     for (;;) {
       double t0 = now_ns();
       uint32_t s = (uint32_t)writes;
@@ -129,38 +139,23 @@ int main(int argc, char **argv) {
       }
       epoch++;
       if (msync(p, (size_t)st.st_size, MS_SYNC) != 0) die("msync");
-      double t1 = now_ns();
-      sink += s;
-      if (first) { printf("result %u\n", s); first = 0; }
-      printf("%.3f\n", t1 - t0);
-      samples++;
-      if (samples >= min_samples && t1 - start >= budget) break;
+      if (sampler_done(&sm, s, t0, 1)) break;
     }
     return 0;
   }
   if (argc >= 7 && strcmp(argv[1], "rand") == 0) {
     const char *path = argv[2];
-    long batch = atol(argv[4]), min_samples = atol(argv[5]);
-    double budget = atof(argv[6]) * 1e6;
+    long batch = atol(argv[4]), n, k = 0;
     int fd = open(path, O_RDONLY);
     if (fd < 0) die("open");
     struct stat st;
     if (fstat(fd, &st) != 0) die("fstat");
     const uint32_t *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) die("mmap");
-    FILE *of = fopen(argv[3], "rb");
-    if (!of) die("fopen offsets");
-    fseek(of, 0, SEEK_END);
-    long n = ftell(of) / 4;
-    fseek(of, 0, SEEK_SET);
-    uint32_t *offs = malloc((size_t)n * 4);
-    if (!offs || fread(offs, 4, (size_t)n, of) != (size_t)n) die("read offsets");
-    fclose(of);
-    long k = 0, samples = 0;
-    double start = now_ns();
-    int first = 1;
+    uint32_t *offs = read_offsets(argv[3], &n);
     /* Touch every offset once so page-table set-up is not timed (JS maps once before timing too). */
     for (long i = 0; i < n; i++) sink += p[offs[i]];
+    sampler sm = sampler_start(argv[5], argv[6]);
     for (;;) {
       double t0 = now_ns();
       uint32_t s = 0;
@@ -169,28 +164,16 @@ int main(int argc, char **argv) {
         if (++k == n) k = 0;
         s += q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] + q[7] + q[8] + q[9] + q[10] + q[11] + q[12] + q[13] + q[14] + q[15];
       }
-      double t1 = now_ns();
-      sink += s;
-      if (first) { printf("result %u\n", s); first = 0; }
-      printf("%.3f\n", (t1 - t0) / (double)batch);
-      samples++;
-      if (samples >= min_samples && t1 - start >= budget) break;
+      if (sampler_done(&sm, s, t0, (double)batch)) break;
     }
     return 0;
   }
   if (argc >= 5 && strcmp(argv[1], "seq") == 0) {
-    long min_samples = atol(argv[3]), samples = 0;
-    double budget = atof(argv[4]) * 1e6, start = now_ns();
-    int first = 1;
+    sampler sm = sampler_start(argv[3], argv[4]);
     for (;;) {
       double t0 = now_ns();
       uint32_t s = checksum_file(argv[2]);
-      double t1 = now_ns();
-      sink += s;
-      if (first) { printf("result %u\n", s); first = 0; }
-      printf("%.3f\n", t1 - t0);
-      samples++;
-      if (samples >= min_samples && t1 - start >= budget) break;
+      if (sampler_done(&sm, s, t0, 1)) break;
     }
     return 0;
   }
