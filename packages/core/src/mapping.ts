@@ -34,9 +34,23 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
   try {
     held.region.collected();
   } finally {
-    if (held.ownsFd) fs.close(held.fd, () => {});
+    try {
+      if (held.ownsFd) closeWhenIdle(held.region, held.fd);
+    } catch {
+      // a finalizer must never throw: the fd is gone either way
+    }
   }
 });
+
+/**
+ * Closes our fd now, or once no asynchronous work of the region still uses it (so a pending write
+ * can never land in a file that reused the fd number).
+ */
+function closeWhenIdle(region: Region, fd: number): void {
+  const idle = region.whenIdle?.();
+  if (idle) void idle.finally(() => fs.close(fd, () => {}));
+  else fs.closeSync(fd);
+}
 
 /** A constructor that returns its argument, so a subclass can stamp a private field on any object. */
 class Stamp {
@@ -158,9 +172,7 @@ export class ReadOnlyMap implements Mmap {
     try {
       region.close();
     } finally {
-      const idle = region.whenIdle?.();
-      if (ownsFd && idle) void idle.finally(() => fs.close(fd, () => {}));
-      else if (ownsFd) fs.closeSync(fd);
+      if (ownsFd) closeWhenIdle(region, fd);
     }
   }
 
