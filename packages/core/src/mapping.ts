@@ -30,15 +30,17 @@ interface Held {
 }
 
 // A map that was never closed: let the backend release it, then close our fd.
+// A finalizer has no caller to report to, and a throw there would kill the process: swallow.
 const finalizer = new FinalizationRegistry<Held>((held) => {
   try {
     held.region.collected();
-  } finally {
-    try {
-      if (held.ownsFd) closeWhenIdle(held.region, held.fd);
-    } catch {
-      // a finalizer must never throw: the fd is gone either way
-    }
+  } catch {
+    // e.g. the file vanished: nothing left to write back to
+  }
+  try {
+    if (held.ownsFd) closeWhenIdle(held.region, held.fd);
+  } catch {
+    // the fd is gone either way
   }
 });
 
