@@ -40,7 +40,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
     const length = requested ?? Math.max(file.size - offset, 0);
     const end = offset + length;
     if (end > Number.MAX_SAFE_INTEGER) throw outOfRange(`range ${offset}..${end} ends beyond 2^53 - 1`);
-    if (end > file.size || offset > file.size) {
+    if (end > file.size) {
       if (!create) {
         throw outOfRange(`range ${offset}..${end} is past the end of the file (${file.size} bytes)`);
       }

@@ -126,7 +126,7 @@ export class ReadOnlyMap implements Mmap {
     this.assertOpen('view()');
     const range = validateRange(offset, length, this.currentLength);
     if (this.currentLength <= maxWholeBufferLength()) {
-      return this.own(this.bytes.subarray(range.offset, range.offset + range.length));
+      return this.own(this.bytes, range.offset, range.length);
     }
     if (range.length > maxWholeBufferLength()) {
       throw tooLarge(`A view of ${range.length} bytes is more than one Buffer can hold here`);
@@ -209,11 +209,12 @@ export class ReadOnlyMap implements Mmap {
   }
 
   /**
-   * A new Buffer object over the same memory, tagged with this map. Never the backend's own
-   * object: a backend that keeps its Buffer would otherwise keep the map reachable forever.
+   * A new Buffer object over [start, start + length) of `buffer`'s memory, tagged with this map.
+   * Never the backend's own object: a backend that keeps its Buffer would otherwise keep the map
+   * reachable forever.
    */
-  private own(buffer: Buffer): Buffer {
-    const tagged = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.length);
+  private own(buffer: Buffer, start = 0, length = buffer.length - start): Buffer {
+    const tagged = Buffer.from(buffer.buffer, buffer.byteOffset + start, length);
     new OwnedBuffer(tagged, this);
     return tagged;
   }

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
 
-const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
+const ACCESS_MODE = 3; // O_ACCMODE
 const EISDIR = 21;
 const ENODEV = 19;
 const EACCES = 13;
@@ -17,7 +18,7 @@ export type CheckedSource =
 
 export interface OpenedFile {
   readonly fd: number;
-  /** true when we opened the fd (we close it); false for caller-supplied fds and FileHandles. */
+  /** true when the fd is ours to close: we opened the path, or reopened a caller's fd. */
   readonly ownsFd: boolean;
   /** For error messages; undefined for fds. */
   readonly path: string | undefined;
@@ -66,7 +67,7 @@ function isFileHandle(value: unknown): value is { fd: number } {
 
 /**
  * Opens (or adopts) the file and checks that it can be mapped: directories -> EISDIR, FIFOs and
- * sockets -> ENODEV, a read-only fd asked to be written -> EACCES (mmap's own answer).
+ * sockets -> ENODEV, a caller's fd without the access the map needs -> EACCES (mmap's own answer).
  * O_NONBLOCK keeps a FIFO from blocking the open.
  */
 export function openSource(src: CheckedSource, write: boolean, create: boolean, mode: number): OpenedFile {
@@ -89,7 +90,7 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw syscallError(EISDIR, 'mmap', path);
     if (stat.isFIFO() || stat.isSocket()) throw syscallError(ENODEV, 'mmap', path);
-    if (write && !ownsFd && !fdIsWritable(fd)) throw syscallError(EACCES, 'mmap', path);
+    if (!ownsFd && !fdAllows(fd, write)) throw syscallError(EACCES, 'mmap', path);
     if (!ownsFd) {
       // Work on our own open file description: the caller may close (and the OS reuse) theirs
       // while the map lives, and an O_APPEND fd would misplace positioned writes.
@@ -124,14 +125,32 @@ function reopen(fd: number, write: boolean): number | undefined {
   }
 }
 
-/** write(2) of zero bytes checks the fd's access mode without touching the file. */
-function fdIsWritable(fd: number): boolean {
+/**
+ * Whether a caller's fd was opened for what mmap needs: reading for any map, reading and writing
+ * for a shared writable one (mmap itself answers EACCES otherwise). Linux reports the access mode
+ * in /proc/self/fdinfo; elsewhere a zero-byte write(2) tells whether the fd is writable at all.
+ */
+function fdAllows(fd: number, write: boolean): boolean {
+  const mode = accessMode(fd);
+  if (mode !== undefined) return write ? mode === O_RDWR : mode !== O_WRONLY;
+  if (!write) return true;
   try {
     fs.writeSync(fd, Buffer.alloc(0), 0, 0, 0);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EBADF') return false;
     throw error;
+  }
+}
+
+/** O_RDONLY, O_WRONLY or O_RDWR from /proc/self/fdinfo (Linux), else undefined. */
+function accessMode(fd: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return flags ? parseInt(flags[1], 8) & ACCESS_MODE : undefined;
+  } catch {
+    return undefined;
   }
 }
 

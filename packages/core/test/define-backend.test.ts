@@ -123,6 +123,21 @@ describe('defineBackend', () => {
     fs.closeSync(fd);
   });
 
+  it('refuses a caller fd without the access the map needs, as mmap would (EACCES)', () => {
+    const { backend, requests } = fakeBackend();
+    const path = file('abc');
+    const readOnly = fs.openSync(path, 'r');
+    const writeOnly = fs.openSync(path, fs.constants.O_WRONLY); // not 'w': that would truncate
+    expect(codeOf(() => backend.mapMut(readOnly))).toBe('EACCES');
+    expect(codeOf(() => backend.mapMut(writeOnly))).toBe('EACCES');
+    expect(codeOf(() => backend.map(writeOnly))).toBe('EACCES');
+    expect(requests).toHaveLength(0);
+    backend.map(readOnly).close();
+    fs.closeSync(readOnly);
+    fs.closeSync(writeOnly);
+    expect(fs.readFileSync(path, 'utf8')).toBe('abc');
+  });
+
   it('resizes shared maps: grows the file first, cuts it only when the map reached the end', () => {
     const { backend, calls } = fakeBackend();
     const path = file('0123456789');
