@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { listBackends, loadBackend, MmapError } from '../src/index.js';
 
@@ -27,5 +28,23 @@ describe('backend selection', () => {
     const failed = listBackends().find((s) => s.name === '/nonexistent/memmap-backend.js');
     expect(failed?.loaded).toBe(false);
     expect(failed?.error).toBeTruthy();
+  });
+
+  it('lets MEMMAP_BACKEND choose the default backend, and refuses one that cannot load', () => {
+    // A fresh process per setting: defaultBackend() is chosen once per process.
+    const probe = (backend: string) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          ['--input-type=module', '-e', `
+            import * as core from '@memmap/core';
+            let code = null, name = null;
+            try { name = core.defaultBackend().name; } catch (e) { code = e.code; }
+            console.log(JSON.stringify({ name, code, why: core.selectionReason() }));`],
+          { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
+        ),
+      );
+    expect(probe('fallback')).toEqual({ name: 'fallback', code: null, why: 'MEMMAP_BACKEND=fallback' });
+    expect(probe('/nonexistent/backend.js')).toMatchObject({ name: null, code: 'ERR_MMAP_UNSUPPORTED' });
   });
 });
