@@ -8,7 +8,6 @@ import { detach } from './detach.js';
 import { readFully, writeFully } from './file-io.js';
 import { trackForExit, untrackForExit } from './exit-writeback.js';
 
-const write = promisify(fs.write);
 const fdatasync = promisify(fs.fdatasync);
 
 export interface CopiedRegionInit {
@@ -32,7 +31,7 @@ export class CopiedRegion implements Region {
     this.kind = init.kind;
     this.fd = init.fd;
     this.offset = init.offset;
-    this.memory = this.load(0, init.length);
+    this.memory = this.load(init.length);
     if (this.kind === 'shared') {
       this.pristine = Buffer.from(this.memory);
       trackForExit(this);
@@ -56,18 +55,11 @@ export class CopiedRegion implements Region {
 
   flushAsync(offset: number, length: number): Promise<void> {
     this.assertNotTruncated();
-    // Snapshot the changed bytes now; write and sync them on the thread pool.
-    const runs = this.changes(offset, offset + length).map((run) => ({ run, data: Buffer.from(this.memory.subarray(run.start, run.end)) }));
-    const work = (async () => {
-      for (const { run, data } of runs) {
-        let done = 0;
-        while (done < data.length) done += (await write(this.fd, data, done, data.length - done, this.offset + run.start + done)).bytesWritten;
-        // The map may have been closed meanwhile (it wrote everything back then).
-        if (this.pristine) data.copy(this.pristine, run.start);
-      }
-      await fdatasync(this.fd);
-    })();
-    return this.track(work);
+    // The writes only copy into the page cache, so they happen now, in order with any other flush
+    // (an older snapshot written later could never overwrite newer bytes); the slow, durable part
+    // (fdatasync) runs on the thread pool.
+    this.writeBack(offset, offset + length);
+    return this.track(fdatasync(this.fd));
   }
 
   advise(_advice: Advice): boolean {
@@ -131,9 +123,9 @@ export class CopiedRegion implements Region {
     this.pristine = undefined;
   }
 
-  private load(from: number, length: number): Buffer {
+  private load(length: number): Buffer {
     const memory = allocate(length, this.kind === 'anon');
-    if (this.kind !== 'anon') readFully(this.fd, memory, this.offset + from);
+    if (this.kind !== 'anon') readFully(this.fd, memory, this.offset);
     return memory;
   }
 
