@@ -38,7 +38,8 @@ describe('benchmark suite (smoke)', () => {
       for (const r of s.rows) {
         expect(r.opsPerSec).toBeGreaterThan(0);
         expect(r.samples).toBeGreaterThan(0);
-        for (const k of ['p50Ns', 'p99Ns', 'meanNs', 'rme', 'ratio'] as const) expect(typeof r[k]).toBe('number');
+        // Finite, not just numbers: NaN is a number too (e.g. a ratio with no baseline).
+        for (const k of ['p50Ns', 'p99Ns', 'meanNs', 'rme', 'ratio'] as const) expect(Number.isFinite(r[k]), `${r.subject} ${k} = ${r[k]}`).toBe(true);
       }
     }
     // The fallback is measured wherever it can be, and skipped with a reason where it cannot.

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseSize } from './data.js';
 import { README_END, README_START, updateReadme } from './readme.js';
-import { runBenchmarks, type RunOptions } from './run.js';
+import { runBenchmarks, svgPathFor, type RunOptions } from './run.js';
 import type { ScenarioKey } from './types.js';
 
 export { runBenchmarks, type RunOptions } from './run.js';
@@ -162,7 +162,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   if (readme) {
     if (hasMarkers(readme)) {
       const json = options.json ?? `${options.outDir}/bench.json`;
-      const svg = options.svg ?? json.replace(/\.json$/, '') + '.svg';
+      const svg = options.svg ?? svgPathFor(json);
       const changed = updateReadme(readme, report, { source: relative(process.cwd(), json) || json, chart: relative(process.cwd(), svg) || svg });
       process.stderr.write(`[bench] ${readme}: results section ${changed ? 'rewritten' : 'unchanged'}\n`);
     } else if (parsed.readme !== undefined) {

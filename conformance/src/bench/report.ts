@@ -241,7 +241,7 @@ export function renderSvg(report: BenchReport): string {
 
 export function renderMarkdown(report: BenchReport, opts: { chart?: string; source?: string } = {}): string {
   const out: string[] = [];
-  out.push(`<!-- generated from ${opts.source ?? 'the benchmark JSON'} by conformance/dist/bench/update-readme.js; do not edit by hand -->`);
+  out.push(`<!-- generated from ${opts.source ?? 'the benchmark JSON'} by \`memmap-conformance bench\` or conformance/dist/bench/update-readme.js; do not edit by hand -->`);
   const m = report.machine;
   out.push(
     `Measured ${report.startedAt.slice(0, 10)} on **${m.cpu}** (${m.cores} cores, ${Math.round(m.memoryBytes / 1024 ** 3)} GiB RAM, ${m.platform} ${m.kernel}, ${m.arch}) with **Node ${report.runtime.version}**, ` +

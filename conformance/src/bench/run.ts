@@ -17,7 +17,7 @@ export interface RunOptions {
   size?: number;
   /** Small sizes and short runs: the whole suite in well under a minute. */
   quick?: boolean;
-  /** Time budget per subject and scenario, ms (default 1000, quick 60). */
+  /** Time budget per subject and scenario, ms (default 1000, 2000 for the sequential checksum; quick 60). */
   time?: number;
   /** Scenario ids (1-6) or keys to run; default all. */
   scenarios?: Array<number | ScenarioKey>;
@@ -61,6 +61,9 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   const seed = options.seed ?? 0x5eed;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dataDir = join(cacheDir, 'memmap-bench');
+  const wanted = options.scenarios?.length ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key)) : scenarios;
+  const unknown = options.scenarios?.filter((w) => !scenarios.some((s) => w === s.id || w === s.key)) ?? [];
+  if (unknown.length) throw new RangeError(`unknown scenario ${unknown.join(', ')} (ids 1-${scenarios.length} or ${scenarios.map((s) => s.key).join(', ')})`);
 
   const { loaded, skipped } = await loadBackends(backends.length ? backends : IN_REPO_BACKENDS, log);
   if (loaded.length === 0) {
@@ -112,7 +115,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   writeFileSync(writeOffsetsFile, Buffer.from(writeOffsets.buffer, writeOffsets.byteOffset, writeOffsets.byteLength));
   const writeFile = ensureWriteFile(dataDir, data, log);
   warmPageCache(data.path, log);
-  if (!options.scenarios?.length || options.scenarios.some((x) => x === 4 || x === 'random-write')) warmPageCache(writeFile, log);
+  if (wanted.some((s) => s.key === 'random-write')) warmPageCache(writeFile, log);
 
   const ctx: ScenarioContext = {
     data,
@@ -132,10 +135,6 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     native,
     nativeSkip,
   };
-
-  const wanted = options.scenarios?.length
-    ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key))
-    : scenarios;
 
   const results: ScenarioResult[] = [];
   for (const def of wanted) {
@@ -201,7 +200,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       kernel: release(),
     },
     runtime: { name: 'node', version: process.version, v8: process.versions.v8 },
-    options: { size, quick, timeMs: ctx.quick ? (options.time ?? 60) : (options.time ?? 1000), seed, dataFile: data.path },
+    options: { size, quick, timeMs: options.time ?? (quick ? 60 : 1000), seed, dataFile: data.path },
     subjects,
     scenarios: results,
     targets: [],
@@ -211,7 +210,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   if (options.print) process.stdout.write(`${formatReport(report, { scenarios: false })}\n`);
 
   const jsonPath = options.json ?? (options.outDir ? join(options.outDir, 'bench.json') : undefined);
-  const svgPath = options.svg ?? (jsonPath ? jsonPath.replace(/(\.json)?$/i, '.svg') : undefined);
+  const svgPath = options.svg ?? (jsonPath ? svgPathFor(jsonPath) : undefined);
   if (jsonPath) {
     mkdirSync(dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -223,6 +222,11 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     log(`wrote ${svgPath}`);
   }
   return report;
+}
+
+/** The chart's default path: the JSON path with .svg instead of .json. */
+export function svgPathFor(jsonPath: string): string {
+  return jsonPath.replace(/(\.json)?$/i, '.svg');
 }
 
 interface Measured {

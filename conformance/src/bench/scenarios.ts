@@ -8,6 +8,7 @@ import type { DataFile } from './data.js';
 import { word } from './data.js';
 import { backendChildSource, mmapIoChildSource, startIpcChannel, startMapChannel, type HandoffChannel } from './handoff.js';
 import { runNative, type NativeRun, type NativeTool } from './native.js';
+import type { Backend, Mmap, MmapMut } from '@memmap/core';
 import type { LoadedBackend, MmapIo } from './subjects.js';
 import type { ScenarioKey, SubjectKind } from './types.js';
 
@@ -213,10 +214,22 @@ export function garbageReleaser(every: number): { count(n: number): void; untime
   };
 }
 
+/** A plan from `make`'s result: a Work, or the reason the subject is skipped. */
+function plan(subject: string, kind: SubjectKind, w: Work | string): Plan {
+  return typeof w === 'string' ? { subject, kind, skipped: w } : { subject, kind, work: w };
+}
+
+/**
+ * One plan per loaded backend. `make` runs once per backend, so the state it declares (map, cursor)
+ * is that backend's own; the timed loops stay written out inside each scenario.
+ */
+function backendPlans(c: ScenarioContext, make: (be: Backend, b: LoadedBackend) => Work | string): Plan[] {
+  return c.backends.map((b) => plan(b.name, 'backend', make(b.backend, b)));
+}
+
 function peerPlan(c: ScenarioContext, make: (lib: MmapIo, path: string) => Work | string): Plan {
   if (!c.peer) return { subject: 'mmap-io', kind: 'peer', skipped: c.peerSkip ?? 'not requested' };
-  const w = make(c.peer.lib, c.peer.path);
-  return typeof w === 'string' ? { subject: 'mmap-io', kind: 'peer', skipped: w } : { subject: 'mmap-io', kind: 'peer', work: w };
+  return plan('mmap-io', 'peer', make(c.peer.lib, c.peer.path));
 }
 
 function nativePlan(c: ScenarioContext, args: () => string[]): Plan {
@@ -251,7 +264,7 @@ export const scenarios: ScenarioDef[] = [
     plans: (c, s) => {
       const path = c.small.path;
       const B = s.batch;
-      const plans: Plan[] = [
+      return [
         {
           subject: 'fs.readFileSync',
           kind: 'baseline',
@@ -263,26 +276,17 @@ export const scenarios: ScenarioDef[] = [
             },
           },
         },
-      ];
-      for (const b of c.backends) {
-        const be = b.backend;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: {
-            run() {
-              let v = 0;
-              for (let i = 0; i < B; i++) {
-                const m = be.map(path);
-                v = (v + m.bytes.readUInt32LE(0)) | 0;
-                m.close();
-              }
-              return v >>> 0;
-            },
+        ...backendPlans(c, (be) => ({
+          run() {
+            let v = 0;
+            for (let i = 0; i < B; i++) {
+              const m = be.map(path);
+              v = (v + m.bytes.readUInt32LE(0)) | 0;
+              m.close();
+            }
+            return v >>> 0;
           },
-        });
-      }
-      plans.push(
+        })),
         peerPlan(c, (mm) => {
           const gcr = garbageReleaser(4096);
           return {
@@ -301,9 +305,8 @@ export const scenarios: ScenarioDef[] = [
             teardown: gcr.flush,
           };
         }),
-      );
-      plans.push(nativePlan(c, () => ['open', path, String(B), String(s.iterations), String(s.time)]));
-      return plans;
+        nativePlan(c, () => ['open', path, String(B), String(s.iterations), String(s.time)]),
+      ];
     },
     notes: (c) => [
       `The backends map by path (open + fstat + mmap + close fd), read bytes[0..4] and close() the map.`,
@@ -350,17 +353,15 @@ export const scenarios: ScenarioDef[] = [
           },
         });
       }
-      for (const b of c.backends) {
-        let m: ReturnType<typeof b.backend.map> | undefined;
-        let u: Uint32Array | null = null;
-        let bytes: Buffer | undefined;
-        let k = 0;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: {
+      plans.push(
+        ...backendPlans(c, (be) => {
+          let m: Mmap | undefined;
+          let u: Uint32Array | null = null;
+          let bytes: Buffer | undefined;
+          let k = 0;
+          return {
             setup() {
-              m = b.backend.map(data);
+              m = be.map(data);
               bytes = m.bytes;
               u = u32(bytes);
             },
@@ -384,10 +385,8 @@ export const scenarios: ScenarioDef[] = [
               return v >>> 0;
             },
             teardown: () => m?.close(),
-          },
-        });
-      }
-      plans.push(
+          };
+        }),
         peerPlan(c, (mm) => {
           let u: Uint32Array | null = null;
           let k = 0;
@@ -414,8 +413,8 @@ export const scenarios: ScenarioDef[] = [
             },
           };
         }),
+        nativePlan(c, () => ['rand', data, c.readOffsetsFile, String(B), String(s.iterations), String(s.time)]),
       );
-      plans.push(nativePlan(c, () => ['rand', data, c.readOffsetsFile, String(B), String(s.iterations), String(s.time)]));
       return plans;
     },
     notes: (c, s) => [
@@ -435,7 +434,7 @@ export const scenarios: ScenarioDef[] = [
       const data = c.data.path;
       const chunk = Buffer.allocUnsafe(MiB);
       const cu = u32Strict(chunk, 'chunk buffer');
-      const plans: Plan[] = [
+      return [
         {
           subject: 'fs.readSync 1 MiB chunks',
           kind: 'baseline',
@@ -455,25 +454,16 @@ export const scenarios: ScenarioDef[] = [
             },
           },
         },
-      ];
-      for (const b of c.backends) {
-        const be = b.backend;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: {
-            run() {
-              const m = be.map(data);
-              const bytes = m.bytes;
-              const u = u32(bytes);
-              const s = u ? sumWords(u, u.length, 0) : sumWordsUnaligned(bytes, 0);
-              m.close();
-              return s >>> 0;
-            },
+        ...backendPlans(c, (be) => ({
+          run() {
+            const m = be.map(data);
+            const bytes = m.bytes;
+            const u = u32(bytes);
+            const s = u ? sumWords(u, u.length, 0) : sumWordsUnaligned(bytes, 0);
+            m.close();
+            return s >>> 0;
           },
-        });
-      }
-      plans.push(
+        })),
         peerPlan(c, (mm) => {
           const gcr = garbageReleaser(1);
           return {
@@ -489,9 +479,8 @@ export const scenarios: ScenarioDef[] = [
             teardown: gcr.flush,
           };
         }),
-      );
-      plans.push(nativePlan(c, () => ['seq', data, String(st.iterations), String(st.time)]));
-      return plans;
+        nativePlan(c, () => ['seq', data, String(st.iterations), String(st.time)]),
+      ];
     },
     notes: (c) => [
       'Each op maps (or opens) the file, sums every u32 with the same JS loop, and closes it; page faults of the fresh map are timed.',
@@ -539,16 +528,14 @@ export const scenarios: ScenarioDef[] = [
           },
         });
       }
-      for (const b of c.backends) {
-        let m: ReturnType<typeof b.backend.mapMut> | undefined;
-        let u: Uint32Array | null = null;
-        let k = 0;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: {
+      plans.push(
+        ...backendPlans(c, (be, b) => {
+          let m: MmapMut | undefined;
+          let u: Uint32Array | null = null;
+          let k = 0;
+          return {
             setup() {
-              m = b.backend.mapMut(data);
+              m = be.mapMut(data);
               u = u32Strict(m.bytes, `${b.name} mapMut`);
             },
             run() {
@@ -566,10 +553,8 @@ export const scenarios: ScenarioDef[] = [
               return W;
             },
             teardown: () => m?.close(),
-          },
-        });
-      }
-      plans.push(
+          };
+        }),
         peerPlan(c, (mm) => {
           let fd = -1;
           let buf: Buffer | undefined;
@@ -602,8 +587,8 @@ export const scenarios: ScenarioDef[] = [
             },
           };
         }),
+        nativePlan(c, () => ['write', data, c.writeOffsetsFile, String(W), String(st.iterations), String(st.time), String((writeEpoch += 1 << 20))]),
       );
-      plans.push(nativePlan(c, () => ['write', data, c.writeOffsetsFile, String(W), String(st.iterations), String(st.time), String((writeEpoch += 1 << 20))]));
       return plans;
     },
     notes: (c) => [
@@ -636,35 +621,23 @@ export const scenarios: ScenarioDef[] = [
           },
         };
       };
-      const plans: Plan[] = [
+      return [
         { subject: 'process.send IPC', kind: 'baseline', work: { ...channelWork(startIpcChannel), async: true } },
-      ];
-      for (const b of c.backends) {
-        if (!b.backend.capabilities.coherent) {
-          plans.push({ subject: b.name, kind: 'backend', skipped: 'not coherent: another process never sees its writes through a map' });
-          continue;
-        }
-        if (!b.moduleUrl) {
-          plans.push({ subject: b.name, kind: 'backend', skipped: 'no module specifier for the child process to import the backend from' });
-          continue;
-        }
-        let m: ReturnType<typeof b.backend.mapMut> | undefined;
-        const moduleUrl = b.moduleUrl;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: channelWork(
+        ...backendPlans(c, (be, b) => {
+          if (!be.capabilities.coherent) return 'not coherent: another process never sees its writes through a map';
+          const moduleUrl = b.moduleUrl;
+          if (!moduleUrl) return 'no module specifier for the child process to import the backend from';
+          let m: MmapMut | undefined;
+          return channelWork(
             async () => {
               reset();
-              m = b.backend.mapMut(file);
+              m = be.mapMut(file);
               const bytes = m.bytes;
               return startMapChannel(new Int32Array(bytes.buffer, bytes.byteOffset, 4), backendChildSource(moduleUrl, b.exportName, file));
             },
             () => m?.close(),
-          ),
-        });
-      }
-      plans.push(
+          );
+        }),
         peerPlan(c, (mm, path) =>
           channelWork(async () => {
             reset();
@@ -674,8 +647,7 @@ export const scenarios: ScenarioDef[] = [
             return startMapChannel(new Int32Array(buf.buffer, buf.byteOffset, 4), mmapIoChildSource(path, file));
           }),
         ),
-      );
-      return plans;
+      ];
     },
     notes: (_c, s) => [
       `Batches of ${s.batch} round trips. Both sides busy-poll the shared page with Atomics.load (a mapped file is not a SharedArrayBuffer, so Atomics.wait cannot be used across processes); the child naps after a few ms idle.`,
@@ -691,36 +663,26 @@ export const scenarios: ScenarioDef[] = [
     settings: (c) => settings(c, { batch: 1, iterations: 5, warmupIterations: 2 }),
     plans: (c) => {
       const data = c.data.path;
-      const plans: Plan[] = [];
-      if (c.data.size > 2 ** 31 - 1) {
-        plans.push({ subject: 'fs.readFileSync (whole file)', kind: 'baseline', skipped: 'readFileSync refuses files over 2 GiB' });
-      } else {
-        plans.push({
-          subject: 'fs.readFileSync (whole file)',
-          kind: 'baseline',
-          work: {
-            run: () => readFileSync(data).length,
-            measure: async () => ({ rssGrowthBytes: await rssGrowth(() => readFileSync(data), () => undefined) }),
+      return [
+        plan(
+          'fs.readFileSync (whole file)',
+          'baseline',
+          c.data.size > 2 ** 31 - 1
+            ? 'readFileSync refuses files over 2 GiB'
+            : {
+                run: () => readFileSync(data).length,
+                measure: async () => ({ rssGrowthBytes: await rssGrowth(() => readFileSync(data), () => undefined) }),
+              },
+        ),
+        ...backendPlans(c, (be) => ({
+          run() {
+            const m = be.map(data);
+            const n = m.length;
+            m.close();
+            return n;
           },
-        });
-      }
-      for (const b of c.backends) {
-        const be = b.backend;
-        plans.push({
-          subject: b.name,
-          kind: 'backend',
-          work: {
-            run() {
-              const m = be.map(data);
-              const n = m.length;
-              m.close();
-              return n;
-            },
-            measure: async () => ({ rssGrowthBytes: await rssGrowth(() => be.map(data), (m) => m.close()) }),
-          },
-        });
-      }
-      plans.push(
+          measure: async () => ({ rssGrowthBytes: await rssGrowth(() => be.map(data), (m) => m.close()) }),
+        })),
         peerPlan(c, (mm) => {
           const open = () => {
             const fd = openSync(data, 'r');
@@ -739,8 +701,7 @@ export const scenarios: ScenarioDef[] = [
             measure: async () => ({ rssGrowthBytes: await rssGrowth(open, () => undefined) }),
           };
         }),
-      );
-      return plans;
+      ];
     },
     notes: (c) => [
       'RSS growth: process RSS right after map() (bytes not touched) minus before; median of 3.',
