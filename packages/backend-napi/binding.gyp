@@ -14,7 +14,7 @@
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS", "_FILE_OFFSET_BITS=64"],
     "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-    "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++17"],
+    "cflags_cc!": ["-std=gnu++14", "-std=gnu++17"],
     "xcode_settings": {
       "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
       "MACOSX_DEPLOYMENT_TARGET": "10.15"

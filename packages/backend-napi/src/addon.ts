@@ -7,7 +7,7 @@ import { ErrorCodes, MmapError } from '@memmap/core';
 /**
  * One native mapping (src/native/native_map.cc): an opaque handle (a small integer naming a slot
  * of a per-thread table, with a generation), valid until close() or release(). A stale handle
- * throws ERR_MMAP_CLOSED-tagged errors; NapiRegion forgets it anyway.
+ * (or -1) throws a "closed"-tagged error instead of touching freed memory.
  */
 declare const handleBrand: unique symbol;
 export type MapHandle = number & { readonly [handleBrand]: true };
@@ -32,7 +32,6 @@ export interface Addon {
   close(h: MapHandle, whole: Buffer | undefined): void;
   /** The map object was collected unclosed: invalidates the handle; live Buffers keep the memory. */
   release(h: MapHandle): void;
-  isTruncated(h: MapHandle): boolean;
   readonly pageSize: number;
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;

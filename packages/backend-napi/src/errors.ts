@@ -1,4 +1,4 @@
-// Native errors carry { errno, syscall } or { kind }; turn them into core's MmapError.
+// Native errors carry { errno, syscall } or { kind: 'truncated' | 'closed' }: make them core's MmapError.
 import { ErrorCodes, MmapError, syscallError } from '@memmap/core';
 
 interface NativeError {
@@ -17,8 +17,6 @@ export function toMmapError(error: unknown, path: string | undefined): unknown {
       return new MmapError(ErrorCodes.TRUNCATED, `The file${where} was truncated under this map; close it and map again`);
     case 'closed':
       return new MmapError(ErrorCodes.CLOSED, 'The map is closed');
-    case 'unsupported':
-      return new MmapError(ErrorCodes.UNSUPPORTED, (error as Error).message);
     default:
       return error;
   }

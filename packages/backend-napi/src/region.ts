@@ -1,6 +1,8 @@
 // Region over one native mapping handle: converts errors, keeps the whole-map Buffer (so close()
 // can detach it without a native weak reference), tracks async jobs. Kept lean on purpose: one
 // open+map+bytes+close creates only the handle, this object and one external Buffer here.
+// Core validates every range and never calls a closed region, so nothing is re-checked here; the
+// native side still refuses a stale handle (it throws "closed" instead of touching freed memory).
 import type { Advice, Region, Residency } from '@memmap/core';
 import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
@@ -17,10 +19,12 @@ const adviceCodes: Record<Advice, number> = {
 };
 
 const pageSize = addon.pageSize;
+/** Never a live handle: the native side answers it with "closed". */
+const noHandle = -1 as MapHandle;
 
 export class NapiRegion implements Region {
-  /** undefined once closed or released: the native handle must never be used after that. */
-  #h: MapHandle | undefined;
+  /** noHandle after close()/collected(): handle numbers are reused, so a kept one could name another map. */
+  #h: MapHandle;
   /** The Buffer over the whole map handed out by buffer(), until remap/close detaches it. */
   #whole: Buffer | undefined;
   readonly #path: string | undefined;
@@ -35,77 +39,46 @@ export class NapiRegion implements Region {
   buffer(): Buffer {
     // Core caches the Buffer it makes from ours; this cache only guarantees a single whole-map
     // Buffer (the one close/remap detach) even if it asked twice.
-    if (this.#whole !== undefined) return this.#whole;
-    try {
-      return (this.#whole = addon.buffer(this.#handle()));
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    return (this.#whole ??= this.#call(() => addon.buffer(this.#h)));
   }
 
   window(offset: number, length: number): Buffer {
-    try {
-      return addon.window(this.#handle(), offset, length);
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    return this.#call(() => addon.window(this.#h, offset, length));
   }
 
   flush(offset: number, length: number): void {
-    try {
-      addon.flush(this.#handle(), offset, length);
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    this.#call(() => addon.flush(this.#h, offset, length));
   }
 
   flushAsync(offset: number, length: number): Promise<void> {
-    return this.#job(() => addon.flushAsync(this.#handle(), offset, length));
+    return this.#job(() => addon.flushAsync(this.#h, offset, length));
   }
 
   advise(advice: Advice, offset: number, length: number): boolean {
-    try {
-      return addon.advise(this.#handle(), adviceCodes[advice], offset, length);
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    return this.#call(() => addon.advise(this.#h, adviceCodes[advice], offset, length));
   }
 
   prefetch(offset: number, length: number): Promise<void> {
-    return this.#job(() => addon.prefetch(this.#handle(), offset, length));
+    return this.#job(() => addon.prefetch(this.#h, offset, length));
   }
 
   residency(offset: number, length: number): Residency {
-    try {
-      const [resident, total] = addon.residency(this.#handle(), offset, length);
-      return { resident, total, pageSize };
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    const [resident, total] = this.#call(() => addon.residency(this.#h, offset, length));
+    return { resident, total, pageSize };
   }
 
   lock(): void {
-    try {
-      addon.lock(this.#handle());
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    this.#call(() => addon.lock(this.#h));
   }
 
   unlock(): void {
-    try {
-      addon.unlock(this.#handle());
-    } catch (error) {
-      throw toMmapError(error, this.#path);
-    }
+    this.#call(() => addon.unlock(this.#h));
   }
 
   remap(newLength: number): void {
     const whole = this.#whole;
     try {
-      addon.remap(this.#handle(), newLength, whole);
-    } catch (error) {
-      throw toMmapError(error, this.#path);
+      this.#call(() => addon.remap(this.#h, newLength, whole));
     } finally {
       // Detached (reads length 0) once the native side got that far, even if the resize failed:
       // never hand it out again. If it threw before detaching, keep it so close() detaches it.
@@ -115,9 +88,8 @@ export class NapiRegion implements Region {
 
   close(): void {
     const h = this.#h;
-    if (h === undefined) return;
     const whole = this.#whole;
-    this.#h = undefined;
+    this.#h = noHandle;
     this.#whole = undefined;
     // Detaches every view, then unmaps (deferred natively until running jobs finish).
     addon.close(h, whole);
@@ -127,8 +99,7 @@ export class NapiRegion implements Region {
     // The map object is gone: drop the handle's reference. Buffers still alive (an ArrayBuffer the
     // user kept) hold their own references, so the memory stays mapped until they are collected.
     const h = this.#h;
-    if (h === undefined) return;
-    this.#h = undefined;
+    this.#h = noHandle;
     this.#whole = undefined;
     addon.release(h);
   }
@@ -137,14 +108,13 @@ export class NapiRegion implements Region {
     return this.#idle?.promise;
   }
 
-  /** Whether a SIGBUS was repaired inside this map (the file was cut under it). */
-  get truncated(): boolean {
-    return this.#h !== undefined && addon.isTruncated(this.#h);
-  }
-
-  #handle(): MapHandle {
-    if (this.#h === undefined) throw Object.assign(new Error('the map is closed'), { kind: 'closed' });
-    return this.#h;
+  /** Runs one native call, turning its error into an MmapError. */
+  #call<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw toMmapError(error, this.#path);
+    }
   }
 
   #job(start: () => Promise<void>): Promise<void> {

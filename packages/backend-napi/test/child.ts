@@ -1,6 +1,6 @@
 // Runs a snippet in a fresh node process (crash checks never run in the test worker itself).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,10 @@ export interface Child {
   result: any;
 }
 
-/** `body` runs as an ES module with `backend`, `fs`, `path` (the temp dir) in scope. */
+/**
+ * `body` runs as an ES module with `backend` (from dist/: build first), `fs`, `spawnSync` and `dir`
+ * (a fresh temp dir, removed afterwards) in scope.
+ */
 export function runChild(body: string, args: string[] = []): Child {
   const dir = mkdtempSync(join(tmpdir(), 'memmap-napi-child-'));
   const script = join(dir, 'child.mjs');
@@ -24,7 +27,12 @@ export function runChild(body: string, args: string[] = []): Child {
     script,
     `import { backend } from ${JSON.stringify(distUrl)};\nimport fs from 'node:fs';\nimport { spawnSync } from 'node:child_process';\nconst dir = ${JSON.stringify(dir)};\n${body}\n`,
   );
-  const r = spawnSync(process.execPath, [...args, script], { encoding: 'utf8', timeout: 60_000 });
+  let r;
+  try {
+    r = spawnSync(process.execPath, [...args, script], { encoding: 'utf8', timeout: 60_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const lines = r.stdout.trim().split('\n');
   let result: unknown;
   try {

@@ -8,7 +8,6 @@ namespace memmap::guard {
 
 // Installs the handler once per process; returns whether truncation safety is active.
 bool Install();
-bool Active();
 
 // Slots are reused; -1 means "not registered" (registry full or guard inactive).
 int Register(void* base, size_t length);

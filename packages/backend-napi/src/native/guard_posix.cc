@@ -100,8 +100,6 @@ bool Install() {
   return installed.load();
 }
 
-bool Active() { return installed.load(); }
-
 int Register(void* base, size_t length) {
   if (!installed.load() || length == 0) return -1;
   std::lock_guard<std::mutex> lock(allocMutex);

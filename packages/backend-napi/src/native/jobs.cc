@@ -23,7 +23,9 @@ class RangeJob : public Napi::AsyncWorker {
 
   void Execute() override {
     // Offsets are map-relative and resolved now, under the shared lock, so a remap that ran since
-    // the call (it waits for us) cannot leave us with a stale address.
+    // the call (it waits for us) cannot leave us with a stale address. The clamp is not a repeat of
+    // core's range check: core checked against the length at call time, and a resize() that shrank
+    // the map since then must not make us touch memory past its new end.
     std::shared_lock<std::shared_mutex> lock(mapping_->SpanLock());
     size_t length = mapping_->Length();
     if (offset_ >= length) return;

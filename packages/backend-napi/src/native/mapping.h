@@ -6,9 +6,10 @@
 // Cheap per map by design: the JS handle is a small integer (slot << 8 | generation) into a
 // per-env table, so no JS object, napi reference or GC callback is made for it, and a stale handle
 // is detected (it throws "closed") instead of reaching freed memory. Its reference is released by
-// close(), by release() (core's FinalizationRegistry, for never-closed maps) or at env teardown. The whole-map Buffer is not tracked
-// natively either: JS keeps it and passes it back to close()/remap() to be detached. Only
-// window() Buffers (maps too large for one Buffer) are tracked with weak napi references.
+// close(), by release() (core's FinalizationRegistry, for never-closed maps) or at env teardown.
+// The whole-map Buffer is not tracked natively either: JS keeps it and passes it back to
+// close()/remap() to be detached. Only window() Buffers (maps too large for one Buffer) are
+// tracked with weak napi references.
 #pragma once
 #include <node_api.h>
 
@@ -63,7 +64,6 @@ class Mapping {
   char* Data() const { return span_.base == nullptr ? nullptr : static_cast<char*>(span_.base) + delta_; }
   size_t Length() const { return length_; }
   os::Kind Kind() const { return kind_; }
-  bool Closed() const { return closed_; }
   bool Truncated() const;
 
  private:

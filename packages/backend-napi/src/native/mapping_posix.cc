@@ -198,7 +198,6 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
 }
 
 int Sync(void* addr, size_t length) {
-  if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);
@@ -209,7 +208,6 @@ int Advise(void* addr, size_t length, int advice, bool* applied) {
   *applied = false;
   int native = NativeAdvice(advice);
   if (native < 0) return 0;  // not available on this OS
-  if (length == 0) { *applied = true; return 0; }
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);
@@ -220,7 +218,6 @@ int Advise(void* addr, size_t length, int advice, bool* applied) {
 }
 
 int Prefault(void* addr, size_t length) {
-  if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);
@@ -236,7 +233,6 @@ int Prefault(void* addr, size_t length) {
 int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total) {
   *resident = 0;
   *total = 0;
-  if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);
@@ -258,7 +254,6 @@ int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total) {
 }
 
 int Lock(Kind kind, void* addr, size_t length) {
-  if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);  // POSIX may refuse unaligned addresses
@@ -283,7 +278,6 @@ int Lock(Kind kind, void* addr, size_t length) {
 }
 
 int Unlock(void* addr, size_t length) {
-  if (length == 0) return 0;
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);

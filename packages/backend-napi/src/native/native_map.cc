@@ -1,5 +1,7 @@
 #include "native_map.h"
 
+#include <cerrno>
+
 #include "errors.h"
 #include "jobs.h"
 #include "mapping.h"
@@ -12,15 +14,16 @@ size_t Arg(const Napi::CallbackInfo& info, size_t i) {
   return static_cast<size_t>(info[i].As<Napi::Number>().Int64Value());
 }
 
-// Turns a failed napi call that left no JS exception into one.
-Napi::Value Failed(Napi::Env env, napi_status status, const char* what) {
-  if (!env.IsExceptionPending()) {
-    if (status == napi_no_external_buffers_allowed) {
-      TaggedError(env, "unsupported", "this runtime forbids external ArrayBuffers").ThrowAsJavaScriptException();
-    } else {
-      Napi::Error::New(env, std::string(what) + " failed").ThrowAsJavaScriptException();
-    }
-  }
+// Turns a failed napi call that left no JS exception into one. (A runtime that forbids external
+// ArrayBuffers never gets here: addon.ts refuses to load there.)
+Napi::Value Failed(Napi::Env env, const char* what) {
+  if (!env.IsExceptionPending()) Napi::Error::New(env, std::string(what) + " failed").ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// The common ending of a call that wraps one os:: function: 0, or the errno as a syscall error.
+Napi::Value Check(Napi::Env env, int err, const char* syscall) {
+  if (err != 0) ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
@@ -36,14 +39,11 @@ Mapping* Handle(const Napi::CallbackInfo& info) {
   return mapping;
 }
 
-// The mapping behind info[0] when it may be used: open and not truncated; else throws.
+// The mapping behind info[0] when it may be used: live (close() invalidates the handle itself, so
+// a closed mapping is never found) and not truncated; else throws.
 Mapping* Usable(const Napi::CallbackInfo& info) {
   Mapping* mapping = Handle(info);
   if (mapping == nullptr) return nullptr;
-  if (mapping->Closed()) {
-    ClosedError(info.Env()).ThrowAsJavaScriptException();
-    return nullptr;
-  }
   if (mapping->Truncated()) {
     TruncatedError(info.Env()).ThrowAsJavaScriptException();
     return nullptr;
@@ -63,7 +63,7 @@ Napi::Value Buffer(const Napi::CallbackInfo& info) {
   if (m == nullptr) return info.Env().Undefined();
   napi_value result;
   napi_status status = m->CreateBuffer(info.Env(), 0, m->Length(), false, &result);
-  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), status, "buffer");
+  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), "buffer");
 }
 
 // window(h, offset, length) -> Buffer, tracked natively (weakly) for detaching.
@@ -72,22 +72,21 @@ Napi::Value Window(const Napi::CallbackInfo& info) {
   if (m == nullptr) return info.Env().Undefined();
   napi_value result;
   napi_status status = m->CreateBuffer(info.Env(), Arg(info, 1), Arg(info, 2), true, &result);
-  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), status, "window");
+  return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), "window");
 }
 
 Napi::Value Flush(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Mapping* m = Usable(info);
-  if (m == nullptr) return env.Undefined();
-  int err = os::Sync(m->Data() + Arg(info, 1), Arg(info, 2));
-  if (err != 0) ErrnoError(env, err, "msync").ThrowAsJavaScriptException();
-  return env.Undefined();
-}
-
-Napi::Value FlushAsync(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
-  return StartJob(info.Env(), m, JobKind::Flush, Arg(info, 1), Arg(info, 2));
+  return Check(info.Env(), os::Sync(m->Data() + Arg(info, 1), Arg(info, 2)), "msync");
+}
+
+// flushAsync(h, offset, length) / prefetch(h, offset, length) -> Promise, on the thread pool.
+template <JobKind kind>
+Napi::Value Job(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
+  return StartJob(info.Env(), m, kind, Arg(info, 1), Arg(info, 2));
 }
 
 Napi::Value Advise(const Napi::CallbackInfo& info) {
@@ -108,22 +107,13 @@ Napi::Value Advise(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, err == 0 && applied);
 }
 
-Napi::Value Prefetch(const Napi::CallbackInfo& info) {
-  Mapping* m = Usable(info);
-  if (m == nullptr) return info.Env().Undefined();
-  return StartJob(info.Env(), m, JobKind::Prefetch, Arg(info, 1), Arg(info, 2));
-}
-
 Napi::Value Residency(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
   uint64_t resident, total;
   int err = os::Residency(m->Data() + Arg(info, 1), Arg(info, 2), &resident, &total);
-  if (err != 0) {
-    ErrnoError(env, err, "mincore").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (err != 0) return Check(env, err, "mincore");
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, Napi::Number::New(env, static_cast<double>(resident)));
   result.Set(1u, Napi::Number::New(env, static_cast<double>(total)));
@@ -131,32 +121,24 @@ Napi::Value Residency(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Lock(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   Mapping* m = Usable(info);
-  if (m == nullptr) return env.Undefined();
-  int err = os::Lock(m->Kind(), m->Data(), m->Length());
-  if (err != 0) ErrnoError(env, err, "mlock").ThrowAsJavaScriptException();
-  return env.Undefined();
+  if (m == nullptr) return info.Env().Undefined();
+  return Check(info.Env(), os::Lock(m->Kind(), m->Data(), m->Length()), "mlock");
 }
 
 Napi::Value Unlock(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   Mapping* m = Usable(info);
-  if (m == nullptr) return env.Undefined();
-  int err = os::Unlock(m->Data(), m->Length());
-  if (err != 0) ErrnoError(env, err, "munlock").ThrowAsJavaScriptException();
-  return env.Undefined();
+  if (m == nullptr) return info.Env().Undefined();
+  return Check(info.Env(), os::Unlock(m->Data(), m->Length()), "munlock");
 }
 
 // remap(h, newLength, whole?) -> detaches `whole` and every window, then resizes.
 Napi::Value Remap(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   Mapping* m = Usable(info);
-  if (m == nullptr) return env.Undefined();
-  const char* syscall = "mremap";
-  int err = m->Remap(env, Arg(info, 1), Optional(info, 2), &syscall);
-  if (err != 0) ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
-  return env.Undefined();
+  if (m == nullptr) return info.Env().Undefined();
+  const char* syscall = "mremap";  // Remap names the call that failed
+  int err = m->Remap(info.Env(), Arg(info, 1), Optional(info, 2), &syscall);
+  return Check(info.Env(), err, syscall);
 }
 
 // close(h, whole?) -> detaches `whole` and every window, unmaps (or lets the last job do it) and
@@ -175,18 +157,14 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value IsTruncated(const Napi::CallbackInfo& info) {
-  Mapping* m = Handle(info);
-  return Napi::Boolean::New(info.Env(), m != nullptr && m->Truncated());
-}
-
 }  // namespace
 
 Napi::Value WrapMapping(Napi::Env env, Mapping* mapping) {
   int32_t handle;
   if (!mapping->AssignHandle(env, &handle)) {
     mapping->ReleaseHandle(env);  // no handle adopted it: unmap now, leave nothing behind
-    return Failed(env, napi_generic_failure, "mapFile (too many live maps)");
+    // Millions of live maps: answer as mmap does past vm.max_map_count (an MmapError, not a bare Error).
+    return Check(env, ENOMEM, "mmap");
   }
   napi_value result;
   napi_create_int32(env, handle, &result);
@@ -198,16 +176,15 @@ void DefineMapFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("buffer", Napi::Function::New<Buffer>(env, "buffer"));
   exports.Set("window", Napi::Function::New<Window>(env, "window"));
   exports.Set("flush", Napi::Function::New<Flush>(env, "flush"));
-  exports.Set("flushAsync", Napi::Function::New<FlushAsync>(env, "flushAsync"));
+  exports.Set("flushAsync", Napi::Function::New<Job<JobKind::Flush>>(env, "flushAsync"));
   exports.Set("advise", Napi::Function::New<Advise>(env, "advise"));
-  exports.Set("prefetch", Napi::Function::New<Prefetch>(env, "prefetch"));
+  exports.Set("prefetch", Napi::Function::New<Job<JobKind::Prefetch>>(env, "prefetch"));
   exports.Set("residency", Napi::Function::New<Residency>(env, "residency"));
   exports.Set("lock", Napi::Function::New<Lock>(env, "lock"));
   exports.Set("unlock", Napi::Function::New<Unlock>(env, "unlock"));
   exports.Set("remap", Napi::Function::New<Remap>(env, "remap"));
   exports.Set("close", Napi::Function::New<Close>(env, "close"));
   exports.Set("release", Napi::Function::New<Release>(env, "release"));
-  exports.Set("isTruncated", Napi::Function::New<IsTruncated>(env, "isTruncated"));
 }
 
 }  // namespace memmap

@@ -30,6 +30,8 @@ int Neutralise(const Span& span);
 int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bool hugePages, Span* span,
           const char** syscall);
 
+// The range calls below take a non-empty range inside a live mapping: core answers empty ranges
+// itself and checks bounds (jobs.cc clamps to a length that shrank since), so none re-checks.
 int Sync(void* addr, size_t length);                 // durable on return
 int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
 int Prefault(void* addr, size_t length);             // best effort: WILLNEED (+ POPULATE_READ)
