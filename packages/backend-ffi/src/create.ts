@@ -1,6 +1,5 @@
 // Making a new OS mapping for a file range or anonymous memory, with the flags each kind needs.
 import { readFileSync } from 'node:fs';
-import { ErrorCodes, MmapError } from '@memmap/core';
 import { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';
 import { alignUp, madvise, mmap, pageSize } from './syscalls.js';
@@ -58,10 +57,9 @@ function createAnon(spec: MapSpec, length: number): Mapping {
   // Anonymous memory has no file to stay coherent with: MAP_POPULATE just allocates zero pages.
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | (spec.populate ? MAP_POPULATE : 0);
   if (spec.hugePages) {
-    // core refuses hugePages where capabilities.hugePages is false (no MAP_HUGETLB); never fall
-    // back to normal pages or THP: with no reserved huge pages (vm.nr_hugepages = 0) mmap's own
-    // error (ENOMEM) is thrown. A missing capability is never a silent lie.
-    if (MAP_HUGETLB === 0) throw unsupported('mapAnon({ hugePages: true })');
+    // Only reached where MAP_HUGETLB exists (core refuses hugePages when capabilities.hugePages is
+    // false). Never fall back to normal pages or THP: with no reserved huge pages
+    // (vm.nr_hugepages = 0) mmap's own error (ENOMEM) is thrown.
     const size = alignUp(length, hugePageSize());
     return new Mapping(mmap(null, size, RW, flags | MAP_HUGETLB, -1, 0), size, true);
   }
@@ -69,10 +67,6 @@ function createAnon(spec: MapSpec, length: number): Mapping {
   const addr = mmap(null, size, RW, flags, -1, 0);
   if (spec.populate && MAP_POPULATE === 0) prefault(addr, size);
   return new Mapping(addr, size);
-}
-
-function unsupported(what: string): MmapError {
-  return new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ffi backend on ${process.platform}`);
 }
 
 let hugeSize: number | undefined;

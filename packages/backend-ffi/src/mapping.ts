@@ -118,7 +118,8 @@ export class Mapping {
       // MAP_FIXED replaces the range atomically: there is never a hole another mmap could take.
       mmap(this.addr, this.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
     } catch {
-      // Out of memory for the swap: keep the file mapping (views stay safe, just not detached).
+      // Out of memory for the swap: the file mapping stays as it is (unmapped when the views are
+      // collected). Old views then still alias the file; nothing better is possible without native code.
     }
   }
 

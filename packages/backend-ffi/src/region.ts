@@ -26,8 +26,10 @@ export class FfiRegion implements Region {
   }
 
   window(offset: number, length: number): Buffer {
+    // An empty map has no OS mapping (buffer() of it lands here).
     if (this.mapping === null || length === 0) return Buffer.alloc(0);
-    // koffi.view above the runtime's Buffer limit aborts Node 20; core already guards, so do we.
+    // Core checks this too; repeated at the FFI boundary because koffi.view above the runtime's
+    // Buffer limit aborts Node 20 (a crash, not an exception).
     if (length > maxWholeBufferLength()) {
       throw new MmapError(ErrorCodes.TOO_LARGE, `A view of ${length} bytes is more than one Buffer can hold here`);
     }
@@ -36,28 +38,26 @@ export class FfiRegion implements Region {
 
   flush(offset: number, length: number): void {
     const range = this.pages(offset, length);
-    if (range) sys.msync(range.addr, range.size, this.spec.path);
+    sys.msync(range.addr, range.size, this.spec.path);
   }
 
   flushAsync(offset: number, length: number): Promise<void> {
     const range = this.pages(offset, length);
-    if (!range) return Promise.resolve();
     return range.mapping.track(sys.msyncAsync(range.addr, range.size, this.spec.path), true);
   }
 
   advise(advice: Advice, offset: number, length: number): boolean {
     const value = platform.MADV[advice];
-    const range = this.pages(offset, length);
-    if (value === undefined || !range) return false;
+    if (value === undefined) return false;
     // On private writable memory Linux's MADV_DONTNEED throws away the data (zero / file
     // contents come back): that is not a hint, so it is refused there.
     if (advice === 'dontneed' && (this.spec.kind === 'copy' || this.spec.kind === 'anon')) return false;
+    const range = this.pages(offset, length);
     return sys.madvise(range.addr, range.size, value);
   }
 
   prefetch(offset: number, length: number): Promise<void> {
     const range = this.pages(offset, length);
-    if (!range) return Promise.resolve();
     const { MADV_POPULATE_READ, MADV } = platform;
     // As prefault(): readahead of exactly the range, then map it readable (both only hints).
     const work = (async () => {
@@ -69,13 +69,11 @@ export class FfiRegion implements Region {
 
   residency(offset: number, length: number): Residency {
     const range = this.pages(offset, length);
-    if (!range) return { resident: 0, total: 0, pageSize };
     return { resident: sys.mincoreCount(range.addr, range.size), total: range.size / pageSize, pageSize };
   }
 
   lock(): void {
-    const m = this.mapping;
-    if (!m) return;
+    const m = this.live();
     // mlock() write-faults private writable memory to break COW: on a 'read' map that would copy
     // every page and stop seeing the file. Lock on fault, then fault the pages in read-only.
     if (this.spec.kind === 'read' && sys.mlockOnFault(m.addr, m.size, this.spec.path)) prefault(m.addr, m.size);
@@ -83,7 +81,8 @@ export class FfiRegion implements Region {
   }
 
   unlock(): void {
-    if (this.mapping) sys.munlock(this.mapping.addr, this.mapping.size, this.spec.path);
+    const m = this.live();
+    sys.munlock(m.addr, m.size, this.spec.path);
   }
 
   remap(newLength: number): void {
@@ -158,10 +157,17 @@ export class FfiRegion implements Region {
     }
   }
 
-  /** The page-aligned OS range covering map bytes [offset, offset + length), or null if empty. */
-  private pages(offset: number, length: number): { mapping: Mapping; addr: bigint; size: number } | null {
-    const mapping = this.mapping;
-    if (mapping === null || length === 0) return null;
+  /**
+   * The current mapping. Core calls lock/unlock/flush/advise/prefetch/residency only on a
+   * non-empty map with a validated, non-empty range, so there is always one.
+   */
+  private live(): Mapping {
+    return this.mapping!;
+  }
+
+  /** The page-aligned OS range covering map bytes [offset, offset + length) (validated by core). */
+  private pages(offset: number, length: number): { mapping: Mapping; addr: bigint; size: number } {
+    const mapping = this.live();
     const start = sys.alignDown(this.spec.delta + offset);
     const end = sys.alignUp(this.spec.delta + offset + length);
     return { mapping, addr: mapping.addr + BigInt(start), size: end - start };

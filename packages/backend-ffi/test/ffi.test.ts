@@ -29,7 +29,12 @@ const hasTransfer = typeof (ArrayBuffer.prototype as { transfer?: unknown }).tra
 describe('capabilities', () => {
   it('detachOnClose is true exactly where ArrayBuffer.prototype.transfer exists', () => {
     expect(detaches).toBe(hasTransfer);
+    // The contract's row per runtime: false on Node 20, true on Node >= 22.
+    const major = Number(process.versions.node.split('.')[0]);
+    expect(detaches).toBe(major >= 22);
     expect(backend.capabilities).toMatchObject({ zeroCopy: true, coherent: true, truncationSafe: false, lock: true });
+    expect(backend.capabilities.hugePages).toBe(process.platform === 'linux');
+    expect(Object.isFrozen(backend.capabilities)).toBe(true);
   });
 });
 
@@ -38,17 +43,17 @@ describe('old views after close and resize', () => {
     const { path, content } = file(3 * page);
     const r = runChild(`
       const m = backend.mapMut(${JSON.stringify(path)});
-      const whole = m.bytes, win = m.view(page + 5, 100), ab = whole.buffer;
+      const whole = m.bytes, win = m.view(${page + 5}, 100), ab = whole.buffer;
       m.close();
       const out = { len: whole.length, winLen: win.length, abLen: ab.byteLength };
       if (whole.length) {
         out.zeros = whole.every((b) => b === 0) && win.every((b) => b === 0);
         whole.fill(0x41); new Uint8Array(ab).fill(0x42, 10, 20); win.fill(0x43);
-        out.readBack = [whole[0], whole[15], whole[page + 5]];
+        out.readBack = [whole[0], whole[15], whole[${page + 5}]];
       } else {
         whole[0] = 1; win[0] = 1; // writes to a detached view are ignored, not a crash
       }
-      console.log(JSON.stringify(out));`.replace(/page/g, String(page)));
+      console.log(JSON.stringify(out));`);
     const out = report<Record<string, unknown>>(r);
     if (detaches) {
       expect(out).toEqual({ len: 0, winLen: 0, abLen: 0 });
