@@ -1,13 +1,15 @@
 // The README's examples, run as a user would: one process each, through tsx, on every backend.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const here = resolve(import.meta.dirname, '..');
 const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 // A backend that cannot load here shows as skipped; the pure-fs fallback must always load.
+const scratch = mkdtempSync(join(tmpdir(), 'memmap-ex-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const backends = ['napi', 'ffi', 'fallback'].map((name) => ({ name, loads: loads(name) }));
 
 function run(script: string, args: string[], backend: string): string {
@@ -32,13 +34,13 @@ it('the fallback backend loads everywhere', () => {
 
 describe.each(backends)('examples on $name', ({ name: backend, loads: available }) => {
   it.skipIf(!available)('read-first-bytes prints the first 10 bytes', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'memmap-ex-')), 'example.dat');
+    const file = join(mkdtempSync(join(scratch, 'run-')), 'example.dat');
     writeFileSync(file, 'abcdefghijKLMNOP');
     expect(run('read-first-bytes.ts', [file], backend).trim()).toBe('<Buffer 61 62 63 64 65 66 67 68 69 6a>');
   });
 
   it.skipIf(!available)('ipc-writer and ipc-reader share a file between two processes', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'memmap-ex-')), 'shared.dat');
+    const file = join(mkdtempSync(join(scratch, 'run-')), 'shared.dat');
     expect(run('ipc-writer.ts', [file], backend)).toContain('wrote 15 bytes');
     expect(readFileSync(file, 'utf8')).toBe('IPC using mmap!');
     expect(run('ipc-reader.ts', [file], backend).trim()).toBe('IPC using mmap!');

@@ -1,13 +1,15 @@
 // Fallback-specific write-back ordering: the file must end with the newest bytes, whatever mix of
 // flush() and flushAsync() wrote them (durability read back through fs).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { backend } from '../src/index.js';
 
 it('a flush() while a flushAsync() is pending leaves the newest bytes in the file', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'memmap-fallback-')), 'f.bin');
+  const dir = mkdtempSync(join(tmpdir(), 'memmap-fallback-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'f.bin');
   writeFileSync(path, Buffer.alloc(3 * 4096));
   const m = backend.mapMut(path);
   // Two separate changed runs, so an asynchronous write-back would need more than one write.

@@ -1,11 +1,11 @@
 // defineBackend with a recording in-memory region: core alone decides validation, file handling
 // and resize orchestration, so these hold for every backend built on it.
 import * as fs from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defineBackend, defineCapabilities, MmapError, ownerOf, type FileRegionRequest, type Region } from '../src/index.js';
 
 function fakeBackend(fail = false) {
@@ -41,7 +41,13 @@ function fakeBackend(fail = false) {
   return { backend, requests, calls };
 }
 
-const dir = () => mkdtempSync(join(tmpdir(), 'memmap-core-'));
+const dirs: string[] = [];
+const dir = () => {
+  const made = mkdtempSync(join(tmpdir(), 'memmap-core-'));
+  dirs.push(made);
+  return made;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const file = (content: string) => {
   const path = join(dir(), 'f.bin');
   fs.writeFileSync(path, content);
