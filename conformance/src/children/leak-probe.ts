@@ -80,8 +80,9 @@ export async function leakProbe(
       calls[i % calls.length]!();
       failures['no error'] = (failures['no error'] ?? 0) + 1;
     } catch (e) {
-      const code = String((e as { code?: string }).code);
-      failures[code] = (failures[code] ?? 0) + 1;
+      const { name, code } = e as { name?: string; code?: string };
+      const key = name === 'MmapError' ? String(code) : `${String(name)} ${String(code)}`; // fails isContractCode
+      failures[key] = (failures[key] ?? 0) + 1;
     }
   };
   // Warm-up: lazy initialisation and V8/allocator growth settle in the first couple of thousand.

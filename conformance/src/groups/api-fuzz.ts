@@ -9,13 +9,12 @@ import { expect, it } from 'vitest';
 import type { Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
-import { describeError } from './assert.js';
+import { MiB, describeError } from './assert.js';
 import { anyValueArb, CoerceError, GetterError, numberArb, optionsArb, sourceArb } from './fuzz-values.js';
 import type { Group } from './index.js';
 import { fcParams, isContractError, timeoutFor } from './robust-util.js';
 
 const SIZE = 10_000;
-const MiB = 1024 * 1024;
 
 interface Watched {
   path: string;

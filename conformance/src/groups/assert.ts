@@ -109,7 +109,6 @@ export function pagesSpanned(start: number, length: number, pageSize: number): n
   return Math.floor((start + length - 1) / pageSize) - Math.floor(start / pageSize) + 1;
 }
 
-/** True when every byte of `buf` is zero. */
 /** Reads `length` bytes at `position` straight from the file (through fs, not a map). */
 export function readAt(path: string, position: number, length: number): Buffer {
   const fd = openSync(path, 'r');
@@ -122,6 +121,7 @@ export function readAt(path: string, position: number, length: number): Buffer {
   }
 }
 
+/** True when every byte of `buf` is zero. */
 export function allZero(buf: Buffer): boolean {
   for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) return false;
   return true;

@@ -13,29 +13,21 @@ function register(ctx: SuiteContext): void {
 
   it('is writable, reports its geometry and shows the file', () => {
     const content = pattern(SIZE, 1);
-    const m = backend.mapCopy(ctx.file(content), { offset: 5, length: 8000 });
-    try {
-      expect(m.writable).toBe(true);
-      expect(m.backend).toBe(backend.name);
-      expect(m.offset).toBe(5);
-      expect(m.length).toBe(8000);
-      expect(m.bytes.equals(content.subarray(5, 8005))).toBe(true);
-      expect(m.bytes).toBe(m.bytes);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapCopy(ctx.file(content), { offset: 5, length: 8000 });
+    expect(m.writable).toBe(true);
+    expect(m.backend).toBe(backend.name);
+    expect(m.offset).toBe(5);
+    expect(m.length).toBe(8000);
+    expect(m.bytes.equals(content.subarray(5, 8005))).toBe(true);
+    expect(m.bytes).toBe(m.bytes);
   });
 
   it('writes are visible through bytes and view() of the same map', () => {
-    const m = backend.mapCopy(ctx.file(SIZE));
-    try {
-      m.bytes.fill(0x42, 0, 10);
-      expect(m.view(0, 10).every((b) => b === 0x42)).toBe(true);
-      m.view(5000, 1)[0] = 0x43;
-      expect(m.bytes[5000]).toBe(0x43);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapCopy(ctx.file(SIZE));
+    m.bytes.fill(0x42, 0, 10);
+    expect(m.view(0, 10).every((b) => b === 0x42)).toBe(true);
+    m.view(5000, 1)[0] = 0x43;
+    expect(m.bytes[5000]).toBe(0x43);
   });
 
   it('writes never reach the file: flush() and flushAsync() succeed and write nothing, nor does close()', async () => {
@@ -54,21 +46,12 @@ function register(ctx: SuiteContext): void {
   it('another map of the file does not see the copy’s writes', () => {
     const content = pattern(SIZE, 3);
     const path = ctx.file(content);
-    const c = backend.mapCopy(path);
-    try {
-      c.bytes.fill(0x99, 0, 4096);
-      const r = backend.map(path);
-      const w = backend.mapMut(path);
-      try {
-        expect(r.bytes.equals(content)).toBe(true);
-        expect(w.bytes.equals(content)).toBe(true);
-      } finally {
-        r.close();
-        w.close();
-      }
-    } finally {
-      c.close();
-    }
+    using c = backend.mapCopy(path);
+    c.bytes.fill(0x99, 0, 4096);
+    using r = backend.map(path);
+    using w = backend.mapMut(path);
+    expect(r.bytes.equals(content)).toBe(true);
+    expect(w.bytes.equals(content)).toBe(true);
   });
 
   it('works on an fd opened read-only (a private copy needs no write access)', () => {
@@ -89,15 +72,13 @@ function register(ctx: SuiteContext): void {
   it('resize() throws ERR_MMAP_UNSUPPORTED and the map stays usable', () => {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
-    const m = backend.mapCopy(path);
-    try {
+    {
+      using m = backend.mapCopy(path);
       expectThrows(() => m.resize(SIZE * 2), 'ERR_MMAP_UNSUPPORTED');
       expectThrows(() => m.resize(10), 'ERR_MMAP_UNSUPPORTED');
       expect(m.closed).toBe(false);
       expect(m.length).toBe(SIZE);
       expect(m.bytes.equals(content)).toBe(true);
-    } finally {
-      m.close();
     }
     expect(ctx.read(path).length).toBe(SIZE);
   });
@@ -105,26 +86,17 @@ function register(ctx: SuiteContext): void {
   it('two copies of one file are independent', () => {
     const content = pattern(SIZE, 6);
     const path = ctx.file(content);
-    const a = backend.mapCopy(path);
-    const b = backend.mapCopy(path);
-    try {
-      a.bytes[100] = (content[100] + 1) & 255;
-      expect(b.bytes[100]).toBe(content[100]);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using a = backend.mapCopy(path);
+    using b = backend.mapCopy(path);
+    a.bytes[100] = (content[100] + 1) & 255;
+    expect(b.bytes[100]).toBe(content[100]);
   });
 
   it('an empty copy map (length 0) is valid and flushes', () => {
-    const m = backend.mapCopy(ctx.file(SIZE), { offset: 10, length: 0 });
-    try {
-      expect(m.length).toBe(0);
-      expect(m.bytes.length).toBe(0);
-      m.flush();
-    } finally {
-      m.close();
-    }
+    using m = backend.mapCopy(ctx.file(SIZE), { offset: 10, length: 0 });
+    expect(m.length).toBe(0);
+    expect(m.bytes.length).toBe(0);
+    m.flush();
   });
 }
 

@@ -56,7 +56,13 @@ function registerVisibility(ctx: SuiteContext): void {
       console.log('ready');
       process.stdin.once('data', () => { out({ slice: old.subarray(4000, 4200).toString('hex'), same: m.bytes === old }); m.close(); process.exit(0); });`;
     const { child, done } = ctx.spawnChild(body, [path]);
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+    // A child that dies before it is ready fails here instead of leaving the test to time out.
+    const early = await Promise.race([ready.then(() => undefined), done]);
+    if (early) {
+      expectCleanExit(early);
+      throw new Error(`the child exited before it was ready; stdout:\n${early.stdout}`);
+    }
     const before = ctx.read(path);
     {
       using w = ctx.backend.mapMut(path);

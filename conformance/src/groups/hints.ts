@@ -27,14 +27,10 @@ function register(ctx: SuiteContext): void {
 
   for (const advice of ADVICE) {
     it(`advise('${advice}') returns a boolean, on the whole map and on a range`, () => {
-      const m = backend.map(ctx.file(SIZE));
-      try {
-        expect(typeof m.advise(advice)).toBe('boolean');
-        expect(typeof m.advise(advice, 4097, 8000)).toBe('boolean');
-        expect(touch(m)).toBeGreaterThan(0); // the map still reads after the hint
-      } finally {
-        m.close();
-      }
+      using m = backend.map(ctx.file(SIZE));
+      expect(typeof m.advise(advice)).toBe('boolean');
+      expect(typeof m.advise(advice, 4097, 8000)).toBe('boolean');
+      expect(touch(m)).toBeGreaterThan(0); // the map still reads after the hint
     });
   }
 
@@ -54,101 +50,72 @@ function register(ctx: SuiteContext): void {
   });
 
   it('prefetch() and prefetch(offset, length) resolve to undefined', async () => {
-    const m = backend.map(ctx.file(SIZE), { offset: 7 });
-    try {
-      const p = m.prefetch();
-      expect(p).toBeInstanceOf(Promise);
-      expect(await p).toBeUndefined();
-      expect(await m.prefetch(4096, 4096)).toBeUndefined();
-      expect(await m.prefetch(m.length, 0)).toBeUndefined();
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE), { offset: 7 });
+    const p = m.prefetch();
+    expect(p).toBeInstanceOf(Promise);
+    expect(await p).toBeUndefined();
+    expect(await m.prefetch(4096, 4096)).toBeUndefined();
+    expect(await m.prefetch(m.length, 0)).toBeUndefined();
   });
 
   it('prefetch on mapMut and mapAnon resolves', async () => {
-    const a = backend.mapAnon(SIZE);
-    const w = backend.mapMut(ctx.file(SIZE));
-    try {
-      await Promise.all([a.prefetch(), w.prefetch(1, 100)]);
-    } finally {
-      a.close();
-      w.close();
-    }
+    using a = backend.mapAnon(SIZE);
+    using w = backend.mapMut(ctx.file(SIZE));
+    expect(await Promise.all([a.prefetch(), w.prefetch(1, 100)])).toEqual([undefined, undefined]);
   });
 
   it('residency() returns { resident, total, pageSize } with a power-of-two page and total = pages spanned', () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      const r = m.residency();
-      expect(Object.keys(r).sort()).toEqual(['pageSize', 'resident', 'total']);
-      expect(isPowerOfTwo(r.pageSize)).toBe(true);
-      expect(r.pageSize).toBeGreaterThanOrEqual(512);
-      expect(r.total).toBe(pagesSpanned(0, SIZE, r.pageSize));
-      expect(Number.isInteger(r.resident)).toBe(true);
-      expect(r.resident).toBeGreaterThanOrEqual(0);
-      expect(r.resident).toBeLessThanOrEqual(r.total);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE));
+    const r = m.residency();
+    expect(Object.keys(r).sort()).toEqual(['pageSize', 'resident', 'total']);
+    expect(isPowerOfTwo(r.pageSize)).toBe(true);
+    expect(r.pageSize).toBeGreaterThanOrEqual(512);
+    expect(r.total).toBe(pagesSpanned(0, SIZE, r.pageSize));
+    expect(Number.isInteger(r.resident)).toBe(true);
+    expect(r.resident).toBeGreaterThanOrEqual(0);
+    expect(r.resident).toBeLessThanOrEqual(r.total);
   });
 
   it('residency(offset, length) counts the pages that range spans', () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      const ps = m.residency().pageSize;
-      for (const [off, len] of [
-        [0, 1],
-        [1, ps],
-        [ps, 2 * ps],
-        [ps - 1, 2],
-        [SIZE - 1, 1],
-        [SIZE, 0],
-        [0, 0],
-      ]) {
-        const r = m.residency(off, len);
-        expect(r.total, `residency(${off}, ${len})`).toBe(pagesSpanned(off, len, ps));
-        expect(r.resident).toBeLessThanOrEqual(r.total);
-        expect(r.pageSize).toBe(ps);
-      }
-    } finally {
-      m.close();
+    using m = backend.map(ctx.file(SIZE));
+    const ps = m.residency().pageSize;
+    for (const [off, len] of [
+      [0, 1],
+      [1, ps],
+      [ps, 2 * ps],
+      [ps - 1, 2],
+      [SIZE - 1, 1],
+      [SIZE, 0],
+      [0, 0],
+    ]) {
+      const r = m.residency(off, len);
+      expect(r.total, `residency(${off}, ${len})`).toBe(pagesSpanned(off, len, ps));
+      expect(r.resident).toBeLessThanOrEqual(r.total);
+      expect(r.pageSize).toBe(ps);
     }
   });
 
   it('residency of a map at an unaligned file offset counts pages in the file page grid', () => {
-    const m = backend.map(ctx.file(SIZE), { offset: 4095, length: 2 });
-    try {
-      const r = m.residency();
-      expect(r.total).toBe(pagesSpanned(4095, 2, r.pageSize));
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE), { offset: 4095, length: 2 });
+    const r = m.residency();
+    expect(r.total).toBe(pagesSpanned(4095, 2, r.pageSize));
   });
 
   it(`after reading every byte, ${caps.zeroCopy ? 'some pages are resident' : 'the whole copy is resident'}`, () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      touch(m);
-      const r = m.residency();
-      if (caps.zeroCopy) expect(r.resident).toBeGreaterThan(0);
-      else expect(r.resident).toBe(r.total);
-      expect(r.resident).toBeLessThanOrEqual(r.total);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE));
+    touch(m);
+    const r = m.residency();
+    if (caps.zeroCopy) expect(r.resident).toBeGreaterThan(0);
+    else expect(r.resident).toBe(r.total);
+    expect(r.resident).toBeLessThanOrEqual(r.total);
   });
 
   it('residency of an anonymous map after writing it is > 0', () => {
-    const m = backend.mapAnon(SIZE);
-    try {
-      m.bytes.fill(1);
-      const r = m.residency();
-      expect(r.total).toBe(pagesSpanned(0, SIZE, r.pageSize));
-      expect(r.resident).toBeGreaterThan(0);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapAnon(SIZE);
+    m.bytes.fill(1);
+    const r = m.residency();
+    expect(r.total).toBe(pagesSpanned(0, SIZE, r.pageSize));
+    expect(r.resident).toBeGreaterThan(0);
   });
 
   // madvise/msync/mincore want page-aligned addresses: a backend must align unaligned ranges itself.
@@ -224,16 +191,12 @@ function register(ctx: SuiteContext): void {
   });
 
   it('lock() on an empty map does not leak an OS error', () => {
-    const m = backend.mapAnon(0);
-    try {
-      if (caps.lock) {
-        m.lock();
-        m.unlock();
-      } else {
-        expectThrows(() => m.lock(), 'ERR_MMAP_UNSUPPORTED');
-      }
-    } finally {
-      m.close();
+    using m = backend.mapAnon(0);
+    if (caps.lock) {
+      m.lock();
+      m.unlock();
+    } else {
+      expectThrows(() => m.lock(), 'ERR_MMAP_UNSUPPORTED');
     }
   });
 }

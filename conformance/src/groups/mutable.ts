@@ -12,64 +12,47 @@ import { allZero, assertIsMmapError, readAt } from './assert.js';
 
 const SIZE = 16_384;
 
-
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;
   const marker = Buffer.from('memmap conformance marker');
 
   it('contents and geometry: writable true, offset, length, the file bytes', () => {
     const content = pattern(SIZE, 1);
-    const m = backend.mapMut(ctx.file(content), { offset: 10, length: 1000 });
-    try {
-      expect(m.writable).toBe(true);
-      expect(m.closed).toBe(false);
-      expect(m.offset).toBe(10);
-      expect(m.length).toBe(1000);
-      expect(m.bytes.equals(content.subarray(10, 1010))).toBe(true);
-      expect(m.bytes).toBe(m.bytes);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(ctx.file(content), { offset: 10, length: 1000 });
+    expect(m.writable).toBe(true);
+    expect(m.closed).toBe(false);
+    expect(m.offset).toBe(10);
+    expect(m.length).toBe(1000);
+    expect(m.bytes.equals(content.subarray(10, 1010))).toBe(true);
+    expect(m.bytes).toBe(m.bytes);
   });
 
   it('a write through bytes is in the file after flush()', () => {
     const content = pattern(SIZE, 2);
     const path = ctx.file(content);
-    const m = backend.mapMut(path);
-    try {
-      marker.copy(m.bytes, 5000);
-      expect(m.flush()).toBeUndefined();
-      const expected = Buffer.from(content);
-      marker.copy(expected, 5000);
-      expect(ctx.read(path).equals(expected)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path);
+    marker.copy(m.bytes, 5000);
+    expect(m.flush()).toBeUndefined();
+    const expected = Buffer.from(content);
+    marker.copy(expected, 5000);
+    expect(ctx.read(path).equals(expected)).toBe(true);
   });
 
   it('a write through view() is in the file after flush()', () => {
     const path = ctx.file(SIZE);
-    const m = backend.mapMut(path);
-    try {
-      marker.copy(m.view(8000, marker.length));
-      m.flush();
-      expect(readAt(path, 8000, marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path);
+    marker.copy(m.view(8000, marker.length));
+    m.flush();
+    expect(readAt(path, 8000, marker.length).equals(marker)).toBe(true);
   });
 
   it('view() and bytes alias the same memory in both directions', () => {
-    const m = backend.mapMut(ctx.file(SIZE));
-    try {
-      const v = m.view(4000, 200);
-      v[0] = 0x11;
-      expect(m.bytes[4000]).toBe(0x11);
-      m.bytes[4199] = 0x22;
-      expect(v[199]).toBe(0x22);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(ctx.file(SIZE));
+    const v = m.view(4000, 200);
+    v[0] = 0x11;
+    expect(m.bytes[4000]).toBe(0x11);
+    m.bytes[4199] = 0x22;
+    expect(v[199]).toBe(0x22);
   });
 
   it('writes reach the file after close() without flush()', () => {
@@ -93,43 +76,31 @@ function register(ctx: SuiteContext): void {
 
   it('flush(offset, length) writes that range', () => {
     const path = ctx.file(SIZE);
-    const m = backend.mapMut(path);
-    try {
-      marker.copy(m.bytes, 9000);
-      expect(m.flush(9000, marker.length)).toBeUndefined();
-      expect(readAt(path, 9000, marker.length).equals(marker)).toBe(true);
-      marker.copy(m.bytes, 100);
-      m.flush(0, 4096); // a page-aligned range covering the write
-      expect(readAt(path, 100, marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path);
+    marker.copy(m.bytes, 9000);
+    expect(m.flush(9000, marker.length)).toBeUndefined();
+    expect(readAt(path, 9000, marker.length).equals(marker)).toBe(true);
+    marker.copy(m.bytes, 100);
+    m.flush(0, 4096); // a page-aligned range covering the write
+    expect(readAt(path, 100, marker.length).equals(marker)).toBe(true);
   });
 
   it('flushAsync() resolves to undefined and the data is in the file', async () => {
     const path = ctx.file(SIZE);
-    const m = backend.mapMut(path);
-    try {
-      marker.copy(m.bytes, 7);
-      const p = m.flushAsync();
-      expect(p).toBeInstanceOf(Promise);
-      expect(await p).toBeUndefined();
-      expect(readAt(path, 7, marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path);
+    marker.copy(m.bytes, 7);
+    const p = m.flushAsync();
+    expect(p).toBeInstanceOf(Promise);
+    expect(await p).toBeUndefined();
+    expect(readAt(path, 7, marker.length).equals(marker)).toBe(true);
   });
 
   it('flushAsync(offset, length) resolves and that range is in the file', async () => {
     const path = ctx.file(SIZE);
-    const m = backend.mapMut(path, { offset: 4097 });
-    try {
-      marker.copy(m.bytes, 5000);
-      await m.flushAsync(5000, marker.length);
-      expect(readAt(path, 4097 + 5000, marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path, { offset: 4097 });
+    marker.copy(m.bytes, 5000);
+    await m.flushAsync(5000, marker.length);
+    expect(readAt(path, 4097 + 5000, marker.length).equals(marker)).toBe(true);
   });
 
   it('a write at an offset lands at offset + index in the file, neighbours untouched', () => {
@@ -146,16 +117,14 @@ function register(ctx: SuiteContext): void {
 
   it('create: true makes a new zero-filled file of offset + length with mode 0o600', () => {
     const path = join(ctx.tmpDir(), 'new.bin');
-    const m = backend.mapMut(path, { create: true, offset: 100, length: 5000 });
-    try {
+    {
+      using m = backend.mapMut(path, { create: true, offset: 100, length: 5000 });
       expect(m.length).toBe(5000);
       expect(allZero(m.bytes)).toBe(true);
       const st = statSync(path);
       expect(st.size).toBe(5100);
       expect((st.mode & 0o777).toString(8)).toBe((0o600 & ~process.umask()).toString(8));
       marker.copy(m.bytes);
-    } finally {
-      m.close();
     }
     expect(readAt(path, 100, marker.length).equals(marker)).toBe(true);
   });
@@ -168,25 +137,19 @@ function register(ctx: SuiteContext): void {
 
   it('create: true with no length on a new file gives an empty map and an empty file', () => {
     const path = join(ctx.tmpDir(), 'new.bin');
-    const m = backend.mapMut(path, { create: true });
-    try {
-      expect(m.length).toBe(0);
-      expect(m.bytes.length).toBe(0);
-      expect(statSync(path).size).toBe(0);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path, { create: true });
+    expect(m.length).toBe(0);
+    expect(m.bytes.length).toBe(0);
+    expect(statSync(path).size).toBe(0);
   });
 
   it('create: true extends a short file to offset + length, keeping its bytes', () => {
     const content = pattern(100, 4);
     const path = ctx.file(content);
-    const m = backend.mapMut(path, { create: true, offset: 5000, length: 3000 });
-    try {
+    {
+      using m = backend.mapMut(path, { create: true, offset: 5000, length: 3000 });
       expect(statSync(path).size).toBe(8000);
       expect(allZero(m.bytes)).toBe(true);
-    } finally {
-      m.close();
     }
     const file = ctx.read(path);
     expect(file.subarray(0, 100).equals(content)).toBe(true);
@@ -196,12 +159,10 @@ function register(ctx: SuiteContext): void {
   it('create: true with offset past EOF and length 0 extends the file to offset', () => {
     const content = pattern(100, 11);
     const path = ctx.file(content);
-    const m = backend.mapMut(path, { create: true, offset: 200, length: 0 });
-    try {
+    {
+      using m = backend.mapMut(path, { create: true, offset: 200, length: 0 });
       expect(m.length).toBe(0);
       expect(m.offset).toBe(200);
-    } finally {
-      m.close();
     }
     expect(statSync(path).size).toBe(200);
     expect(ctx.read(path).subarray(0, 100).equals(content)).toBe(true);
@@ -210,13 +171,11 @@ function register(ctx: SuiteContext): void {
   it('populate: true on mapMut maps the file and writes still reach it', () => {
     const content = pattern(SIZE, 12);
     const path = ctx.file(content);
-    const m = backend.mapMut(path, { populate: true, offset: 3 });
-    try {
+    {
+      using m = backend.mapMut(path, { populate: true, offset: 3 });
       expect(m.bytes.equals(content.subarray(3))).toBe(true);
       m.bytes[0] = (content[3] + 1) & 255;
       m.flush();
-    } finally {
-      m.close();
     }
     expect(ctx.read(path)[3]).toBe((content[3] + 1) & 255);
   });
@@ -224,12 +183,10 @@ function register(ctx: SuiteContext): void {
   it('create: true never shrinks or rewrites an existing longer file', () => {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
-    const m = backend.mapMut(path, { create: true, length: 100 });
-    try {
+    {
+      using m = backend.mapMut(path, { create: true, length: 100 });
       expect(m.length).toBe(100);
       expect(m.bytes.equals(content.subarray(0, 100))).toBe(true);
-    } finally {
-      m.close();
     }
     expect(ctx.read(path).equals(content)).toBe(true);
   });
@@ -392,16 +349,11 @@ function register(ctx: SuiteContext): void {
 
   it('a map opened after a flush sees the new bytes', () => {
     const path = ctx.file(SIZE);
-    const w = backend.mapMut(path);
-    try {
-      marker.copy(w.bytes, 2000);
-      w.flush();
-      const r = backend.map(path, { offset: 2000, length: marker.length });
-      expect(r.bytes.equals(marker)).toBe(true);
-      r.close();
-    } finally {
-      w.close();
-    }
+    using w = backend.mapMut(path);
+    marker.copy(w.bytes, 2000);
+    w.flush();
+    using r = backend.map(path, { offset: 2000, length: marker.length });
+    expect(r.bytes.equals(marker)).toBe(true);
   });
 
   it('a mapMut that wrote nothing leaves the file byte-for-byte as it was after flush and close', () => {
@@ -416,12 +368,8 @@ function register(ctx: SuiteContext): void {
   it('a file changed through fs while not mapped is seen by the next mapMut', () => {
     const path = ctx.file(SIZE);
     writeFileSync(path, pattern(SIZE, 9));
-    const m = backend.mapMut(path);
-    try {
-      expect(m.bytes.equals(pattern(SIZE, 9))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(path);
+    expect(m.bytes.equals(pattern(SIZE, 9))).toBe(true);
   });
 }
 

@@ -16,7 +16,6 @@ const BIG = 5 * GiB + 4096;
 const FAR = 4 * GiB + 12_345;
 const marker = Buffer.from('beyond four gibibytes');
 
-
 function expectEmpty(m: Mmap): void {
   expect(m.length).toBe(0);
   expect(m.bytes.length).toBe(0);
@@ -32,25 +31,17 @@ function register(ctx: SuiteContext): void {
     for (const asBigint of [false, true]) {
       const offset = asBigint ? BigInt(off) : off;
       it(`offset ${off}${asBigint ? 'n (bigint)' : ''} maps the right bytes with the default length`, () => {
-        const m = backend.map(ctx.file(content), { offset });
-        try {
-          expect(m.offset).toBe(off);
-          expect(m.length).toBe(SIZE - off);
-          expect(m.bytes.equals(content.subarray(off))).toBe(true);
-        } finally {
-          m.close();
-        }
+        using m = backend.map(ctx.file(content), { offset });
+        expect(m.offset).toBe(off);
+        expect(m.length).toBe(SIZE - off);
+        expect(m.bytes.equals(content.subarray(off))).toBe(true);
       });
     }
   }
 
   it('an unaligned window across a page boundary (offset 4095, length 2)', () => {
-    const m = backend.map(ctx.file(content), { offset: 4095, length: 2 });
-    try {
-      expect([...m.bytes]).toEqual([content[4095], content[4096]]);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content), { offset: 4095, length: 2 });
+    expect([...m.bytes]).toEqual([content[4095], content[4096]]);
   });
 
   it('mapMut at an unaligned offset writes exactly that byte of the file', () => {
@@ -64,48 +55,32 @@ function register(ctx: SuiteContext): void {
   });
 
   it('mapCopy at an unaligned offset maps the right bytes', () => {
-    const m = backend.mapCopy(ctx.file(content), { offset: 12_345, length: 1000 });
-    try {
-      expect(m.offset).toBe(12_345);
-      expect(m.bytes.equals(content.subarray(12_345, 13_345))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.mapCopy(ctx.file(content), { offset: 12_345, length: 1000 });
+    expect(m.offset).toBe(12_345);
+    expect(m.bytes.equals(content.subarray(12_345, 13_345))).toBe(true);
   });
 
   it('an offset above 4 GiB (number) in a sparse file reads the marker', () => {
     const path = sparseFile(ctx, BIG, [[FAR, marker]]);
-    const m = backend.map(path, { offset: FAR - 345, length: 1000 });
-    try {
-      expect(m.offset).toBe(FAR - 345);
-      expect(m.bytes.subarray(345, 345 + marker.length).equals(marker)).toBe(true);
-      expect(m.view(345, marker.length).equals(marker)).toBe(true);
-      expect(allZero(m.bytes.subarray(0, 345))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(path, { offset: FAR - 345, length: 1000 });
+    expect(m.offset).toBe(FAR - 345);
+    expect(m.bytes.subarray(345, 345 + marker.length).equals(marker)).toBe(true);
+    expect(m.view(345, marker.length).equals(marker)).toBe(true);
+    expect(allZero(m.bytes.subarray(0, 345))).toBe(true);
   });
 
   it('an offset above 4 GiB given as a bigint reads the marker', () => {
     const path = sparseFile(ctx, BIG, [[FAR, marker]]);
-    const m = backend.map(path, { offset: BigInt(FAR), length: marker.length });
-    try {
-      expect(m.offset).toBe(FAR);
-      expect(m.bytes.equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(path, { offset: BigInt(FAR), length: marker.length });
+    expect(m.offset).toBe(FAR);
+    expect(m.bytes.equals(marker)).toBe(true);
   });
 
   it('the default length above 4 GiB is size - offset', () => {
     const path = sparseFile(ctx, BIG, [[BIG - marker.length, marker]]);
-    const m = backend.map(path, { offset: 5 * GiB });
-    try {
-      expect(m.length).toBe(4096);
-      expect(m.bytes.subarray(4096 - marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(path, { offset: 5 * GiB });
+    expect(m.length).toBe(4096);
+    expect(m.bytes.subarray(4096 - marker.length).equals(marker)).toBe(true);
   });
 
   it('a mapMut write above 4 GiB lands there in the file', () => {
@@ -123,16 +98,14 @@ function register(ctx: SuiteContext): void {
   it('create: true and resize() above 4 GiB size the file with 64-bit offsets', () => {
     const path = `${ctx.tmpDir()}/far.bin`;
     const at = 4 * GiB + 1;
-    const m = backend.mapMut(path, { create: true, offset: BigInt(at), length: 10 });
-    try {
+    {
+      using m = backend.mapMut(path, { create: true, offset: BigInt(at), length: 10 });
       expect(statSync(path).size).toBe(at + 10);
       m.resize(5000);
       expect(statSync(path).size).toBe(at + 5000);
       marker.copy(m.bytes, 4000);
       m.resize(4000 + marker.length);
       expect(statSync(path).size).toBe(at + 4000 + marker.length);
-    } finally {
-      m.close();
     }
     expect(readAt(path, at + 4000, marker.length).equals(marker)).toBe(true);
   });
@@ -140,28 +113,22 @@ function register(ctx: SuiteContext): void {
   for (const kind of ['map', 'mapMut', 'mapCopy'] as const) {
     it(`${kind}() of an empty file is a valid empty map`, () => {
       const path = ctx.file(Buffer.alloc(0));
-      const m = backend[kind](path);
-      try {
+      {
+        using m = backend[kind](path);
         expect(m.offset).toBe(0);
         expectEmpty(m);
-      } finally {
-        m.close();
       }
       expect(statSync(path).size).toBe(0);
     });
   }
 
   it('flush, residency and advise on an empty mapMut succeed', async () => {
-    const m = backend.mapMut(ctx.file(Buffer.alloc(0)));
-    try {
-      m.flush();
-      await m.flushAsync();
-      await m.prefetch();
-      expect(m.residency().total).toBe(0);
-      expect(typeof m.advise('normal')).toBe('boolean');
-    } finally {
-      m.close();
-    }
+    using m = backend.mapMut(ctx.file(Buffer.alloc(0)));
+    m.flush();
+    await m.flushAsync();
+    await m.prefetch();
+    expect(m.residency().total).toBe(0);
+    expect(typeof m.advise('normal')).toBe('boolean');
   });
 
   it('length: 0 on a non-empty file is a valid empty map at that offset', () => {
@@ -204,42 +171,32 @@ function register(ctx: SuiteContext): void {
     'a map larger than buffer.constants.MAX_LENGTH: bytes throws ERR_MMAP_TOO_LARGE, view() windows work',
     () => {
       const path = sparseFile(ctx, BIG, [[FAR, marker]]);
-      const m = backend.map(path);
-      try {
-        expect(m.length).toBe(BIG);
-        expectThrows(() => m.bytes, 'ERR_MMAP_TOO_LARGE');
-        expect(m.view(FAR, marker.length).equals(marker)).toBe(true);
-        expect(allZero(m.view(0, 4096))).toBe(true);
-        expect(m.view(BIG - 10).length).toBe(10);
-        expectThrows(() => m.view(BIG - 10, 11), 'ERR_MMAP_OUT_OF_RANGE');
-      } finally {
-        m.close();
-      }
+      using m = backend.map(path);
+      expect(m.length).toBe(BIG);
+      expectThrows(() => m.bytes, 'ERR_MMAP_TOO_LARGE');
+      expect(m.view(FAR, marker.length).equals(marker)).toBe(true);
+      expect(allZero(m.view(0, 4096))).toBe(true);
+      expect(m.view(BIG - 10).length).toBe(10);
+      expectThrows(() => m.view(BIG - 10, 11), 'ERR_MMAP_OUT_OF_RANGE');
     },
   );
 
   it.skipIf(smallBuffers || !ctx.caps.zeroCopy)('where Buffers may exceed 4 GiB (Node >= 22), bytes covers a 5 GiB map', () => {
     const path = sparseFile(ctx, BIG, [[FAR, marker]]);
-    const m = backend.map(path);
-    try {
-      const bytes = m.bytes;
-      expect(bytes.length).toBe(BIG);
-      expect(bytes.subarray(FAR, FAR + marker.length).equals(marker)).toBe(true);
-      expect(m.view(FAR, marker.length).equals(marker)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(path);
+    const bytes = m.bytes;
+    expect(bytes.length).toBe(BIG);
+    expect(bytes.subarray(FAR, FAR + marker.length).equals(marker)).toBe(true);
+    expect(m.view(FAR, marker.length).equals(marker)).toBe(true);
   });
 
   it.skipIf(!smallBuffers || !ctx.caps.zeroCopy)('a mapMut larger than MAX_LENGTH writes through a view above 4 GiB', () => {
     const path = sparseFile(ctx, BIG);
-    const m = backend.mapMut(path);
-    try {
+    {
+      using m = backend.mapMut(path);
       expectThrows(() => m.bytes, 'ERR_MMAP_TOO_LARGE');
       marker.copy(m.view(FAR, marker.length));
       m.flush(FAR, marker.length);
-    } finally {
-      m.close();
     }
     expect(readAt(path, FAR, marker.length).equals(marker)).toBe(true);
   });

@@ -13,12 +13,8 @@ import { randomBytes } from '../children/writers.js';
 import { fcParams, timeoutFor } from './robust-util.js';
 
 function pageSizeOf(ctx: SuiteContext): number {
-  const m = ctx.backend.mapAnon(1);
-  try {
-    return Math.max(4096, m.residency().pageSize);
-  } finally {
-    m.close();
-  }
+  using m = ctx.backend.mapAnon(1);
+  return Math.max(4096, m.residency().pageSize);
 }
 
 function register(ctx: SuiteContext): void {

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { expectCleanExit, expectThrows } from './assert.js';
+import { expectThrows } from './assert.js';
+import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const SIZE = 20_000;
 
@@ -15,14 +16,10 @@ function register(ctx: SuiteContext): void {
 
   it('contents equal the file', () => {
     const content = pattern(SIZE, 1);
-    const m = backend.map(ctx.file(content));
-    try {
-      expect(Buffer.isBuffer(m.bytes)).toBe(true);
-      expect(m.bytes.length).toBe(SIZE);
-      expect(m.bytes.equals(content)).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content));
+    expect(Buffer.isBuffer(m.bytes)).toBe(true);
+    expect(m.bytes.length).toBe(SIZE);
+    expect(m.bytes.equals(content)).toBe(true);
   });
 
   it('reports backend, writable false, closed, offset 0 and the file length', () => {
@@ -38,98 +35,74 @@ function register(ctx: SuiteContext): void {
 
   it('offset and length options give that window and are reported', () => {
     const content = pattern(SIZE, 2);
-    const m = backend.map(ctx.file(content), { offset: 100, length: 5000 });
-    try {
-      expect(m.offset).toBe(100);
-      expect(m.length).toBe(5000);
-      expect(m.bytes.equals(content.subarray(100, 5100))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content), { offset: 100, length: 5000 });
+    expect(m.offset).toBe(100);
+    expect(m.length).toBe(5000);
+    expect(m.bytes.equals(content.subarray(100, 5100))).toBe(true);
   });
 
   it('default length is the rest of the file after offset', () => {
     const content = pattern(SIZE, 3);
-    const m = backend.map(ctx.file(content), { offset: 7000 });
-    try {
-      expect(m.length).toBe(SIZE - 7000);
-      expect(m.bytes.equals(content.subarray(7000))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content), { offset: 7000 });
+    expect(m.length).toBe(SIZE - 7000);
+    expect(m.bytes.equals(content.subarray(7000))).toBe(true);
   });
 
   it('bytes returns the same Buffer object on every read', () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      const a = m.bytes;
-      const b = m.bytes;
-      m.view(0, 10);
-      expect(b).toBe(a);
-      expect(m.bytes).toBe(a);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE));
+    const a = m.bytes;
+    const b = m.bytes;
+    m.view(0, 10);
+    expect(b).toBe(a);
+    expect(m.bytes).toBe(a);
   });
 
   it('view() windows hold the right bytes (no args, offset only, offset and length)', () => {
     const content = pattern(SIZE, 4);
-    const m = backend.map(ctx.file(content));
-    try {
-      expect(Buffer.isBuffer(m.view())).toBe(true);
-      expect(m.view().equals(content)).toBe(true);
-      expect(m.view(12_345).equals(content.subarray(12_345))).toBe(true);
-      expect(m.view(4095, 4098).equals(content.subarray(4095, 8193))).toBe(true);
-      expect(m.view(SIZE - 1, 1)[0]).toBe(content[SIZE - 1]);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content));
+    expect(Buffer.isBuffer(m.view())).toBe(true);
+    expect(m.view().equals(content)).toBe(true);
+    expect(m.view(12_345).equals(content.subarray(12_345))).toBe(true);
+    expect(m.view(4095, 4098).equals(content.subarray(4095, 8193))).toBe(true);
+    expect(m.view(SIZE - 1, 1)[0]).toBe(content[SIZE - 1]);
   });
 
   it('empty views at the edges are valid: view(0, 0), view(length), view(length, 0)', () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      expect(m.view(0, 0).length).toBe(0);
-      expect(m.view(SIZE).length).toBe(0);
-      expect(m.view(SIZE, 0).length).toBe(0);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE));
+    expect(m.view(0, 0).length).toBe(0);
+    expect(m.view(SIZE).length).toBe(0);
+    expect(m.view(SIZE, 0).length).toBe(0);
   });
 
   it('view() bounds are strict: one byte past the end throws ERR_MMAP_OUT_OF_RANGE (no clamping)', () => {
-    const m = backend.map(ctx.file(SIZE));
-    try {
-      expectThrows(() => m.view(0, SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
-      expectThrows(() => m.view(SIZE - 10, 11), 'ERR_MMAP_OUT_OF_RANGE');
-      expectThrows(() => m.view(SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
-      expectThrows(() => m.view(SIZE + 1, 0), 'ERR_MMAP_OUT_OF_RANGE');
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(SIZE));
+    expectThrows(() => m.view(0, SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
+    expectThrows(() => m.view(SIZE - 10, 11), 'ERR_MMAP_OUT_OF_RANGE');
+    expectThrows(() => m.view(SIZE + 1), 'ERR_MMAP_OUT_OF_RANGE');
+    expectThrows(() => m.view(SIZE + 1, 0), 'ERR_MMAP_OUT_OF_RANGE');
   });
 
   it('a stray write through bytes/view does not crash and never reaches the file (child process)', () => {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
-    const r = ctx.runChild(`
-      const path = ${JSON.stringify(path)};
-      const m = backend.map(path);
-      const b = m.bytes;
-      const v = m.view(5000, 10);
-      let viewToBytes = null, bytesToView = null;
-      try { b.fill(0xee, 0, 100); b[b.length - 1] = 0xee; } catch (e) { if (!(e instanceof TypeError)) throw e; }
-      try { v[0] = 0xdd; viewToBytes = b[5000] === 0xdd; } catch (e) { if (!(e instanceof TypeError)) throw e; }
-      try { b[5001] = 0xcc; bytesToView = v[1] === 0xcc; } catch (e) { if (!(e instanceof TypeError)) throw e; }
-      // A map opened now must still see the file as it was: the write stayed private.
-      const again = backend.map(path);
-      const clean = again.bytes[0] !== 0xee && again.bytes[5000] !== 0xdd;
-      again.close();
-      m.close();
-      console.log(JSON.stringify({ viewToBytes, bytesToView, clean }));
-    `);
-    expectCleanExit(r);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+    const out = childJson<{ viewToBytes: boolean | null; bytesToView: boolean | null; clean: boolean }>(
+      ctx.runChild(`${CHILD_HELPERS}
+        const path = ${JSON.stringify(path)};
+        const m = backend.map(path);
+        const b = m.bytes;
+        const v = m.view(5000, 10);
+        let viewToBytes = null, bytesToView = null;
+        stray(() => { b.fill(0xee, 0, 100); b[b.length - 1] = 0xee; });
+        stray(() => { v[0] = 0xdd; viewToBytes = b[5000] === 0xdd; });
+        stray(() => { b[5001] = 0xcc; bytesToView = v[1] === 0xcc; });
+        // A map opened now must still see the file as it was: the write stayed private.
+        const again = backend.map(path);
+        const clean = again.bytes[0] !== 0xee && again.bytes[5000] !== 0xdd;
+        again.close();
+        m.close();
+        out({ viewToBytes, bytesToView, clean });
+      `),
+    );
     expect(out.clean).toBe(true);
     if (ctx.caps.zeroCopy) expect({ viewToBytes: out.viewToBytes, bytesToView: out.bytesToView }).toEqual({ viewToBytes: true, bytesToView: true });
     expect(ctx.read(path).equals(content)).toBe(true);
@@ -137,24 +110,16 @@ function register(ctx: SuiteContext): void {
 
   it('populate: true maps the same contents', () => {
     const content = pattern(SIZE, 6);
-    const m = backend.map(ctx.file(content), { populate: true, offset: 3, length: 10_000 });
-    try {
-      expect(m.bytes.equals(content.subarray(3, 10_003))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content), { populate: true, offset: 3, length: 10_000 });
+    expect(m.bytes.equals(content.subarray(3, 10_003))).toBe(true);
   });
 
   it('accepts a file: URL and a Buffer path', () => {
     const content = pattern(SIZE, 7);
     const path = ctx.file(content);
     for (const source of [pathToFileURL(path), Buffer.from(path)]) {
-      const m = backend.map(source);
-      try {
-        expect(m.bytes.equals(content)).toBe(true);
-      } finally {
-        m.close();
-      }
+      using m = backend.map(source);
+      expect(m.bytes.equals(content)).toBe(true);
     }
   });
 
@@ -203,23 +168,15 @@ function register(ctx: SuiteContext): void {
     const content = pattern(SIZE, 10);
     const path = ctx.file(content);
     const a = backend.map(path);
-    const b = backend.map(path, { offset: 10 });
+    using b = backend.map(path, { offset: 10 });
     a.close();
-    try {
-      expect(b.bytes.equals(content.subarray(10))).toBe(true);
-    } finally {
-      b.close();
-    }
+    expect(b.bytes.equals(content.subarray(10))).toBe(true);
   });
 
   it('unknown options are ignored', () => {
     const content = pattern(SIZE, 11);
-    const m = backend.map(ctx.file(content), { length: 100, frobnicate: true } as never);
-    try {
-      expect(m.bytes.equals(content.subarray(0, 100))).toBe(true);
-    } finally {
-      m.close();
-    }
+    using m = backend.map(ctx.file(content), { length: 100, frobnicate: true } as never);
+    expect(m.bytes.equals(content.subarray(0, 100))).toBe(true);
   });
 }
 

@@ -1,6 +1,5 @@
 // Helpers for the process-based groups: child output, the contract's error codes, /proc probes.
 import { existsSync } from 'node:fs';
-import { expect } from 'vitest';
 import type { ChildResult } from '../context.js';
 import { expectCleanExit } from './assert.js';
 
@@ -54,11 +53,6 @@ const mapsLines = (needle) =>
 const stray = (write) => { try { write(); } catch (e) { if (!(e instanceof TypeError)) throw e; } };
 const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').length : 0);
 `;
-
-/** `expect` with the child's output in the message, for checks on a child's JSON result. */
-export function expectFromChild(r: ChildResult, value: unknown, what: string) {
-  return expect(value, `${what}\nchild stderr:\n${r.stderr}`);
-}
 
 /**
  * fast-check parameters: `numRuns`, plus MEMMAP_SEED / MEMMAP_PATH to replay a failure that was

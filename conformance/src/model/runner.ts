@@ -12,8 +12,6 @@ interface Live {
   real: MmapMut;
   /** The Buffer `bytes` returned last: it must stay the same object until resize/close. */
   bytes: Buffer;
-  /** What open() was called with, for reopen. */
-  args: { off: number; len: number };
 }
 
 export interface SequenceSetup {
@@ -92,9 +90,8 @@ export class SequenceRunner {
         return this.closeLive(l);
       case 'reopen': {
         if (m.kind === 'mapAnon') return;
-        const { off } = l.args;
         this.closeLive(l);
-        return this.open({ op: 'open', kind: m.kind, off, len: m.length, create: false, src: 'path', bigint: false, populate: false }, true);
+        return this.open({ op: 'open', kind: m.kind, off: m.offset, len: m.length, create: false, src: 'path', bigint: false, populate: false }, true);
       }
     }
   }
@@ -112,7 +109,7 @@ export class SequenceRunner {
     if (op.kind === 'mapAnon') {
       const len = (op.len ?? op.off) % (3 * pageSize);
       const real = backend.mapAnon(len, { populate: op.populate });
-      return this.adopt(this.model.open('mapAnon', 0, len), real, { off: 0, len });
+      return this.adopt(this.model.open('mapAnon', 0, len), real);
     }
     const create = op.kind === 'mapMut' && op.create;
     const off = exact ? op.off : op.off % (size + 1);
@@ -124,7 +121,7 @@ export class SequenceRunner {
     if (op.len !== null || exact) options.length = len;
     if (create) options.create = true;
     const real = this.call(op.kind, this.source(op), options);
-    this.adopt(this.model.open(op.kind, off, len, create), real, { off, len });
+    this.adopt(this.model.open(op.kind, off, len, create), real);
   }
 
   private call(kind: 'map' | 'mapMut' | 'mapCopy', source: unknown, options: object): MmapMut {
@@ -132,8 +129,8 @@ export class SequenceRunner {
     return b[kind]!(source, options) as MmapMut;
   }
 
-  private adopt(model: ModelMap, real: MmapMut, args: Live['args']): void {
-    this.live.push({ model, real, bytes: real.bytes, args });
+  private adopt(model: ModelMap, real: MmapMut): void {
+    this.live.push({ model, real, bytes: real.bytes });
   }
 
   private source(op: Extract<Op, { op: 'open' }>): unknown {
@@ -168,7 +165,7 @@ export class SequenceRunner {
     const m = l.model;
     if (m.kind === 'map' || m.length === 0) return;
     const at = op.at % m.length;
-    const data = op.via === 'index' ? op.data.subarray(0, 1) : op.data.subarray(0, Math.min(op.data.length, m.length - at));
+    let data = op.via === 'index' ? op.data.subarray(0, 1) : op.data.subarray(0, Math.min(op.data.length, m.length - at));
     switch (op.via) {
       case 'bytes':
         l.real.bytes.set(data, at);
@@ -178,7 +175,7 @@ export class SequenceRunner {
         break;
       case 'fill':
         l.real.view(at, data.length).fill(data[0]!);
-        data.fill(data[0]!);
+        data = new Uint8Array(data.length).fill(data[0]!); // (not data.fill: that would change the generated op)
         break;
       case 'index':
         l.real.bytes[at] = data[0]!;
