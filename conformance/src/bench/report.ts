@@ -94,7 +94,7 @@ export function machineLine(report: BenchReport): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Targets of issue 5.
+// Performance targets (docs/benchmarks.md#targets).
 
 export function evaluateTargets(report: BenchReport): TargetResult[] {
   const sc = (key: ScenarioKey) => report.scenarios.find((s) => s.key === key);

@@ -1,4 +1,4 @@
-// The conformance groups, in the order of ../shared/DESIGN.md.
+// The conformance groups, in the order of docs/conformance.md.
 import type { SuiteContext } from '../context.js';
 import { functionalGroups } from './functional.js';
 import { robustnessGroups } from './robustness.js';

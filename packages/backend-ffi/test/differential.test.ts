@@ -1,5 +1,5 @@
 // Differential test: the napi and ffi backends must give identical bytes and errors on the same
-// operations (issue 4, "Done when"). Every operation runs against napi and against ffi, each on its
+// operations (docs/conformance.md#the-differential-test). Every operation runs against napi and against ffi, each on its
 // own copy of the same files; after every step the return value (normalised), whether it threw, the
 // MmapError code/syscall/errno/path/message and the files' bytes (via fs) must be equal.
 //

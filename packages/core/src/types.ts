@@ -1,4 +1,4 @@
-// The public contract of ../shared/DESIGN.md. Names and semantics here are binding.
+// The public contract (docs/contract.md). Names and semantics here are binding.
 import type { FileHandle } from 'node:fs/promises';
 
 /** A path (string, file: URL or Buffer), an fd (never closed by us) or a FileHandle (never closed by us). */
