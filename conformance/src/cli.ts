@@ -4,6 +4,8 @@
 import { builtinBackends, defaultBackend, listBackends, selectionReason } from '@memmap/core';
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
+import { formatRun, runSuite, type RunResult } from './run.js';
+import { runtimeLabel } from './runtime.js';
 
 const usage = `usage: memmap-conformance <command>
   info                          backends that load here, their capabilities, the default choice
@@ -11,6 +13,10 @@ const usage = `usage: memmap-conformance <command>
                                 run the conformance suite against a module exporting a backend
   check-all [--runs n]          check every in-repo backend that loads here
                                 (--runs: random operation sequences, default 1000; soak: 100000)
+  run [module...] [--export name] [--group name] [--runs n] [--timeout ms] [--verbose]
+                                the same suite without vitest, in this process, under this runtime
+                                (node, bun, deno run -A, node.exe under Wine); no module: every
+                                in-repo backend that loads here
   bench [module...] [--size 1g] [--quick] [--out dir]
                                 run the benchmark suite`;
 
@@ -23,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return check(rest);
     case 'check-all':
       return checkAll(rest);
+    case 'run':
+      return run(rest);
     case 'bench': {
       // Loaded on demand: info/check need neither tinybench nor the data files.
       const benchModule = './bench/index.js';
@@ -48,6 +56,43 @@ function info(): number {
     console.log(`\nloadBackend() fails: ${(error as Error).message}`);
     return 1;
   }
+}
+
+async function run(args: string[]): Promise<number> {
+  if (!takeRuns(args)) return 2;
+  const exportName = option(args, '--export');
+  const group = option(args, '--group');
+  const timeoutText = option(args, '--timeout');
+  const verbose = args.includes('--verbose');
+  const modules = args.filter((a) => a !== '--verbose');
+  const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+    console.error(`--timeout takes a positive whole number of ms, not ${JSON.stringify(timeoutText)}`);
+    return 2;
+  }
+  if (modules.some((m) => m.startsWith('--'))) {
+    console.error(usage);
+    return 2;
+  }
+  const targets = modules.length ? modules : listBackends().filter((s) => s.loaded && s.name in builtinBackends).map((s) => s.module);
+  const label = runtimeLabel();
+  const results: RunResult[] = [];
+  for (const module of targets) {
+    console.log(`\n=== ${module} on ${label} ===`);
+    let result: RunResult;
+    try {
+      result = await runSuite(module, { exportName, group, timeout, verbose });
+    } catch (error) {
+      console.log(`  cannot run: ${(error as Error).message}`);
+      result = { module, backend: module, ok: false, groups: [], failures: [(error as Error).message], totals: { passed: 0, failed: 1, skipped: 0 } };
+    }
+    if (result.groups.length) console.log(formatRun(result));
+    results.push(result);
+  }
+  const ok = results.length > 0 && results.every((r) => r.ok);
+  const parts = results.map((r) => `${r.backend} ${r.ok ? 'pass' : 'FAIL'} ${r.totals.passed}/${r.totals.failed}/${r.totals.skipped}`);
+  console.log(`\nconformance on ${label}: ${ok ? 'PASS' : 'FAIL'} (passed/failed/skipped: ${parts.join(', ') || 'nothing ran'})`);
+  return ok ? 0 : 1;
 }
 
 function option(args: string[], name: string): string | undefined {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend } from '@memmap/core';
+import { CHILD_RUNTIME_PRELUDE, childArgv } from './runtime.js';
 
 export interface ConformanceOptions {
   /**
@@ -35,6 +36,8 @@ export class SuiteContext {
   readonly moduleUrl: string;
   readonly exportName: string;
   private readonly dirs: string[] = [];
+  private scriptDir: string | undefined;
+  private scripts = 0;
 
   constructor(backend: Backend, options: ConformanceOptions) {
     this.backend = backend;
@@ -74,6 +77,7 @@ export class SuiteContext {
   }
 
   cleanup(): void {
+    this.scriptDir = undefined;
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 
@@ -86,26 +90,33 @@ export class SuiteContext {
       `import * as __m from ${JSON.stringify(this.moduleUrl)};`,
       `const backend = __m[${JSON.stringify(this.exportName)}] ?? __m.default;`,
       `import fs from 'node:fs';`,
+      CHILD_RUNTIME_PRELUDE,
     ].join('\n');
   }
 
-  /** Runs `body` (ES module source, after the prelude) in a child Node process and waits. */
+  /**
+   * The one place child processes are started: `body` (ES module source, after the prelude) is
+   * written to a file and run by the same runtime as this process (node, bun or `deno run -A`),
+   * with process.argv[1..] = args. `nodeArgs` are Node options (translated for other runtimes).
+   */
+  private childCommand(body: string, args: string[], nodeArgs: string[]): [string, string[]] {
+    this.scriptDir ??= this.tmpDir();
+    const script = join(this.scriptDir, `child-${++this.scripts}.mjs`);
+    writeFileSync(script, `${this.childPrelude()}\n${body}`);
+    return [process.execPath, childArgv(script, args, nodeArgs)];
+  }
+
+  /** Runs `body` (ES module source, after the prelude) in a child process and waits. */
   runChild(body: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000): ChildResult {
-    const script = `${this.childPrelude()}\n${body}`;
-    const r: SpawnSyncReturns<string> = spawnSync(
-      process.execPath,
-      [...nodeArgs, '--input-type=module', '-e', script, '--', ...args],
-      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-    );
+    const [command, argv] = this.childCommand(body, args, nodeArgs);
+    const r: SpawnSyncReturns<string> = spawnSync(command, argv, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
     return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   }
 
   /** As runChild, but asynchronous: returns the child (for concurrent writers) and its result promise. */
   spawnChild(body: string, args: string[] = [], nodeArgs: string[] = []) {
-    const script = `${this.childPrelude()}\n${body}`;
-    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, '--', ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const [command, argv] = this.childCommand(body, args, nodeArgs);
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -1,6 +1,6 @@
 // anonymous: mapAnon is private, zero-filled, writable memory with offset 0; it flushes as a
 // no-op and resizes keeping its prefix.
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
 import type { Group } from './index.js';
 import { allZero } from './assert.js';

@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, stat
 import { open as openHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';

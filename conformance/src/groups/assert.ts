@@ -3,7 +3,7 @@
 // its own copy of @memmap/core is judged the same way.
 import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
 
 export const KiB = 1024;

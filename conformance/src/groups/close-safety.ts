@@ -1,7 +1,7 @@
 // Group "close, dispose and GC safety": close()/using in this process, and every way an old Buffer
 // can outlive its mapping (close, resize, GC, read-only stray writes, pending async work) checked in
 // child processes, where a SIGSEGV/SIGBUS shows as a signal instead of killing the test runner.
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';

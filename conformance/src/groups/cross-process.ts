@@ -3,7 +3,7 @@
 // and durability: kill -9 after flush() and plain exit without flush lose nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
 import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';

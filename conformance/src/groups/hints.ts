@@ -1,6 +1,6 @@
 // advise, prefetch, residency, lock: hints answer honestly (a boolean / a resolved Promise),
 // residency counts the pages a range spans, lock follows capabilities.lock.
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { Advice, Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import type { Group } from './index.js';

@@ -1,7 +1,7 @@
 // manifest: the backend's name and capability flags, each flag checked both ways where it can be
 // observed in this process (a flag that is false must be false in behaviour too: no silent lies).
 import { writeSync, openSync, closeSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../harness/index.js';
 import type { Capabilities, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';

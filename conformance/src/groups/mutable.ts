@@ -4,7 +4,7 @@ import { chmodSync, closeSync, fstatSync, openSync, readSync, statSync, writeFil
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { FileSource, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';

@@ -2,7 +2,7 @@
 // 4 GiB too), default lengths, empty maps, ranges past EOF, maps larger than one Buffer can hold.
 import { statSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { Mmap } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';

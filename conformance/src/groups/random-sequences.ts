@@ -4,7 +4,7 @@
 // the path and the shrunk sequence; replay with MEMMAP_SEED=… MEMMAP_PATH=….
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { it } from 'vitest';
+import { it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
 import { sequenceArb } from '../model/operations.js';
 import { SequenceRunner } from '../model/runner.js';

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
 import { expectThrows } from './assert.js';

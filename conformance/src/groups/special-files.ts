@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
 import { CHILD_HELPERS, childJson, isOsCode } from './robust-util.js';
 
