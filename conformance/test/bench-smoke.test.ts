@@ -26,11 +26,12 @@ describe('benchmark suite (smoke)', () => {
       log: false,
     });
     const json = JSON.parse(readFileSync(join(dir, 'out', 'bench.json'), 'utf8')) as BenchReport;
-    expect(json.schema).toBe('memmap-bench/1');
+    expect(json.schema).toBe('memmap-bench/2');
     expect(json.runtime.version).toBe(process.version);
     expect(typeof json.machine.cpu).toBe('string');
     expect(json.options.size).toBe(256 * 1024);
-    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(json.scenarios.map((s) => s.key)).toEqual(['open-map-close', 'random-read', 'sequential', 'random-write', 'handoff', 'map-rss', 'open-map-close-loop']);
     for (const s of json.scenarios) {
       const base = s.rows.find((r) => r.subject === s.baseline);
       expect(base, `baseline of scenario ${s.id}`).toBeDefined();

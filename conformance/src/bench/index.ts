@@ -9,7 +9,6 @@ import { relative } from 'node:path';
 import { parseSize } from './data.js';
 import { README_END, README_START, updateReadme } from './readme.js';
 import { runBenchmarks, svgPathFor, type RunOptions } from './run.js';
-import type { ScenarioKey } from './types.js';
 
 export { runBenchmarks, type RunOptions } from './run.js';
 export type { BackendEntry, BackendSpec } from './subjects.js';
@@ -17,7 +16,8 @@ export { IN_REPO_BACKENDS } from './subjects.js';
 export type * from './types.js';
 export { evaluateTargets, formatReport, formatScenario, formatTargets, renderMarkdown, renderSvg } from './report.js';
 export { README_END, README_START, readReport, replaceReadmeSection, updateReadme } from './readme.js';
-export { scenarios } from './scenarios.js';
+export { scenarios } from './scenarios/index.js';
+export type { Plan, Scenario, ScenarioContext, ScenarioDef, Settings, Work } from './scenarios/index.js';
 export { parseSize } from './data.js';
 
 export const BENCH_USAGE = `usage: memmap-conformance bench [module...] [options]
@@ -31,7 +31,7 @@ paths exporting a backend (named export "backend" or default); none = every in-r
   --json <file>       JSON report path (default <out>/bench.json)
   --svg <file>        SVG chart path (default: the JSON path with .svg)
   --scenarios <list>  e.g. 1,2,random-read (default all: 1 open-map-close, 2 random-read,
-                      3 sequential, 4 random-write, 5 handoff, 6 map-rss)
+                      3 sequential, 4 random-write, 5 handoff, 6 map-rss, 7 open-map-close-loop)
   --time <ms>         time budget per subject and scenario
   --cache <dir>       data files, mmap-io and the C binary (default <workspace>/.cache)
   --no-mmap-io        do not install/measure mmap-io
@@ -92,7 +92,7 @@ export function parseBenchArgs(argv: string[]): Parsed {
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean)
-          .map((s) => (/^\d+$/.test(s) ? Number(s) : (s as ScenarioKey)));
+          .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
         break;
       case '--time': {
         const t = Number(val());

@@ -18,7 +18,7 @@ export function replaceReadmeSection(text: string, section: string): string {
 
 export function readReport(jsonPath: string): BenchReport {
   const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchReport;
-  if (report.schema !== 'memmap-bench/1') throw new Error(`${jsonPath} is not a memmap benchmark report (schema ${String(report.schema)})`);
+  if (report.schema !== 'memmap-bench/2') throw new Error(`${jsonPath} is not a memmap benchmark report (schema ${String(report.schema)})`);
   return report;
 }
 

@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 import { Bench, type FnReturnedObject } from 'tinybench';
 import { defaultCacheDir, ensureDataFile, ensureWriteFile, formatBytes, seededWordOffsets, smallFile, warmPageCache, type Log } from './data.js';
 import { buildNative } from './native.js';
-import { evaluateTargets, fmtNs, fmtRate, formatReport, formatScenario, renderSvg } from './report.js';
-import { scenarios, type Plan, type ScenarioContext, type Settings } from './scenarios.js';
+import { evaluateTargets, fmtNs, formatReport, formatScenario, renderSvg } from './report.js';
+import { turn } from './scenarios/gc.js';
+import { scenarios, type Plan, type ScenarioContext, type Settings } from './scenarios/index.js';
 import { summarize, fromTask, type Summary } from './stats.js';
 import { firstLine, IN_REPO_BACKENDS, loadBackends, loadMmapIo, type BackendSpec } from './subjects.js';
 import type { BenchReport, Row, ScenarioKey, ScenarioResult, SkippedRow } from './types.js';
@@ -19,7 +20,7 @@ export interface RunOptions {
   quick?: boolean;
   /** Time budget per subject and scenario, ms (default 1000, 2000 for the sequential checksum; quick 60). */
   time?: number;
-  /** Scenario ids (1-6) or keys to run; default all. */
+  /** Scenario numbers or keys to run; default all. */
   scenarios?: Array<number | ScenarioKey>;
   /** Measure mmap-io (installed into `<cacheDir>/mmap-io` on first use); default true. */
   peer?: boolean;
@@ -63,7 +64,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   const dataDir = join(cacheDir, 'memmap-bench');
   const wanted = options.scenarios?.length ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key)) : scenarios;
   const unknown = options.scenarios?.filter((w) => !scenarios.some((s) => w === s.id || w === s.key)) ?? [];
-  if (unknown.length) throw new RangeError(`unknown scenario ${unknown.join(', ')} (ids 1-${scenarios.length} or ${scenarios.map((s) => s.key).join(', ')})`);
+  if (unknown.length) throw new RangeError(`unknown scenario ${unknown.join(', ')} (numbers 1-${scenarios.length} or ${scenarios.map((s) => s.key).join(', ')})`);
 
   const { loaded, skipped } = await loadBackends(backends.length ? backends : IN_REPO_BACKENDS, log);
   if (loaded.length === 0) {
@@ -155,13 +156,12 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       try {
         const m = await measure(plan, st, expected);
         if (plan.kind === 'baseline' && expected === undefined) expected = m.first;
-        // ops/s from the median per-op time: on a shared 2-core machine a few preempted samples would
-        // otherwise decide the ratio; the mean stays in the JSON (meanNs).
-        const row: Row = { subject: plan.subject, kind: plan.kind, opsPerSec: 1e9 / m.summary.p50Ns, ...m.summary, ratio: NaN };
-        if (def.key === 'sequential') row.extra = { gibPerSec: size / 1024 ** 3 / (m.summary.p50Ns / 1e9) };
-        if (m.extra) row.extra = { ...row.extra, ...m.extra };
+        // The headline is the mean per op over the whole timed run (collector and finalizers included).
+        const row: Row = { subject: plan.subject, kind: plan.kind, opsPerSec: 1e9 / m.summary.meanNs, ...m.summary, ratio: NaN };
+        const extra = { ...def.extra?.(ctx, m.summary.meanNs), ...m.extra };
+        if (Object.keys(extra).length) row.extra = extra;
         rows.push(row);
-        log(`  ${plan.subject}: ${fmtRate(row.opsPerSec)} ops/s, p50 ${fmtNs(row.p50Ns)}, ±${row.rme.toFixed(1)}% (${row.samples} samples)${row.extra?.rssGrowthBytes !== undefined ? `, RSS +${formatBytes(row.extra.rssGrowthBytes)}` : ''}`);
+        log(`  ${plan.subject}: mean ${fmtNs(row.meanNs)}, p50 ${fmtNs(row.p50Ns)}, p99 ${fmtNs(row.p99Ns)} (${row.samples} samples)${row.extra?.rssGrowthBytes !== undefined ? `, RSS +${formatBytes(row.extra.rssGrowthBytes)}` : ''}`);
       } catch (err) {
         const reason = `error: ${firstLine(err)}`;
         skippedRows.push({ subject: plan.subject, kind: plan.kind, skipped: reason });
@@ -188,7 +188,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   rmSync(ctx.handoffPath, { force: true });
 
   const report: BenchReport = {
-    schema: 'memmap-bench/1',
+    schema: 'memmap-bench/2',
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
     machine: {
@@ -237,6 +237,12 @@ interface Measured {
 
 let sink = 0;
 
+/**
+ * Measures one subject. Every sample is one batch; an event-loop turn follows a batch at least every
+ * 2 ms, so finalizers and FinalizationRegistry callbacks the batches queued run inside the timed run
+ * (a user's loop pays them too). tinybench gives the per-sample statistics (p50, p99, rme); the headline mean
+ * is the whole timed run's wall time (minus declared untimed work) over its ops.
+ */
 async function measure(plan: Plan, st: Settings, expected: number | undefined): Promise<Measured> {
   if (plan.native) {
     const r = plan.native();
@@ -251,44 +257,52 @@ async function measure(plan: Plan, st: Settings, expected: number | undefined): 
     // The first batch, untimed: checks that the subject computes what the baseline computes.
     const first = await work.run();
     if (expected !== undefined && first !== expected) throw new Error(`wrong result: got ${first}, expected ${expected}`);
-    const bench = new Bench({
-      name: plan.subject,
-      time: st.time,
-      warmupTime: st.warmupTime,
-      iterations: st.iterations,
-      warmupIterations: st.warmupIterations,
-      throws: true,
-    });
     const B = st.batch;
+    const untimed = work.untimed;
+    let lastTurn = performance.now();
+    const batch = async (): Promise<number> => {
+      const t0 = performance.now();
+      sink ^= await work.run();
+      const t1 = performance.now();
+      // An event-loop turn at least every 2 ms of work, as a user's program gets them.
+      if (t1 - lastTurn >= 2) {
+        await turn();
+        lastTurn = performance.now();
+      }
+      return t1 - t0;
+    };
+    // Warm-up outside tinybench, so every call tinybench makes below is part of the timed run.
+    const warmEnd = performance.now() + st.warmupTime;
+    for (let i = 0; i < st.warmupIterations || performance.now() < warmEnd; i++) {
+      await batch();
+      if (untimed) await untimed();
+    }
+    let wallStart = NaN;
+    let wallEnd = NaN;
+    let untimedMs = 0;
+    let ops = 0;
+    const bench = new Bench({ name: plan.subject, time: st.time, iterations: st.iterations, warmup: false, throws: true });
     // Each sample is one batch; tinybench gets the per-op mean through overriddenDuration and the
     // whole batch through overriddenIterationCost (so the time budget stays right).
-    if (work.async || work.untimed) {
-      const untimed = work.untimed;
-      bench.add(
-        plan.subject,
-        async (): Promise<FnReturnedObject> => {
-          const t0 = performance.now();
-          sink ^= await work.run();
-          const d = performance.now() - t0;
-          if (untimed) await untimed();
-          return { overriddenDuration: d / B, overriddenIterationCost: d };
-        },
-        { async: true },
-      );
-    } else {
-      bench.add(
-        plan.subject,
-        (): FnReturnedObject => {
-          const t0 = performance.now();
-          sink ^= work.run() as number;
-          const d = performance.now() - t0;
-          return { overriddenDuration: d / B, overriddenIterationCost: d };
-        },
-        { async: false },
-      );
-    }
+    bench.add(
+      plan.subject,
+      async (): Promise<FnReturnedObject> => {
+        if (Number.isNaN(wallStart)) wallStart = performance.now();
+        const d = await batch();
+        ops += B;
+        if (untimed) {
+          const u0 = performance.now();
+          await untimed();
+          untimedMs += performance.now() - u0;
+        }
+        wallEnd = performance.now();
+        return { overriddenDuration: d / B, overriddenIterationCost: d };
+      },
+      { async: true },
+    );
     await bench.run();
     const summary = fromTask(bench.tasks[0]);
+    summary.meanNs = ((wallEnd - wallStart - untimedMs) * 1e6) / ops;
     return { summary, first, extra };
   } finally {
     await work.teardown?.();

@@ -6,16 +6,21 @@ export interface Row {
   /** e.g. 'fs.readSync', 'napi', 'mmap-io', 'C (mmap)'. */
   subject: string;
   kind: SubjectKind;
-  /** Operations per second: 1e9 / p50Ns (the median per-op time, robust to preempted samples). */
+  /** Operations per second: 1e9 / meanNs. */
   opsPerSec: number;
+  /**
+   * The headline: mean time per op over the whole timed run (from the first timed op to the end of
+   * the last, divided by the ops), so collections, finalizers and event-loop turns between batches
+   * are in it. Only work a scenario declares untimed (mmap-io's forced collections) is left out.
+   */
   meanNs: number;
   /** Percentiles of per-op latency. With batch > 1 each sample is the mean of one batch. */
   p50Ns: number;
   p99Ns: number;
-  /** Relative margin of error of the mean, percent (95%). */
+  /** Relative margin of error of the mean of the samples, percent (95%). */
   rme: number;
   samples: number;
-  /** opsPerSec / the baseline's opsPerSec: > 1 is faster than plain fs. */
+  /** opsPerSec / the baseline's opsPerSec (by means): > 1 is faster than plain fs. */
   ratio: number;
   /** Scenario-specific figures (e.g. rssGrowthBytes, gibPerSec). */
   extra?: Record<string, number>;
@@ -43,7 +48,8 @@ export interface ScenarioResult {
   notes: string[];
 }
 
-export type ScenarioKey = 'open-map-close' | 'random-read' | 'sequential' | 'random-write' | 'handoff' | 'map-rss';
+/** A scenario's stable name ('open-map-close', 'random-read', ...; see scenarios/index.ts). */
+export type ScenarioKey = string;
 
 export interface TargetResult {
   id: string;
@@ -59,7 +65,7 @@ export interface TargetResult {
 }
 
 export interface BenchReport {
-  schema: 'memmap-bench/1';
+  schema: 'memmap-bench/2';
   startedAt: string;
   durationMs: number;
   machine: { cpu: string; cores: number; memoryBytes: number; platform: string; arch: string; kernel: string };
