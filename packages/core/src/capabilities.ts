@@ -2,9 +2,22 @@
 import { invalidType } from './errors.js';
 import type { Capabilities } from './types.js';
 
+/** The names of every capability flag, in manifest order. */
 export const capabilityFlags = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages'] as const;
 
-/** Builds the frozen manifest; every flag defaults to false (absent until claimed). */
+/**
+ * Builds a backend's frozen capability manifest; every flag defaults to false (absent until
+ * claimed). Claim only what is real: the conformance suite checks every flag both ways.
+ *
+ * @param flags - the flags this backend claims
+ * @throws {@link MmapError} ERR_INVALID_ARG_TYPE when a flag is not a boolean.
+ * @example
+ * ```ts
+ * import { defineCapabilities } from '@memmap/core';
+ * const capabilities = defineCapabilities({ zeroCopy: true, coherent: true, detachOnClose: true });
+ * capabilities.lock; // false
+ * ```
+ */
 export function defineCapabilities(flags: Partial<Capabilities>): Capabilities {
   const caps: Record<string, boolean> = {};
   for (const flag of capabilityFlags) {

@@ -8,6 +8,26 @@ import { checkSource, openSource, releaseFile } from './source.js';
 import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut } from './types.js';
 import { validateBoolean, validateCount, validateMode, validateOffset, validateOptionalCount, validateOptions } from './validate.js';
 
+/**
+ * Turns a backend's region maker into a complete {@link Backend}. Core validates every argument,
+ * opens the file, checks ranges against it, keeps the closed state and orchestrates resize and
+ * close; the implementation only maps memory (see docs/writing-a-backend.md).
+ *
+ * @param impl - name, capabilities (from {@link defineCapabilities}) and the region makers
+ * @returns a frozen Backend whose calls validate as every in-repo backend does
+ * @throws {@link MmapError} ERR_INVALID_ARG_TYPE when `impl` is not an object, has no name, or
+ *   its capabilities were not made by {@link defineCapabilities}.
+ * @example
+ * ```ts
+ * import { defineBackend, defineCapabilities } from '@memmap/core';
+ * export const backend = defineBackend({
+ *   name: 'mine',
+ *   capabilities: defineCapabilities({ zeroCopy: true }),
+ *   openFile: (request) => mapFileSomehow(request),
+ *   openAnon: (request) => mapZerosSomehow(request),
+ * });
+ * ```
+ */
 export function defineBackend(impl: BackendImplementation): Backend {
   if (typeof impl !== 'object' || impl === null) throw invalidType('implementation', 'an object', impl);
   if (typeof impl.name !== 'string' || impl.name === '') throw invalidType('implementation.name', 'a non-empty string', impl.name);

@@ -1,32 +1,80 @@
 // MmapError: one error class for every failure, with a stable string `code`.
 import { getSystemErrorMap } from 'node:util';
 
-/** The codes that are not OS errno names. OS failures use the errno name ('ENOENT', 'EACCES', ...). */
+/**
+ * The codes that are not OS errno names (OS failures use the errno name: 'ENOENT', 'EACCES', ...).
+ * See docs/errors.md for which input gets which code.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCodes, MmapError, map } from '@memmap/core';
+ * try {
+ *   map('data.bin', { offset: 1 << 30 });
+ * } catch (error) {
+ *   if (error instanceof MmapError && error.code === ErrorCodes.OUT_OF_RANGE) console.log('past the end');
+ * }
+ * ```
+ */
 export const ErrorCodes = Object.freeze({
+  /** An argument has the wrong JavaScript type. */
   INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
+  /** The right type, but a value that is not allowed (negative, fractional, NaN, unknown name, ...). */
   INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
+  /** A number beyond 2^53 - 1, or a range that ends past the file or the map. */
   OUT_OF_RANGE: 'ERR_MMAP_OUT_OF_RANGE',
+  /** The map was closed. */
   CLOSED: 'ERR_MMAP_CLOSED',
+  /** More than one Buffer can hold in this runtime (or than a copying backend can hold). */
   TOO_LARGE: 'ERR_MMAP_TOO_LARGE',
+  /** The backend lacks the capability the call needs, or a backend asked for by name cannot load. */
   UNSUPPORTED: 'ERR_MMAP_UNSUPPORTED',
+  /** A truncation-safe backend found the file cut short under a live map. */
   TRUNCATED: 'ERR_MMAP_TRUNCATED',
 } as const);
 
+/** One of {@link ErrorCodes}, or an OS error name such as 'ENOENT'. */
 export type MmapErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});
 
+/** The fields an OS failure carries besides its code, as on Node's fs errors. */
 export interface SyscallErrorFields {
   /** Negative errno, as Node's fs errors carry it. */
   errno?: number;
+  /** The system call that failed ('open', 'mmap', 'msync', ...). */
   syscall?: string;
+  /** The path, when the source was one. */
   path?: string;
 }
 
+/**
+ * The one error class of memmap: every failure of every call is an MmapError with a stable string
+ * `code`, either an OS error name ('ENOENT', 'EACCES', 'ENOSPC', ...) or one of {@link ErrorCodes}.
+ *
+ * @example
+ * ```ts
+ * import { MmapError, map } from '@memmap/core';
+ * try {
+ *   map('missing.dat');
+ * } catch (error) {
+ *   if (error instanceof MmapError && error.code === 'ENOENT') console.log(error.syscall, error.path);
+ * }
+ * ```
+ */
 export class MmapError extends Error {
+  /** Stable: switch on it. An OS error name or one of {@link ErrorCodes}. */
   readonly code: MmapErrorCode;
+  /** For OS failures: the negative errno, as on Node's fs errors. */
   readonly errno?: number;
+  /** For OS failures: the system call that failed. */
   readonly syscall?: string;
+  /** For OS failures on a path source: the path. */
   readonly path?: string;
 
+  /**
+   * @param code - the stable code
+   * @param message - what happened, for people
+   * @param fields - errno, syscall and path of an OS failure
+   * @param options - `cause`, as for Error
+   */
   constructor(code: MmapErrorCode, message: string, fields: SyscallErrorFields = {}, options?: ErrorOptions) {
     super(message, options);
     this.name = 'MmapError';
@@ -42,7 +90,13 @@ let errorMap: Map<number, [string, string]> | undefined;
 /**
  * An OS failure as an MmapError shaped like Node's fs errors:
  * `EACCES: permission denied, mmap '/path'` with code, errno (negative), syscall and path.
- * `errno` may be given positive (C's errno) or negative (libuv's).
+ * `errno` may be given positive (C's errno) or negative (libuv's). For backend authors.
+ *
+ * @example
+ * ```ts
+ * import { syscallError } from '@memmap/core';
+ * const error = syscallError(12, 'mmap'); // code 'ENOMEM', errno -12, syscall 'mmap'
+ * ```
  */
 export function syscallError(errno: number, syscall: string, path?: string): MmapError {
   const negative = -Math.abs(errno);

@@ -80,7 +80,17 @@ class OwnedBuffer extends Stamp {
   }
 }
 
-/** The map a Buffer from `bytes` or `view()` belongs to (undefined for any other Buffer). */
+/**
+ * The map a Buffer from `bytes` or `view()` belongs to (undefined for any other Buffer). A live
+ * Buffer keeps its map alive, so the answer is never a collected map. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { map, ownerOf } from '@memmap/core';
+ * const m = map('data.bin');
+ * ownerOf(m.view(0, 16)) === m; // true
+ * ```
+ */
 export const ownerOf = (buffer: object): Mmap | undefined => OwnedBuffer.ownerOf(buffer);
 
 export class ReadOnlyMap implements Mmap {

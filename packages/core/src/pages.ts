@@ -4,7 +4,16 @@ import { constants as bufferConstants } from 'node:buffer';
 
 let cachedPageSize: number | undefined;
 
-/** The OS page size: AT_PAGESZ from the aux vector on Linux, else the platform's known value. */
+/**
+ * The OS page size: AT_PAGESZ from the aux vector on Linux, else the platform's known value.
+ * Cached after the first call. For backend authors.
+ *
+ * @example
+ * ```ts
+ * import { pageSize } from '@memmap/core';
+ * console.log(pageSize()); // 4096 on most x64 machines
+ * ```
+ */
 export function pageSize(): number {
   cachedPageSize ??= detectPageSize();
   return cachedPageSize;
@@ -26,12 +35,35 @@ function detectPageSize(): number {
   return process.platform === 'darwin' && process.arch === 'arm64' ? 16384 : 4096;
 }
 
+/**
+ * `value` rounded down to a multiple of `page` (default: the page size).
+ *
+ * @example
+ * ```ts
+ * alignDown(5000, 4096); // 4096
+ * ```
+ */
 export const alignDown = (value: number, page = pageSize()): number => value - (value % page);
+/**
+ * `value` rounded up to a multiple of `page` (default: the page size).
+ *
+ * @example
+ * ```ts
+ * alignUp(5000, 4096); // 8192
+ * ```
+ */
 export const alignUp = (value: number, page = pageSize()): number => Math.ceil(value / page) * page;
 
 /**
  * Largest map that may be exposed as one Buffer: buffer.constants.MAX_LENGTH (4 GiB on Node 20,
- * where an external ArrayBuffer above it aborts the process).
+ * where an external ArrayBuffer above it aborts the process). For backend authors: never create a
+ * Buffer above it.
+ *
+ * @example
+ * ```ts
+ * import { maxWholeBufferLength } from '@memmap/core';
+ * if (length > maxWholeBufferLength()) console.log('use view() windows');
+ * ```
  */
 export function maxWholeBufferLength(): number {
   return bufferConstants.MAX_LENGTH;

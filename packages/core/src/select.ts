@@ -5,21 +5,29 @@ import { join } from 'node:path';
 import { MmapError, ErrorCodes } from './errors.js';
 import type { Backend, Capabilities } from './types.js';
 
-/** The in-repo backends, in order of preference. */
+/** The in-repo backends by name, in order of preference, with the package each lives in. */
 export const builtinBackends = Object.freeze({
+  /** The C++ addon: zero-copy, coherent, truncation-safe. */
   napi: '@memmap/backend-napi',
+  /** koffi calling the C library: zero-copy, coherent, no compiler needed. */
   ffi: '@memmap/backend-ffi',
+  /** Pure node:fs: a private copy, written back on flush and close. */
   fallback: '@memmap/backend-fallback',
 } as const);
 
 export type BuiltinBackendName = keyof typeof builtinBackends;
 
+/** One backend that selection tried, as {@link listBackends} reports it. */
 export interface BackendStatus {
+  /** The name it was asked for by ('napi', or a module specifier). */
   readonly name: string;
+  /** The module it was loaded from. */
   readonly module: string;
+  /** Whether it loaded. */
   readonly loaded: boolean;
   /** Why it did not load (absent when it did). */
   readonly error?: string;
+  /** Its capability manifest (when it loaded). */
   readonly capabilities?: Capabilities;
 }
 
@@ -34,8 +42,18 @@ const requireFromCwd = createRequire(join(process.cwd(), '__memmap__.js'));
 
 /**
  * Loads a backend by built-in name ('napi' | 'ffi' | 'fallback') or module specifier, or, with no
- * name, the first that loads of MEMMAP_BACKEND (if set) else napi, ffi, fallback. A name given
- * explicitly (argument or MEMMAP_BACKEND) that fails to load throws ERR_MMAP_UNSUPPORTED.
+ * name, the first that loads of MEMMAP_BACKEND (if set) else napi, ffi, fallback. Synchronous; a
+ * module is loaded once and cached. Why each skipped backend failed is kept for {@link listBackends}.
+ *
+ * @param name - a built-in name or a module specifier exporting `backend` (or a default export)
+ * @throws {@link MmapError} ERR_MMAP_UNSUPPORTED when the backend named (argument or
+ *   MEMMAP_BACKEND) cannot load, or when none of the built-ins loads; the message says why.
+ * @example
+ * ```ts
+ * import { loadBackend } from '@memmap/core';
+ * const ffi = loadBackend('ffi');
+ * { using m = ffi.map('data.bin'); console.log(m.length); }
+ * ```
  */
 export function loadBackend(name?: string): Backend {
   const wanted = name ?? (process.env.MEMMAP_BACKEND || undefined);
@@ -54,7 +72,16 @@ export function loadBackend(name?: string): Backend {
   throw new MmapError(ErrorCodes.UNSUPPORTED, `No memmap backend could be loaded: ${describeFailures()}`);
 }
 
-/** The backend used by map/mapMut/mapCopy/mapAnon: loadBackend() once, then cached. */
+/**
+ * The backend the top-level calls (map, mapMut, ...) use: {@link loadBackend}() once, then cached.
+ *
+ * @throws {@link MmapError} ERR_MMAP_UNSUPPORTED as {@link loadBackend}.
+ * @example
+ * ```ts
+ * import { defaultBackend } from '@memmap/core';
+ * console.log(defaultBackend().name, defaultBackend().capabilities);
+ * ```
+ */
 export function defaultBackend(): Backend {
   if (!chosen) {
     chosen = loadBackend();
@@ -64,13 +91,31 @@ export function defaultBackend(): Backend {
   return chosen;
 }
 
-/** Every backend tried so far plus the built-ins (each tried now if it was not yet). */
+/**
+ * Every backend tried so far plus the built-ins (each tried now if it was not yet), with why each
+ * one that failed did not load. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { listBackends } from '@memmap/core';
+ * for (const s of listBackends()) console.log(s.name, s.loaded ? 'loads' : s.error);
+ * ```
+ */
 export function listBackends(): BackendStatus[] {
   for (const name of Object.keys(builtinBackends)) tryLoad(name);
   return [...statuses.values()];
 }
 
-/** Why defaultBackend() picked what it picked (after it has been called). */
+/**
+ * Why {@link defaultBackend} picked what it picked ('' before it has been called). Never throws.
+ *
+ * @example
+ * ```ts
+ * import { defaultBackend, selectionReason } from '@memmap/core';
+ * defaultBackend();
+ * console.log(selectionReason()); // e.g. 'napi is the first choice and loaded'
+ * ```
+ */
 export function selectionReason(): string {
   return chosenWhy;
 }
