@@ -106,9 +106,13 @@ export class SuiteContext {
     return [process.execPath, childArgv(script, args, nodeArgs)];
   }
 
-  /** Runs `body` (ES module source, after the prelude) in a child process and waits. */
-  runChild(body: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000): ChildResult {
-    const [command, argv] = this.childCommand(body, args, nodeArgs);
+  /**
+   * Runs `body` (ES module source, after the prelude) in a child process and waits. `launcher`, if
+   * given, is a command line the child runs under (e.g. ['prlimit', '--nofile=256:256']).
+   */
+  runChild(body: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000, launcher: string[] = []): ChildResult {
+    let [command, argv] = this.childCommand(body, args, nodeArgs);
+    if (launcher.length > 0) [command, argv] = [launcher[0]!, [...launcher.slice(1), command, ...argv]];
     const r: SpawnSyncReturns<string> = spawnSync(command, argv, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
     return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   }

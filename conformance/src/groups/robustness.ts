@@ -2,8 +2,9 @@
 import { apiFuzzGroup } from './api-fuzz.js';
 import { closeSafetyGroup } from './close-safety.js';
 import { crossProcessGroup } from './cross-process.js';
+import { descriptorsGroup } from './descriptors.js';
 import type { Group } from './index.js';
 import { leaksGroup } from './leaks.js';
 import { randomSequencesGroup } from './random-sequences.js';
 
-export const robustnessGroups: Group[] = [closeSafetyGroup, crossProcessGroup, randomSequencesGroup, apiFuzzGroup, leaksGroup];
+export const robustnessGroups: Group[] = [closeSafetyGroup, crossProcessGroup, randomSequencesGroup, apiFuzzGroup, leaksGroup, descriptorsGroup];

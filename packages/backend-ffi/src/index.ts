@@ -1,9 +1,10 @@
 // @memmap/backend-ffi: memory maps through koffi calling the C library directly; no compiler
 // needed at install. Loading throws on an unsupported platform so loadBackend() moves on.
-import { defineBackend, MmapError, type AnonRegionRequest, type Backend, type FileRegionRequest, type Region } from '@memmap/core';
+import { defineBackend, MmapError, type AnonRegionRequest, type Backend, type DescriptorOps, type FdAccess, type FileRegionRequest, type Region } from '@memmap/core';
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
-import { alignDown } from './syscalls.js';
+import { platform } from './platform/index.js';
+import { alignDown, fdAccessMode, fdDuplicate } from './syscalls.js';
 
 function openFile(request: FileRegionRequest): Region {
   const alignedOffset = alignDown(request.offset);
@@ -33,6 +34,14 @@ function openAnon(request: AnonRegionRequest): Region {
   }
 }
 
-export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon });
+const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
+
+/** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
+const descriptors: DescriptorOps | undefined =
+  platform.F_GETFL === undefined || platform.F_DUPFD_CLOEXEC === undefined
+    ? undefined
+    : { accessMode: (fd) => accessModes[fdAccessMode(fd)], duplicate: fdDuplicate };
+
+export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors });
 export { capabilities };
 export default backend;

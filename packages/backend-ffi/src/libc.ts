@@ -21,6 +21,8 @@ export interface Libc {
   memcpy: Fn<[dst: Pointer, src: Pointer, length: number], Pointer>;
   memset: Fn<[dst: Pointer, value: number, length: number], Pointer>;
   sysconf: Fn<[name: number], number>;
+  /** Variadic: fcntl(fd, cmd) or fcntl(fd, cmd, 'int', arg). */
+  fcntl: (fd: number, cmd: number, ...variadic: unknown[]) => number;
   /** Linux only (glibc >= 2.27 / musl >= 1.1.20 for mlock2). */
   mlock2: Fn<[addr: Pointer, length: number, flags: number], number> | undefined;
   mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
@@ -64,6 +66,7 @@ export const libc: Libc = {
   memcpy: fn('void *memcpy(void *dst, const void *src, size_t length)'),
   memset: fn('void *memset(void *dst, int value, size_t length)'),
   sysconf: fn('long sysconf(int name)'),
+  fcntl: fn('int fcntl(int fd, int cmd, ...)'),
   mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
   // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
   mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),

@@ -108,3 +108,17 @@ export const memcpy = (dst: bigint, src: bigint, length: number): void => {
 export const memset = (dst: bigint, value: number, length: number): void => {
   libc.memset(dst, value, length);
 };
+
+/** fcntl(F_GETFL) & O_ACCMODE of a caller's fd: 0 read-only, 1 write-only, 2 read-write. */
+export function fdAccessMode(fd: number): number {
+  const flags = libc.fcntl(fd, platform.F_GETFL!);
+  if (flags < 0) throw syscallError(lastErrno(), 'fcntl');
+  return flags & 3;
+}
+
+/** fcntl(F_DUPFD_CLOEXEC): a new descriptor on the same open file description. */
+export function fdDuplicate(fd: number): number {
+  const copy = libc.fcntl(fd, platform.F_DUPFD_CLOEXEC!, 'int', 0);
+  if (copy < 0) throw syscallError(lastErrno(), 'fcntl');
+  return copy;
+}

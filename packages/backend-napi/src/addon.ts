@@ -36,6 +36,10 @@ export interface Addon {
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;
   readonly externalBuffers: boolean;
+  /** fcntl(F_GETFL) & O_ACCMODE: 0 read-only, 1 write-only, 2 read-write (POSIX builds only). */
+  fdAccessMode?(fd: number): number;
+  /** fcntl(F_DUPFD_CLOEXEC) (POSIX builds only). */
+  fdDuplicate?(fd: number): number;
   /** Native mapping objects alive in this process (for leak tests). */
   liveMappings(): number;
 }

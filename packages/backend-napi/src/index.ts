@@ -1,5 +1,5 @@
 // @memmap/backend-napi: the node-addon-api backend (zero-copy, coherent, truncation-safe on POSIX).
-import { defineBackend, defineCapabilities, type AnonRegionRequest, type FileRegionRequest, type Region } from '@memmap/core';
+import { defineBackend, defineCapabilities, type AnonRegionRequest, type DescriptorOps, type FdAccess, type FileRegionRequest, type Region } from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
 import { NapiRegion } from './region.js';
@@ -36,5 +36,24 @@ function openAnon(request: AnonRegionRequest): Region {
   }
 }
 
-export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon });
+const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
+
+/** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
+function nativeDescriptors(): DescriptorOps | undefined {
+  const { fdAccessMode, fdDuplicate } = addon;
+  if (!fdAccessMode || !fdDuplicate) return undefined;
+  const call = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw toMmapError(error, undefined);
+    }
+  };
+  return {
+    accessMode: (fd) => call(() => accessModes[fdAccessMode(fd)]),
+    duplicate: (fd) => call(() => fdDuplicate(fd)),
+  };
+}
+
+export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors() });
 export default backend;

@@ -54,7 +54,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
   const checked = checkSource(source);
 
   // 2. Open, then check the range against the file (create extends it first, never shrinks).
-  const file = openSource(checked, kind === 'shared', create, mode);
+  const file = openSource(checked, kind === 'shared', create, mode, impl.descriptors);
   let extended = false;
   try {
     const length = requested ?? Math.max(file.size - offset, 0);
@@ -68,7 +68,12 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       extended = true;
     }
     const region = impl.openFile({ kind, fd: file.fd, path: file.path, offset, length, fileSize: Math.max(file.size, end), populate });
-    const init = { backend: impl.name, capabilities: impl.capabilities, kind: kind as MapKind, region, offset, length, fd: file.fd, ownsFd: file.ownsFd };
+    if (kind === 'shared') {
+      return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind, region, offset, length, fd: file.fd, ownsFd: file.ownsFd });
+    }
+    // Read and copy maps keep no descriptor: the mapping (or the fallback's copy) holds the file.
+    if (file.ownsFd) fs.closeSync(file.fd);
+    const init = { backend: impl.name, capabilities: impl.capabilities, kind: kind as MapKind, region, offset, length, fd: -1, ownsFd: false };
     return kind === 'read' ? new ReadOnlyMap(init) : new MutableMap(init);
   } catch (error) {
     // 3. A failed call leaves no fd, no mapping, no new file and no changed size behind.

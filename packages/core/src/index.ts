@@ -3,7 +3,7 @@ import { defaultBackend } from './select.js';
 import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut } from './types.js';
 
 export type * from './types.js';
-export type { AnonRegionRequest, BackendImplementation, FileMapKind, FileRegionRequest, Region } from './region.js';
+export type { AnonRegionRequest, BackendImplementation, DescriptorOps, FdAccess, FileMapKind, FileRegionRequest, Region } from './region.js';
 export { MmapError, ErrorCodes, syscallError, fromNodeError, type MmapErrorCode } from './errors.js';
 export { defineCapabilities, capabilityFlags } from './capabilities.js';
 export { defineBackend } from './define-backend.js';

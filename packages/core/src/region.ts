@@ -8,7 +8,12 @@ export type FileMapKind = 'read' | 'shared' | 'copy';
 /** A file mapping request, already validated: the range lies inside the file. */
 export interface FileRegionRequest {
   readonly kind: FileMapKind;
-  /** Open fd, owned by core for the whole life of the map (O_RDONLY for read/copy, O_RDWR for shared). */
+  /**
+   * Open fd on the file (readable for read/copy, readable and writable for shared). For 'read' and
+   * 'copy' it is valid only during openFile(): the mapping must not need it afterwards (core closes
+   * it, or it is the caller's, right after). For 'shared' it is core's own and stays open for the
+   * map's life (flush, resize).
+   */
   readonly fd: number;
   /** The path when the source was one (for error messages), else undefined. */
   readonly path: string | undefined;
@@ -71,10 +76,30 @@ export interface Region {
   whenIdle?(): Promise<void> | undefined;
 }
 
+/** How a descriptor was opened (its O_ACCMODE). */
+export type FdAccess = 'read' | 'write' | 'read-write';
+
+/**
+ * Optional native help with a caller's descriptor (Node has no fcntl). With it core checks a
+ * caller's fd and gives a shared map its own descriptor without touching /proc; without it core
+ * reads the access mode from /proc/self/fdinfo (Linux) and reopens the fd for shared maps.
+ */
+export interface DescriptorOps {
+  /** The fd's access mode (fcntl F_GETFL); throws (an fs-style error, e.g. EBADF) for a bad fd. */
+  accessMode(fd: number): FdAccess;
+  /**
+   * A new close-on-exec descriptor on the same open file description (F_DUPFD_CLOEXEC), for a
+   * shared map to keep while it lives. Only offered by backends that never write through the fd
+   * (an O_APPEND description would misplace positioned writes).
+   */
+  duplicate(fd: number): number;
+}
+
 /** What a backend supplies to defineBackend(). */
 export interface BackendImplementation {
   readonly name: string;
   readonly capabilities: Capabilities;
   openFile(request: FileRegionRequest): Region;
   openAnon(request: AnonRegionRequest): Region;
+  readonly descriptors?: DescriptorOps;
 }

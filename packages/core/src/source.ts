@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
+import type { DescriptorOps } from './region.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const ACCESS_MODE = 3; // O_ACCMODE
@@ -18,7 +19,7 @@ export type CheckedSource =
 
 export interface OpenedFile {
   readonly fd: number;
-  /** true when the fd is ours to close: we opened the path, or reopened a caller's fd. */
+  /** true when the fd is ours to close: we opened the path, or duplicated/reopened a caller's fd. */
   readonly ownsFd: boolean;
   /** For error messages; undefined for fds. */
   readonly path: string | undefined;
@@ -68,9 +69,10 @@ function isFileHandle(value: unknown): value is { fd: number } {
 /**
  * Opens (or adopts) the file and checks that it can be mapped: directories -> EISDIR, FIFOs and
  * sockets -> ENODEV, a caller's fd without the access the map needs -> EACCES (mmap's own answer).
- * O_NONBLOCK keeps a FIFO from blocking the open.
+ * O_NONBLOCK keeps a FIFO from blocking the open. A caller's fd is used as it is for read and copy
+ * maps (they need it only while mapping); a shared map (`write`) gets a descriptor of its own.
  */
-export function openSource(src: CheckedSource, write: boolean, create: boolean, mode: number): OpenedFile {
+export function openSource(src: CheckedSource, write: boolean, create: boolean, mode: number, ops?: DescriptorOps): OpenedFile {
   let fd: number;
   let ownsFd = false;
   let created = false;
@@ -90,11 +92,12 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw syscallError(EISDIR, 'mmap', path);
     if (stat.isFIFO() || stat.isSocket()) throw syscallError(ENODEV, 'mmap', path);
-    if (!ownsFd && !fdAllows(fd, write)) throw syscallError(EACCES, 'mmap', path);
-    if (!ownsFd) {
-      // Work on our own open file description: the caller may close (and the OS reuse) theirs
-      // while the map lives, and an O_APPEND fd would misplace positioned writes.
-      const own = reopen(fd, write);
+    if (!ownsFd && !fdAllows(fd, write, ops)) throw syscallError(EACCES, 'mmap', path);
+    if (!ownsFd && write) {
+      // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
+      // theirs. A backend that never writes through it takes a dup; otherwise our own open file
+      // description, since an O_APPEND fd would misplace positioned writes.
+      const own = ops ? ops.duplicate(fd) : reopen(fd, write);
       if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
     }
     return { fd, ownsFd, path, created, openedPath, size: stat.size };
@@ -127,10 +130,15 @@ function reopen(fd: number, write: boolean): number | undefined {
 
 /**
  * Whether a caller's fd was opened for what mmap needs: reading for any map, reading and writing
- * for a shared writable one (mmap itself answers EACCES otherwise). Linux reports the access mode
- * in /proc/self/fdinfo; elsewhere a zero-byte write(2) tells whether the fd is writable at all.
+ * for a shared writable one (mmap itself answers EACCES otherwise). The backend's fcntl answers
+ * when it offers one; else Linux reports the access mode in /proc/self/fdinfo, and elsewhere a
+ * zero-byte write(2) tells whether the fd is writable at all.
  */
-function fdAllows(fd: number, write: boolean): boolean {
+function fdAllows(fd: number, write: boolean, ops: DescriptorOps | undefined): boolean {
+  if (ops) {
+    const access = ops.accessMode(fd);
+    return write ? access === 'read-write' : access !== 'write';
+  }
   const mode = accessMode(fd);
   if (mode !== undefined) return write ? mode === O_RDWR : mode !== O_WRONLY;
   if (!write) return true;

@@ -41,6 +41,25 @@ function fakeBackend(fail = false) {
   return { backend, requests, calls };
 }
 
+function fakeRegion(length: number): Region {
+  const memory = Buffer.alloc(length);
+  const none = () => {};
+  return {
+    buffer: () => memory,
+    window: (o, l) => memory.subarray(o, o + l),
+    flush: none,
+    flushAsync: async () => {},
+    advise: () => false,
+    prefetch: async () => {},
+    residency: (_o, l) => ({ resident: 0, total: Math.ceil(l / 4096), pageSize: 4096 }),
+    lock: none,
+    unlock: none,
+    remap: none,
+    close: none,
+    collected: none,
+  };
+}
+
 const dirs: string[] = [];
 const dir = () => {
   const made = mkdtempSync(join(tmpdir(), 'memmap-core-'));
@@ -142,6 +161,51 @@ describe('defineBackend', () => {
     fs.closeSync(readOnly);
     fs.closeSync(writeOnly);
     expect(fs.readFileSync(path, 'utf8')).toBe('abc');
+  });
+
+  it('read and copy maps keep no descriptor; a caller fd is mapped as it is; a shared map keeps one', () => {
+    const { backend, requests } = fakeBackend();
+    const path = file('abc');
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const read = backend.map(path);
+    const copy = backend.mapCopy(path);
+    expect(fds()).toBe(before);
+    const fd = fs.openSync(path, 'r+');
+    const fromFd = backend.map(fd);
+    expect(requests.at(-1)!.fd).toBe(fd); // no reopen for a read map
+    const shared = backend.mapMut(fd);
+    expect(requests.at(-1)!.fd).not.toBe(fd); // its own descriptor
+    expect(fds()).toBe(before + 2); // the caller's fd and the shared map's
+    fs.closeSync(fd); // the caller may close theirs at once
+    shared.close();
+    expect(fds()).toBe(before);
+    for (const m of [read, copy, fromFd]) m.close();
+  });
+
+  it("asks the backend's descriptor hook, when it has one, instead of /proc", () => {
+    const asked: string[] = [];
+    const { backend: plain } = fakeBackend();
+    const backend = defineBackend({
+      name: 'fake-fcntl',
+      capabilities: plain.capabilities,
+      openFile: (request) => fakeRegion(request.length),
+      openAnon: (request) => fakeRegion(request.length),
+      descriptors: {
+        accessMode: (fd) => (asked.push(`mode ${fd}`), fd === readOnly ? 'read' : fd === writeOnly ? 'write' : 'read-write'),
+        duplicate: (fd) => (asked.push(`dup ${fd}`), fs.openSync(path, 'r+')),
+      },
+    });
+    const path = file('abc');
+    const readOnly = fs.openSync(path, 'r');
+    const writeOnly = fs.openSync(path, fs.constants.O_WRONLY);
+    const readWrite = fs.openSync(path, 'r+');
+    expect(codeOf(() => backend.mapMut(readOnly))).toBe('EACCES');
+    expect(codeOf(() => backend.map(writeOnly))).toBe('EACCES');
+    backend.map(readOnly).close();
+    backend.mapMut(readWrite).close();
+    expect(asked).toEqual([`mode ${readOnly}`, `mode ${writeOnly}`, `mode ${readOnly}`, `mode ${readWrite}`, `dup ${readWrite}`]);
+    for (const fd of [readOnly, writeOnly, readWrite]) fs.closeSync(fd);
   });
 
   it('resizes shared maps: grows the file first, cuts it only when the map reached the end', () => {

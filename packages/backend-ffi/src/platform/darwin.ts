@@ -9,4 +9,6 @@ export const constants: PlatformConstants = {
   MAP_NORESERVE: 0x0040,
   MS_SYNC: 0x0010,
   _SC_PAGESIZE: 29,
+  F_GETFL: 3,
+  F_DUPFD_CLOEXEC: 67,
 };

@@ -9,4 +9,6 @@ export const constants: PlatformConstants = {
   MAP_NORESERVE: 0,
   MS_SYNC: 0x0000,
   _SC_PAGESIZE: 47,
+  F_GETFL: 3,
+  F_DUPFD_CLOEXEC: 17,
 };

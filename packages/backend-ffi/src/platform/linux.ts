@@ -21,4 +21,6 @@ export const linuxGeneric: Omit<PlatformConstants, 'libc'> = {
   MREMAP_MAYMOVE: 1,
   MLOCK_ONFAULT: 1,
   _SC_PAGESIZE: 30,
+  F_GETFL: 3,
+  F_DUPFD_CLOEXEC: 1030,
 };

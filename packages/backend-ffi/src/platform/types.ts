@@ -28,4 +28,8 @@ export interface PlatformConstants {
   /** mlock2()'s MLOCK_ONFAULT (Linux >= 4.4): lock pages as they fault, without writing them. */
   readonly MLOCK_ONFAULT: number | undefined;
   readonly _SC_PAGESIZE: number;
+  /** fcntl()'s F_GETFL (the access mode is flags & 3 on every POSIX system here). */
+  readonly F_GETFL?: number;
+  /** fcntl()'s F_DUPFD_CLOEXEC; undefined where fcntl is not used (then core reads /proc). */
+  readonly F_DUPFD_CLOEXEC?: number;
 }

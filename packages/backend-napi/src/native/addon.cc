@@ -1,6 +1,7 @@
 // Addon entry: the map factories plus what the TS side needs to fill in the capability manifest.
 #include <napi.h>
 
+#include "descriptors.h"
 #include "errors.h"
 #include "guard.h"
 #include "mapping.h"
@@ -42,6 +43,32 @@ Napi::Value MapAnon(const Napi::CallbackInfo& info) {
   return WrapMapping(env, new Mapping(env, os::Kind::Anon, -1, 0, length, 0, span, huge));
 }
 
+#ifndef _WIN32
+// fdAccessMode(fd) -> 0 read-only, 1 write-only, 2 read-write
+Napi::Value FdAccessMode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int mode = 0;
+  int err = os::AccessMode(info[0].As<Napi::Number>().Int32Value(), &mode);
+  if (err != 0) {
+    ErrnoError(env, err, "fcntl").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, mode);
+}
+
+// fdDuplicate(fd) -> a new close-on-exec fd on the same open file description
+Napi::Value FdDuplicate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int copy = -1;
+  int err = os::Duplicate(info[0].As<Napi::Number>().Int32Value(), &copy);
+  if (err != 0) {
+    ErrnoError(env, err, "fcntl").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, copy);
+}
+#endif
+
 // Runtimes with a V8 memory cage (Electron) refuse external ArrayBuffers: find out at load time so
 // the backend fails to load cleanly and core falls back, instead of failing on first use.
 bool ExternalBuffersAllowed(Napi::Env env) {
@@ -61,6 +88,10 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   DefineMapFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
+#ifndef _WIN32
+  exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
+  exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));
+#endif
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));
               }));

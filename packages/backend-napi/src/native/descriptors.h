@@ -1,0 +1,12 @@
+// A caller's descriptor, asked natively (Node has no fcntl): its access mode, and a duplicate for a
+// shared map to keep while it lives. descriptors_posix.cc implements it; returns 0 or errno.
+#pragma once
+
+namespace memmap::os {
+
+// *mode: 0 read-only, 1 write-only, 2 read-write (O_ACCMODE).
+int AccessMode(int fd, int* mode);
+// A new close-on-exec descriptor on the same open file description.
+int Duplicate(int fd, int* out);
+
+}  // namespace memmap::os
