@@ -11,7 +11,7 @@
 //   a missing compiler fails the run with --strict (packing for release), else it is skipped too.
 //   MEMMAP_PREBUILD_TARGETS=... is the same as --target.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,14 +111,17 @@ function build(name, opts) {
   if (!cxx) return { name, status: 'no compiler', why: `${t.cxx} not found (apt-get install ${t.apt})` };
 
   const sources = [...commonSources(), ...platform];
-  const includes = [
-    require('node-api-headers').include_dir,
-    dirname(require.resolve('node-addon-api/napi.h')),
-  ];
+  const includes = [require('node-api-headers').include_dir, dirname(require.resolve('node-addon-api/napi.h'))];
   const outDir = join(pkgDir, 'prebuilds', name);
   const out = join(outDir, t.file);
-  const inputs = [...sources, ...readdirSync(nativeDir).filter((f) => f.endsWith('.h')).map((f) => join(nativeDir, f)),
-    fileURLToPath(import.meta.url), join(pkgDir, 'binding.gyp')];
+  const inputs = [
+    ...sources,
+    ...readdirSync(nativeDir)
+      .filter((f) => f.endsWith('.h'))
+      .map((f) => join(nativeDir, f)),
+    fileURLToPath(import.meta.url),
+    join(pkgDir, 'binding.gyp'),
+  ];
   if (!opts.force && existsSync(out) && statSync(out).mtimeMs > newestMtime(inputs)) {
     return { name, status: 'up to date', out };
   }
@@ -129,8 +132,15 @@ function build(name, opts) {
   mkdirSync(tmp, { recursive: true });
   const libs = t.family === 'win' ? [nodeImportLib(t.dlltool, tmp)] : [];
   const args = [
-    ...cxxflags, ...t.flags, ...defines.map((d) => `-D${d}`), ...includes.map((i) => `-I${i}`),
-    ...sources, '-o', out, ...t.link, ...libs,
+    ...cxxflags,
+    ...t.flags,
+    ...defines.map((d) => `-D${d}`),
+    ...includes.map((i) => `-I${i}`),
+    ...sources,
+    '-o',
+    out,
+    ...t.link,
+    ...libs,
   ];
   const started = Date.now();
   const r = spawnSync(cxx, args, { stdio: 'inherit' });
@@ -149,7 +159,10 @@ function glibcNeeded(file) {
   const versions = [...(r.stdout ?? '').matchAll(/GLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => [+m[1], +m[2], +(m[3] ?? 0)]);
   if (versions.length === 0) return undefined;
   versions.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  return versions.at(-1).filter((v, i) => i < 2 || v).join('.');
+  return versions
+    .at(-1)
+    .filter((v, i) => i < 2 || v)
+    .join('.');
 }
 
 const opts = parseArgs(process.argv.slice(2));

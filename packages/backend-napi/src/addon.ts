@@ -1,4 +1,4 @@
-// Loads the compiled addon: a prebuilt binary from prebuilds/ when present, else build/Release.
+// Loads the compiled addon: build/Release when built from source, else the prebuild in prebuilds/.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,19 @@ export interface Addon {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => unknown;
 
-export const addon = nodeGypBuild(root) as Addon;
+/** build/Release (a build from source) first, else the prebuild for this platform; why not, if neither. */
+function loadAddon(): Addon {
+  try {
+    return nodeGypBuild(root) as Addon;
+  } catch (error) {
+    // "No native build was found for platform=... libc=..." or the loader's own reason (an older
+    // glibc, a musl system, a foreign architecture): core's loadBackend() records it and moves on.
+    const reason = String((error as Error)?.message ?? error).split('\n')[0];
+    throw new MmapError(ErrorCodes.UNSUPPORTED, `The napi addon cannot load here: ${reason}`);
+  }
+}
+
+export const addon = loadAddon();
 
 // Fail at load time (so core's loadBackend() falls back) rather than on the first buffer().
 if (!addon.externalBuffers) {
