@@ -2,6 +2,8 @@
 import { defineCapabilities } from '@memmap/core';
 import { platform } from './platform/index.js';
 import { canDetach } from './runtime.js';
+import { hasFutex } from './futex.js';
+import { hasNamed } from './named.js';
 
 export const capabilities = defineCapabilities({
   zeroCopy: true,
@@ -13,4 +15,7 @@ export const capabilities = defineCapabilities({
   truncationSafe: false,
   lock: true,
   hugePages: platform.MAP_HUGETLB !== 0,
+  // The futex syscall: Linux only.
+  waitNotify: hasFutex,
+  named: hasNamed,
 });

@@ -5,6 +5,7 @@ import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
 import { alignDown, fdAccessMode, fdDuplicate } from './syscalls.js';
+import { openNamed, unlinkNamed } from './named.js';
 
 function openFile(request: FileRegionRequest): Region {
   const alignedOffset = alignDown(request.offset);
@@ -43,5 +44,6 @@ const descriptors: DescriptorOps | undefined =
     : { accessMode: (fd) => accessModes[fdAccessMode(fd)], duplicate: fdDuplicate };
 
 export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors });
+import { openNamed, unlinkNamed } from './named.js';
 export { capabilities };
 export default backend;

@@ -26,15 +26,33 @@ export interface Libc {
   /** Linux only (glibc >= 2.27 / musl >= 1.1.20 for mlock2). */
   mlock2: Fn<[addr: Pointer, length: number, flags: number], number> | undefined;
   mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
+  /** The futex syscall (Linux only; see futexPrototype). */
+  syscall:
+    | Fn<[number: number, addr: Pointer, op: number, val: number, timeout: BigInt64Array | null, addr2: null, val3: number], number | bigint>
+    | undefined;
+  /** Variadic: (name, oflag, 'uint32_t', mode). In libc since glibc 2.34, in librt before. */
+  shm_open: ((name: string, oflag: number, ...mode: [type: string, mode: number]) => number) | undefined;
+  shm_unlink: ((name: string) => number) | undefined;
 }
 
+/**
+ * syscall() is variadic in C; the futex call passes only integers and pointers, in registers,
+ * where the variadic and fixed conventions agree (x86_64, Linux aarch64), so a fixed prototype serves.
+ */
+export const futexPrototype = 'long syscall(long number, void *addr, int op, int val, void *timeout, void *addr2, int val3)';
+
 export const MAP_FAILED: Pointer = (1n << 64n) - 1n;
+
+/** The C library name that loaded (the waiter workers load the same one). */
+export let libcName = '';
 
 function open(): LibraryHandle {
   const errors: string[] = [];
   for (const name of platform.libc) {
     try {
-      return koffi.load(name);
+      const lib = koffi.load(name);
+      libcName = name;
+      return lib;
     } catch (error) {
       errors.push(`${name}: ${(error as Error).message}`);
     }
@@ -49,6 +67,17 @@ const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
 function optional<F>(definition: string): F | undefined {
   try {
     return fn<F>(definition);
+  } catch {
+    return undefined;
+  }
+}
+
+/** shm_open/shm_unlink from libc, else from librt (glibc < 2.34). */
+function shm<F>(definition: string): F | undefined {
+  const found = optional<F>(definition);
+  if (found !== undefined || process.platform !== 'linux') return found;
+  try {
+    return koffi.load('librt.so.1').func(definition) as unknown as F;
   } catch {
     return undefined;
   }
@@ -70,6 +99,9 @@ export const libc: Libc = {
   mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
   // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
   mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
+  syscall: platform.SYS_futex === undefined ? undefined : optional(futexPrototype),
+  shm_open: shm('int shm_open(const char *name, int oflag, ...)'),
+  shm_unlink: shm('int shm_unlink(const char *name)'),
 };
 
 /** errno of the last failing call on this thread (koffi saves it right after each call). */

@@ -1,6 +1,7 @@
 // The Region core drives: translates map-relative ranges to page-aligned OS calls on the
 // current Mapping, and swaps mappings on resize.
-import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type Residency } from '@memmap/core';
+import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type Residency, type WaitResult } from '@memmap/core';
+import { cancelWait, futexWait, futexWaitAsync, futexWake, type PendingFutexWait } from './futex.js';
 import { createMapping, prefault, type MapSpec } from './create.js';
 import { libc } from './libc.js';
 import type { Mapping } from './mapping.js';
@@ -14,6 +15,8 @@ export class FfiRegion implements Region {
   /** null while the map is empty (length 0 makes no OS mapping). */
   private mapping: Mapping | null;
   private length: number;
+  /** Pending waitAsync calls, woken by close(). */
+  private readonly waits = new Set<PendingFutexWait>();
 
   constructor(spec: MapSpec, length: number) {
     this.spec = spec;
@@ -85,6 +88,32 @@ export class FfiRegion implements Region {
     sys.munlock(m.addr, m.size, this.spec.path);
   }
 
+  wait(offset: number, expected: number, timeoutMs: number): WaitResult {
+    return futexWait(this.wordAddress(offset), expected, timeoutMs, this.sharedMemory());
+  }
+
+  waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {
+    const pending = futexWaitAsync(this.wordAddress(offset), expected, timeoutMs, this.sharedMemory());
+    this.waits.add(pending);
+    const done = (): void => void this.waits.delete(pending);
+    // The mapping stays mapped until the waiter worker has returned from the futex.
+    return this.live().track(pending.result.finally(done));
+  }
+
+  notify(offset: number, count: number): number {
+    return futexWake(this.wordAddress(offset), count, this.sharedMemory());
+  }
+
+  /** Address of the int32 at map offset `offset` (core checked it is aligned and inside the map). */
+  private wordAddress(offset: number): bigint {
+    return this.live().addr + BigInt(this.spec.delta + offset);
+  }
+
+  /** Shared file (and named) maps wait across processes; private maps within this process. */
+  private sharedMemory(): boolean {
+    return this.spec.kind === 'shared' || this.spec.kind === 'read';
+  }
+
   remap(newLength: number): void {
     const old = this.mapping;
     if (old) this.settle(old);
@@ -130,6 +159,8 @@ export class FfiRegion implements Region {
   }
 
   close(): void {
+    for (const wait of this.waits) cancelWait(wait);
+    this.waits.clear();
     const old = this.mapping;
     this.mapping = null;
     if (old) {

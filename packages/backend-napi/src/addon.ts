@@ -32,6 +32,16 @@ export interface Addon {
   close(h: MapHandle, whole: Buffer | undefined): void;
   /** The map object was collected unclosed: invalidates the handle; live Buffers keep the memory. */
   release(h: MapHandle): void;
+  /** Blocks while the int32 at offset holds expected; 0 ok, 1 not-equal, 2 timed-out. */
+  wait(h: MapHandle, offset: number, expected: number, timeoutMs: number): number;
+  /** As wait(), on a waiter thread of the addon's own (never libuv's pool). */
+  waitAsync(h: MapHandle, offset: number, expected: number, timeoutMs: number): Promise<number>;
+  notify(h: MapHandle, offset: number, count: number): number;
+  /** shm_open: [fd, whether this call created it]. */
+  shmOpen(name: string, create: boolean, exclusive: boolean, mode: number): [fd: number, created: boolean];
+  shmUnlink(name: string): void;
+  readonly waitNotify: boolean;
+  readonly named: boolean;
   readonly pageSize: number;
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;

@@ -1,5 +1,15 @@
 // @memmap/backend-napi: the node-addon-api backend (zero-copy, coherent, truncation-safe on POSIX).
-import { defineBackend, defineCapabilities, type AnonRegionRequest, type DescriptorOps, type FdAccess, type FileRegionRequest, type Region } from '@memmap/core';
+import {
+  defineBackend,
+  defineCapabilities,
+  type AnonRegionRequest,
+  type DescriptorOps,
+  type FdAccess,
+  type FileRegionRequest,
+  type NamedRegionRequest,
+  type OpenedNamed,
+  type Region,
+} from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
 import { NapiRegion } from './region.js';
@@ -13,6 +23,8 @@ export const capabilities = defineCapabilities({
   truncationSafe: addon.truncationSafe,
   lock: true,
   hugePages: addon.hugeTlb,
+  waitNotify: addon.waitNotify,
+  named: addon.named,
 });
 
 function openFile(request: FileRegionRequest): Region {
@@ -55,5 +67,24 @@ function nativeDescriptors(): DescriptorOps | undefined {
   };
 }
 
-export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors() });
+
+function openNamed(request: NamedRegionRequest): OpenedNamed {
+  try {
+    const [fd, created] = addon.shmOpen(request.name, request.create, request.exclusive, request.mode);
+    return { fd, created };
+  } catch (error) {
+    throw toMmapError(error, request.name);
+  }
+}
+
+function unlinkNamed(name: string): boolean {
+  try {
+    addon.shmUnlink(name);
+    return true;
+  } catch (error) {
+    throw toMmapError(error, name);
+  }
+}
+
+export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), openNamed, unlinkNamed });
 export default backend;

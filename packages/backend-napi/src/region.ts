@@ -3,7 +3,7 @@
 // open+map+bytes+close creates only the handle, this object and one external Buffer here.
 // Core validates every range and never calls a closed region, so nothing is re-checked here; the
 // native side still refuses a stale handle (it throws "closed" instead of touching freed memory).
-import type { Advice, Region, Residency } from '@memmap/core';
+import type { Advice, Region, Residency, WaitResult } from '@memmap/core';
 import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
@@ -17,6 +17,9 @@ const adviceCodes: Record<Advice, number> = {
   hugepage: 5,
   nohugepage: 6,
 };
+
+// Same numbers as WaitResult in src/native/waiters.h.
+const waitResults: readonly WaitResult[] = ['ok', 'not-equal', 'timed-out'];
 
 const pageSize = addon.pageSize;
 /** Never a live handle: the native side answers it with "closed". */
@@ -73,6 +76,26 @@ export class NapiRegion implements Region {
 
   unlock(): void {
     this.#call(() => addon.unlock(this.#h));
+  }
+
+  wait(offset: number, expected: number, timeoutMs: number): WaitResult {
+    return waitResults[this.#call(() => addon.wait(this.#h, offset, expected, timeoutMs))]!;
+  }
+
+  waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {
+    // Not a #job: the wait holds the mapping natively, and core's fd close need not wait for it.
+    try {
+      return addon.waitAsync(this.#h, offset, expected, timeoutMs).then(
+        (code) => waitResults[code]!,
+        (error: unknown) => Promise.reject(toMmapError(error, this.#path)),
+      );
+    } catch (error) {
+      return Promise.reject(toMmapError(error, this.#path));
+    }
+  }
+
+  notify(offset: number, count: number): number {
+    return this.#call(() => addon.notify(this.#h, offset, count));
   }
 
   remap(newLength: number): void {

@@ -24,6 +24,8 @@ describe('napi backend', () => {
       truncationSafe: process.platform === 'linux',
       lock: true,
       hugePages: true,
+      waitNotify: process.platform === 'linux',
+      named: process.platform !== 'win32',
     });
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
   });

@@ -1,12 +1,20 @@
 // defineBackend(): turns a backend's region maker into a full Backend. Every argument is
 // validated and every file opened here, before the backend is asked to map anything.
 import * as fs from 'node:fs';
-import { fromNodeError, invalidType, outOfRange, unsupported } from './errors.js';
+import { fromNodeError, invalidType, invalidValue, outOfRange, unsupported } from './errors.js';
 import { MutableMap, ReadOnlyMap, type MapKind } from './mapping.js';
 import type { BackendImplementation, FileMapKind } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
-import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut } from './types.js';
-import { validateBoolean, validateCount, validateMode, validateOffset, validateOptionalCount, validateOptions } from './validate.js';
+import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
+import {
+  validateBoolean,
+  validateCount,
+  validateMode,
+  validateName,
+  validateOffset,
+  validateOptionalCount,
+  validateOptions,
+} from './validate.js';
 
 /**
  * Turns a backend's region maker into a complete {@link Backend}. Core validates every argument,
@@ -39,6 +47,8 @@ export function defineBackend(impl: BackendImplementation): Backend {
     mapMut: (source: FileSource, options?: MapMutOptions): MmapMut => mapFile(impl, 'shared', source, options) as MmapMut,
     mapCopy: (source: FileSource, options?: MapOptions): MmapMut => mapFile(impl, 'copy', source, options) as MmapMut,
     mapAnon: (length: number, options?: AnonOptions): MmapMut => mapAnon(impl, length, options),
+    mapNamed: (name: string, options?: NamedOptions): MmapMut => mapNamed(impl, name, options),
+    unlinkNamed: (name: string): boolean => unlinkNamed(impl, name),
   };
   return Object.freeze(backend);
 }
@@ -98,6 +108,64 @@ function mapAnon(impl: BackendImplementation, length: unknown, options: unknown)
   try {
     const region = impl.openAnon({ length: size, populate, hugePages });
     return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'anon', region, offset: 0, length: size, fd: -1, ownsFd: false });
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+}
+
+function mapNamed(impl: BackendImplementation, name: unknown, options: unknown): MmapMut {
+  // 1. Every argument, before anything is opened or created.
+  const checkedName = validateName(name);
+  const opts = validateOptions(options);
+  const create = opts.create;
+  if (create !== undefined && typeof create !== 'boolean') {
+    if (typeof create !== 'string') throw invalidType('options.create', "of type boolean or 'exclusive'", create);
+    if (create !== 'exclusive') throw invalidValue('options.create', "must be true, false or 'exclusive'", create);
+  }
+  const requested = validateOptionalCount(opts.length, 'options.length');
+  if (create && requested === undefined) throw invalidType('options.length', 'of type number (required with create)', undefined);
+  const mode = validateMode(opts.mode);
+  if (!impl.capabilities.named || !impl.openNamed) throw unsupported('mapNamed()', impl.name);
+
+  // 2. Open (or create), size, map; a failure removes what this call created.
+  let opened;
+  try {
+    opened = impl.openNamed({ name: checkedName, create: !!create, exclusive: create === 'exclusive', mode });
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+  const { fd, created } = opened;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const length = requested ?? size;
+    if (length > size) {
+      if (!create) throw outOfRange(`length ${length} is past the end of the named region "${checkedName}" (${size} bytes)`);
+      fs.ftruncateSync(fd, length);
+    }
+    const region = impl.openFile({ kind: 'shared', fd, path: undefined, offset: 0, length, fileSize: Math.max(size, length), populate: false });
+    return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'shared', region, offset: 0, length, fd, ownsFd: true });
+  } catch (error) {
+    if (created) {
+      try {
+        impl.unlinkNamed?.(checkedName);
+      } catch {
+        // best effort: the original error matters more
+      }
+    }
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // the fd is gone either way
+    }
+    throw fromNodeError(error);
+  }
+}
+
+function unlinkNamed(impl: BackendImplementation, name: unknown): boolean {
+  const checkedName = validateName(name);
+  if (!impl.capabilities.named || !impl.unlinkNamed) throw unsupported('unlinkNamed()', impl.name);
+  try {
+    return impl.unlinkNamed(checkedName);
   } catch (error) {
     throw fromNodeError(error);
   }

@@ -1,9 +1,19 @@
 // @memmap/core: the interface, errors, validation, capabilities and backend selection.
 import { defaultBackend } from './select.js';
-import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut } from './types.js';
+import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 
 export type * from './types.js';
-export type { AnonRegionRequest, BackendImplementation, DescriptorOps, FdAccess, FileMapKind, FileRegionRequest, Region } from './region.js';
+export type {
+  AnonRegionRequest,
+  BackendImplementation,
+  DescriptorOps,
+  FdAccess,
+  FileMapKind,
+  FileRegionRequest,
+  NamedRegionRequest,
+  OpenedNamed,
+  Region,
+} from './region.js';
 export { MmapError, ErrorCodes, syscallError, fromNodeError, type MmapErrorCode } from './errors.js';
 export { defineCapabilities, capabilityFlags } from './capabilities.js';
 export { defineBackend } from './define-backend.js';
@@ -21,3 +31,7 @@ export const mapMut = (source: FileSource, options?: MapMutOptions): MmapMut => 
 export const mapCopy = (source: FileSource, options?: MapOptions): MmapMut => defaultBackend().mapCopy(source, options);
 /** Maps anonymous zero-filled memory on the default backend. */
 export const mapAnon = (length: number, options?: AnonOptions): MmapMut => defaultBackend().mapAnon(length, options);
+/** Maps named shared memory (no file on disk) on the default backend. */
+export const mapNamed = (name: string, options?: NamedOptions): MmapMut => defaultBackend().mapNamed(name, options);
+/** Removes a named shared memory name on the default backend; live maps stay valid. */
+export const unlinkNamed = (name: string): boolean => defaultBackend().unlinkNamed(name);

@@ -1,11 +1,19 @@
 // The public Mmap / MmapMut objects, shared by every backend built with defineBackend(): the
 // closed state, bounds, caching of `bytes` and resize orchestration live here once.
 import * as fs from 'node:fs';
-import { closedError, fromNodeError, outOfRange, tooLarge, unsupported } from './errors.js';
+import { closedError, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
-import type { Advice, Capabilities, Mmap, MmapMut, Residency } from './types.js';
-import { validateAdvice, validateCount, validateRange } from './validate.js';
+import type { Advice, Capabilities, Mmap, MmapMut, Residency, WaitResult } from './types.js';
+import {
+  validateAdvice,
+  validateCount,
+  validateExpected,
+  validateNotifyCount,
+  validateRange,
+  validateTimeout,
+  validateWaitOffset,
+} from './validate.js';
 
 /** read = map(), shared = mapMut(), copy = mapCopy(), anon = mapAnon(). */
 export type MapKind = 'read' | 'shared' | 'copy' | 'anon';
@@ -230,7 +238,75 @@ export class ReadOnlyMap implements Mmap {
   }
 }
 
+/** A pending waitAsync() as core tracks it: close() rejects it. */
+type PendingWait = (error: unknown) => void;
+
 export class MutableMap extends ReadOnlyMap implements MmapMut {
+  /** Pending waitAsync() calls; close() rejects them with ERR_MMAP_CLOSED. */
+  private readonly waiters = new Set<PendingWait>();
+
+  wait(offset: number, expected: number, timeoutMs?: number): WaitResult {
+    const args = this.waitArgs('wait()', offset, expected, timeoutMs);
+    try {
+      return this.init.region.wait!(args.offset, args.expected, args.timeout);
+    } catch (error) {
+      throw fromNodeError(error);
+    }
+  }
+
+  waitAsync(offset: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
+    let started: Promise<WaitResult>;
+    try {
+      const args = this.waitArgs('waitAsync()', offset, expected, timeoutMs);
+      started = this.init.region.waitAsync!(args.offset, args.expected, args.timeout);
+    } catch (error) {
+      return Promise.reject(fromNodeError(error));
+    }
+    return new Promise<WaitResult>((resolve, reject) => {
+      const fail: PendingWait = reject;
+      this.waiters.add(fail);
+      // Whatever the backend's promise does after close() (it was woken), the caller already has
+      // ERR_MMAP_CLOSED: settle only while still pending here.
+      started.then(
+        (result) => this.waiters.delete(fail) && resolve(result),
+        (error: unknown) => this.waiters.delete(fail) && reject(fromNodeError(error)),
+      );
+    });
+  }
+
+  notify(offset: number, count?: number): number {
+    this.assertOpen('notify()');
+    if (!this.init.capabilities.waitNotify) throw unsupported('notify()', this.init.backend);
+    const at = validateWaitOffset(offset, this.init.offset, this.currentLength);
+    const n = validateNotifyCount(count);
+    try {
+      return this.init.region.notify!(at, n);
+    } catch (error) {
+      throw fromNodeError(error);
+    }
+  }
+
+  override close(): void {
+    if (this.isClosed) return;
+    const pending = [...this.waiters];
+    this.waiters.clear();
+    try {
+      super.close(); // the region wakes its waiters and keeps their memory until they return
+    } finally {
+      for (const reject of pending) reject(closedError('waitAsync()'));
+    }
+  }
+
+  private waitArgs(what: string, offset: unknown, expected: unknown, timeoutMs: unknown): { offset: number; expected: number; timeout: number } {
+    this.assertOpen(what);
+    if (!this.init.capabilities.waitNotify) throw unsupported(what, this.init.backend);
+    return {
+      offset: validateWaitOffset(offset, this.init.offset, this.currentLength),
+      expected: validateExpected(expected),
+      timeout: validateTimeout(timeoutMs),
+    };
+  }
+
   flush(offset?: number, length?: number): void {
     this.assertOpen('flush()');
     const range = validateRange(offset, length, this.currentLength);
@@ -249,6 +325,10 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     this.assertOpen('resize()');
     const next = validateCount(newLength, 'newLength');
     if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
+    // A pending waitAsync sleeps on an address of this mapping: it must not move under it.
+    if (this.waiters.size > 0) {
+      throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, { syscall: 'mremap' });
+    }
     try {
       if (this.init.kind === 'shared') this.resizeFileMap(next);
       else this.init.region.remap(next);

@@ -1,6 +1,6 @@
 // The seam between core and a backend built with defineBackend(): core validates every argument,
 // opens the file, checks ranges and orchestrates resize/close; a backend only maps memory.
-import type { Advice, Capabilities, Residency } from './types.js';
+import type { Advice, Capabilities, Residency, WaitResult } from './types.js';
 
 /** map() = 'read', mapMut() = 'shared', mapCopy() = 'copy'. */
 export type FileMapKind = 'read' | 'shared' | 'copy';
@@ -70,6 +70,20 @@ export interface Region {
    */
   collected(): void;
   /**
+   * wait/notify on the int32 at map offset `offset` (validated: aligned, inside the map). Only
+   * called when capabilities.waitNotify is true. `timeoutMs` is >= 0 or Infinity; `count` is
+   * >= 0 and at most 2^31 - 1.
+   */
+  wait?(offset: number, expected: number, timeoutMs: number): WaitResult;
+  /**
+   * As wait(), resolving later, without blocking the event loop or holding a libuv thread-pool
+   * thread. close() must wake it (core has already rejected the caller's promise with
+   * ERR_MMAP_CLOSED; the backend's promise may settle any way) and must keep the memory mapped
+   * until the waiting thread has returned. Core refuses remap() while one is pending.
+   */
+  waitAsync?(offset: number, expected: number, timeoutMs: number): Promise<WaitResult>;
+  notify?(offset: number, count: number): number;
+  /**
    * Optional: a promise that settles when no asynchronous work (flushAsync, prefetch) still uses the
    * fd. Core closes its fd only after it settles, so a pending write can never hit a reused fd.
    */
@@ -95,6 +109,28 @@ export interface DescriptorOps {
   duplicate(fd: number): number;
 }
 
+/** A named shared memory request, already validated (name rules, options). */
+export interface NamedRegionRequest {
+  /** 1-31 characters of [A-Za-z0-9._-], not '.' or '..' (no leading '/'). */
+  readonly name: string;
+  /** Make it if missing. */
+  readonly create: boolean;
+  /** With create: fail with EEXIST if it exists. */
+  readonly exclusive: boolean;
+  readonly mode: number;
+}
+
+/**
+ * An opened named region as a descriptor (POSIX shm_open): core sizes it and maps it through
+ * openFile() as a 'shared' map, so flush/resize/close work as for files. `created`: this call made
+ * it (core removes the name again if mapping then fails). A platform whose named memory has no
+ * descriptor (a Windows section) would need a region-returning variant of this hook.
+ */
+export interface OpenedNamed {
+  readonly fd: number;
+  readonly created: boolean;
+}
+
 /** What a backend supplies to defineBackend(). */
 export interface BackendImplementation {
   readonly name: string;
@@ -102,4 +138,8 @@ export interface BackendImplementation {
   openFile(request: FileRegionRequest): Region;
   openAnon(request: AnonRegionRequest): Region;
   readonly descriptors?: DescriptorOps;
+  /** Only called when capabilities.named is true; errors are thrown as OS errors (ENOENT, EEXIST, ...). */
+  openNamed?(request: NamedRegionRequest): OpenedNamed;
+  /** Removes a validated name; true when removed, false where names cannot be removed. */
+  unlinkNamed?(name: string): boolean;
 }

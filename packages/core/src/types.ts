@@ -20,6 +20,15 @@ export interface MapMutOptions extends MapOptions {
   mode?: number;
 }
 
+export interface NamedOptions {
+  /** Make the region if it is missing (true), or fail with EEXIST if it exists ('exclusive'). */
+  create?: boolean | 'exclusive';
+  /** Bytes to map. Required with create; an existing region keeps its size unless this is larger. */
+  length?: number;
+  /** Permission bits for a created region; default 0o600. */
+  mode?: number;
+}
+
 export interface AnonOptions {
   populate?: boolean;
   hugePages?: boolean;
@@ -53,7 +62,14 @@ export interface Capabilities {
   readonly lock: boolean;
   /** mapAnon({ hugePages: true }) is supported. */
   readonly hugePages: boolean;
+  /** wait()/waitAsync()/notify() work, across processes on shared file maps and named maps. */
+  readonly waitNotify: boolean;
+  /** mapNamed()/unlinkNamed() work. */
+  readonly named: boolean;
 }
+
+/** What wait()/waitAsync() report, as Atomics.wait does. */
+export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 
 export interface Mmap extends Disposable {
   readonly backend: string;
@@ -83,6 +99,16 @@ export interface MmapMut extends Mmap {
   flush(offset?: number, length?: number): void;
   flushAsync(offset?: number, length?: number): Promise<void>;
   resize(newLength: number): void;
+  /**
+   * Blocks the calling thread while the int32 at `offset` (4-byte aligned, inside the map) holds
+   * `expected`, until notify() (from any process sharing the memory) or the timeout (ms; default
+   * no timeout). Results as Atomics.wait.
+   */
+  wait(offset: number, expected: number, timeoutMs?: number): WaitResult;
+  /** As wait(), without blocking the event loop or holding a libuv thread-pool thread. */
+  waitAsync(offset: number, expected: number, timeoutMs?: number): Promise<WaitResult>;
+  /** Wakes up to `count` waiters (default: all) on the int32 at `offset`; returns how many woke. */
+  notify(offset: number, count?: number): number;
 }
 
 export interface Backend {
@@ -92,4 +118,8 @@ export interface Backend {
   mapMut(source: FileSource, options?: MapMutOptions): MmapMut;
   mapCopy(source: FileSource, options?: MapOptions): MmapMut;
   mapAnon(length: number, options?: AnonOptions): MmapMut;
+  /** Named shared memory (no file on disk), opened by name from any process. */
+  mapNamed(name: string, options?: NamedOptions): MmapMut;
+  /** Removes the name; live maps stay valid. false where names cannot be removed (Windows). */
+  unlinkNamed(name: string): boolean;
 }

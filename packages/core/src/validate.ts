@@ -78,3 +78,49 @@ export function validateAdvice(value: unknown): Advice {
   }
   return value as Advice;
 }
+
+/** A named shared memory name: 1-31 characters of [A-Za-z0-9._-], not '.' or '..'. */
+export function validateName(value: unknown): string {
+  if (typeof value !== 'string') throw invalidType('name', 'of type string', value);
+  if (!/^[A-Za-z0-9._-]{1,31}$/.test(value) || value === '.' || value === '..') {
+    throw invalidValue('name', "must be 1-31 characters of [A-Za-z0-9._-], not '.' or '..'", value);
+  }
+  return value;
+}
+
+/**
+ * The int32 a wait/notify names: a map offset inside the map, 4-byte aligned in memory. Byte 0
+ * of a file map sits at the file offset's position within its page, so alignment is checked on
+ * `base + offset` (base = the map's file offset; 0 for anonymous and named maps).
+ */
+export function validateWaitOffset(value: unknown, base: number, total: number): number {
+  const offset = validateCount(value, 'offset');
+  if ((base + offset) % 4 !== 0) throw invalidValue('offset', 'must be 4-byte aligned', value);
+  if (offset + 4 > total) throw outOfRange(`offset ${offset}..${offset + 4} is past the end of the map (${total} bytes)`);
+  return offset;
+}
+
+/** The value wait() compares with: an int32 integer (what an Int32Array element can hold). */
+export function validateExpected(value: unknown): number {
+  if (typeof value !== 'number') throw invalidType('expected', 'of type number', value);
+  if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+    throw invalidValue('expected', 'must be an int32 integer', value);
+  }
+  return value;
+}
+
+/** A timeout in milliseconds: undefined = Infinity; >= 0 (fractions allowed); NaN and negatives refused. */
+export function validateTimeout(value: unknown): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== 'number') throw invalidType('timeoutMs', 'of type number', value);
+  if (Number.isNaN(value) || value < 0) throw invalidValue('timeoutMs', 'must be >= 0', value);
+  return value;
+}
+
+/** How many waiters notify() may wake: undefined = all; a non-negative integer or Infinity; capped at 2^31 - 1. */
+export function validateNotifyCount(value: unknown): number {
+  if (value === undefined || value === Infinity) return 0x7fffffff;
+  if (typeof value !== 'number') throw invalidType('count', 'of type number', value);
+  if (!Number.isInteger(value) || value < 0) throw invalidValue('count', 'must be a non-negative integer', value);
+  return Math.min(value, 0x7fffffff);
+}

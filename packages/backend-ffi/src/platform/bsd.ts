@@ -2,7 +2,7 @@
 // no mremap, no MADV_HUGEPAGE. Each platform file adds what differs.
 import type { PlatformConstants } from './types.js';
 
-export const bsdCommon: Omit<PlatformConstants, 'libc' | 'MAP_NORESERVE' | 'MS_SYNC' | '_SC_PAGESIZE'> = {
+export const bsdCommon: Omit<PlatformConstants, 'libc' | 'MAP_NORESERVE' | 'MS_SYNC' | '_SC_PAGESIZE' | 'O_CLOEXEC'> = {
   PROT_NONE: 0x0,
   PROT_READ: 0x1,
   PROT_WRITE: 0x2,
@@ -18,4 +18,9 @@ export const bsdCommon: Omit<PlatformConstants, 'libc' | 'MAP_NORESERVE' | 'MS_S
   MADV_POPULATE_READ: undefined,
   MREMAP_MAYMOVE: undefined,
   MLOCK_ONFAULT: undefined,
+  O_RDWR: 0x0002,
+  O_CREAT: 0x0200,
+  O_EXCL: 0x0800,
+  // No public cross-process address wait (macOS's __ulock_wait is private): waitNotify is false.
+  SYS_futex: undefined,
 };

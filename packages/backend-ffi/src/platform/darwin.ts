@@ -11,4 +11,5 @@ export const constants: PlatformConstants = {
   _SC_PAGESIZE: 29,
   F_GETFL: 3,
   F_DUPFD_CLOEXEC: 67,
+  O_CLOEXEC: 0x1000000,
 };

@@ -11,4 +11,5 @@ export const constants: PlatformConstants = {
   _SC_PAGESIZE: 47,
   F_GETFL: 3,
   F_DUPFD_CLOEXEC: 17,
+  O_CLOEXEC: 0x100000,
 };

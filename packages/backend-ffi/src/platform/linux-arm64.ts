@@ -5,4 +5,5 @@ import type { PlatformConstants } from './types.js';
 export const constants: PlatformConstants = {
   libc: ['libc.so.6', 'libc.musl-aarch64.so.1', 'libc.so'],
   ...linuxGeneric,
+  SYS_futex: 98,
 };

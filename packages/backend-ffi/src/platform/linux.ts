@@ -2,7 +2,7 @@
 // off_t is 64-bit on LP64, so plain mmap() takes 64-bit offsets; no mmap64 needed.
 import type { PlatformConstants } from './types.js';
 
-export const linuxGeneric: Omit<PlatformConstants, 'libc'> = {
+export const linuxGeneric: Omit<PlatformConstants, 'libc' | 'SYS_futex'> = {
   PROT_NONE: 0x0,
   PROT_READ: 0x1,
   PROT_WRITE: 0x2,
@@ -23,4 +23,8 @@ export const linuxGeneric: Omit<PlatformConstants, 'libc'> = {
   _SC_PAGESIZE: 30,
   F_GETFL: 3,
   F_DUPFD_CLOEXEC: 1030,
+  O_RDWR: 0o2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_CLOEXEC: 0o2000000,
 };

@@ -32,4 +32,11 @@ export interface PlatformConstants {
   readonly F_GETFL?: number;
   /** fcntl()'s F_DUPFD_CLOEXEC; undefined where fcntl is not used (then core reads /proc). */
   readonly F_DUPFD_CLOEXEC?: number;
+  /** open()/shm_open() flags. */
+  readonly O_RDWR: number;
+  readonly O_CREAT: number;
+  readonly O_EXCL: number;
+  readonly O_CLOEXEC: number;
+  /** The futex syscall number (Linux); undefined where there is none (waitNotify is false there). */
+  readonly SYS_futex: number | undefined;
 }

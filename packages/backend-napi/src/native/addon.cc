@@ -68,6 +68,32 @@ Napi::Value FdDuplicate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, copy);
 }
 #endif
+// shmOpen(name, create, exclusive, mode) -> [fd, created]
+Napi::Value ShmOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  int fd = -1;
+  bool created = false;
+  int err = os::ShmOpen(name.c_str(), info[1].ToBoolean(), info[2].ToBoolean(), info[3].As<Napi::Number>().Int32Value(),
+                        &fd, &created);
+  if (err != 0) {
+    ErrnoError(env, err, "shm_open").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Napi::Number::New(env, fd));
+  result.Set(1u, Napi::Boolean::New(env, created));
+  return result;
+}
+
+// shmUnlink(name)
+Napi::Value ShmUnlink(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  int err = os::ShmUnlink(name.c_str());
+  if (err != 0) ErrnoError(env, err, "shm_unlink").ThrowAsJavaScriptException();
+  return env.Undefined();
+}
 
 // Runtimes with a V8 memory cage (Electron) refuse external ArrayBuffers: find out at load time so
 // the backend fails to load cleanly and core falls back, instead of failing on first use.
@@ -95,6 +121,10 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));
               }));
+  exports.Set("shmOpen", Napi::Function::New<ShmOpen>(env, "shmOpen"));
+  exports.Set("shmUnlink", Napi::Function::New<ShmUnlink>(env, "shmUnlink"));
+  exports.Set("waitNotify", Napi::Boolean::New(env, os::HasWaitNotify()));
+  exports.Set("named", Napi::Boolean::New(env, os::HasNamed()));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(os::PageSize())));
   exports.Set("hugeTlb", Napi::Boolean::New(env, os::HasHugeTlb()));
   exports.Set("truncationSafe", Napi::Boolean::New(env, guard::Install()));

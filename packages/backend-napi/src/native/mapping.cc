@@ -42,7 +42,11 @@ void Mapping::SetUpEnv(napi_env env) { napi_set_instance_data(env, new EnvData()
 void Mapping::OnEnvTeardown(napi_env env, void* data, void* /*hint*/) {
   auto* envData = static_cast<EnvData*>(data);
   for (Mapping* m : envData->slots) {
-    if (m != nullptr) m->ReleaseHandle(env);
+    if (m == nullptr) continue;
+    // A worker ending with a pending waitAsync: let its waiting thread return (it settles nothing;
+    // the mapping it holds stays mapped, as no JS thread is left to unmap it).
+    m->WakeWaiters();
+    m->ReleaseHandle(env);
   }
   delete envData;
 }
@@ -197,9 +201,25 @@ bool Mapping::DetachAll(napi_env env, napi_value whole) {
   return ok;
 }
 
+void Mapping::RemoveWaiter(Waiter* waiter) {
+  auto it = std::find(waiters_.begin(), waiters_.end(), waiter);
+  if (it != waiters_.end()) waiters_.erase(it);
+}
+
+void Mapping::WakeWaiters() {
+  for (Waiter* w : waiters_) {
+    if (w->cancelled.exchange(true)) continue;
+    int woken = 0;
+    // Wakes every waiter on that word, also other processes' (they see a spurious 'ok', as futex
+    // users expect); the cancelled flag tells ours apart.
+    os::Wake(w->addr, INT32_MAX, w->shared, &woken);
+  }
+}
+
 void Mapping::Close(napi_env env, napi_value whole) {
   if (closed_) return;
   closed_ = true;
+  WakeWaiters();  // their jobs keep the memory mapped until the waiting threads have returned
   if (!DetachAll(env, whole)) {
     // A view we could not detach must not point at unmapped memory: swap in zero pages and let
     // the last reference unmap them.

@@ -13,6 +13,7 @@
 #pragma once
 #include <node_api.h>
 
+#include <atomic>
 #include <cstdint>
 #include <shared_mutex>
 #include <unordered_map>
@@ -21,6 +22,14 @@
 #include "os.h"
 
 namespace memmap {
+
+// One pending waitAsync, as the mapping sees it: close() (and env teardown) set `cancelled` and
+// wake the futex, so the waiting thread returns; the job holds the mapping mapped until then.
+struct Waiter {
+  void* addr = nullptr;
+  bool shared = false;
+  std::atomic<bool> cancelled{false};
+};
 
 class Mapping {
  public:
@@ -61,6 +70,13 @@ class Mapping {
   void EndJob(napi_env env);
   std::shared_mutex& SpanLock() { return spanLock_; }
 
+  // Pending waitAsync calls (each also a job, see BeginJob), woken by Close() and env teardown.
+  void AddWaiter(Waiter* waiter) { waiters_.push_back(waiter); }
+  void RemoveWaiter(Waiter* waiter);
+  void WakeWaiters();
+  // Waits on a shared mapping must match other processes' (no FUTEX_PRIVATE_FLAG).
+  bool SharedMemory() const { return kind_ == os::Kind::Shared || kind_ == os::Kind::Read; }
+
   char* Data() const { return span_.base == nullptr ? nullptr : static_cast<char*>(span_.base) + delta_; }
   size_t Length() const { return length_; }
   os::Kind Kind() const { return kind_; }
@@ -100,6 +116,7 @@ class Mapping {
   bool neutralised_ = false;
   uint64_t nextId_ = 1;
   std::unordered_map<uint64_t, Tracked> buffers_;
+  std::vector<Waiter*> waiters_;
   std::shared_mutex spanLock_;
 };
 

@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "jobs.h"
 #include "mapping.h"
+#include "waiters.h"
 
 namespace memmap {
 namespace {
@@ -157,6 +158,34 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// wait(h, offset, expected, timeoutMs) -> WaitResult (blocks this thread).
+Napi::Value Wait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int result = WaitBlocking(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().DoubleValue());
+  if (result < 0) return Check(env, -result, "futex");
+  return Napi::Number::New(env, result);
+}
+
+// waitAsync(h, offset, expected, timeoutMs) -> Promise<WaitResult>, on a waiter thread of our own.
+Napi::Value WaitAsync(const Napi::CallbackInfo& info) {
+  Mapping* m = Usable(info);
+  if (m == nullptr) return info.Env().Undefined();
+  return StartAsyncWait(info.Env(), m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(),
+                        info[3].As<Napi::Number>().DoubleValue());
+}
+
+// notify(h, offset, count) -> waiters woken.
+Napi::Value NotifyWaiters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Mapping* m = Usable(info);
+  if (m == nullptr) return env.Undefined();
+  int woken = Notify(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value());
+  if (woken < 0) return Check(env, -woken, "futex");
+  return Napi::Number::New(env, woken);
+}
+
 }  // namespace
 
 Napi::Value WrapMapping(Napi::Env env, Mapping* mapping) {
@@ -185,6 +214,9 @@ void DefineMapFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("remap", Napi::Function::New<Remap>(env, "remap"));
   exports.Set("close", Napi::Function::New<Close>(env, "close"));
   exports.Set("release", Napi::Function::New<Release>(env, "release"));
+  exports.Set("wait", Napi::Function::New<Wait>(env, "wait"));
+  exports.Set("waitAsync", Napi::Function::New<WaitAsync>(env, "waitAsync"));
+  exports.Set("notify", Napi::Function::New<NotifyWaiters>(env, "notify"));
 }
 
 }  // namespace memmap

@@ -41,6 +41,24 @@ int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);
 int Lock(Kind kind, void* addr, size_t length);
 int Unlock(void* addr, size_t length);
 
+// Cross-process wait/notify on a 4-byte aligned int32 (wait_posix.cc: Linux futex; elsewhere
+// HasWaitNotify() is false and the calls return ENOSYS). `shared`: the memory is a shared mapping
+// (no FUTEX_PRIVATE_FLAG, so other processes' waiters match); false for private maps.
+bool HasWaitNotify();
+// A monotonic clock in nanoseconds (the clock Wait's deadline is measured on).
+int64_t MonotonicNs();
+// One wait while *addr == expected, until woken or `deadlineNs` (MonotonicNs() time; < 0 = none).
+// Returns 0 (woken, possibly spuriously), EAGAIN (*addr != expected), ETIMEDOUT, EINTR or an errno.
+int Wait(void* addr, int32_t expected, int64_t deadlineNs, bool shared);
+// Wakes up to `count` waiters; `*woken` receives how many woke.
+int Wake(void* addr, int count, bool shared, int* woken);
+
+// Named shared memory (shm_posix.cc: shm_open; `name` has no leading '/', core validated it).
+bool HasNamed();
+// Opens (create: O_CREAT, exclusive: O_EXCL) the named region read-write; `*created` says this call made it.
+int ShmOpen(const char* name, bool create, bool exclusive, int mode, int* fd, bool* created);
+int ShmUnlink(const char* name);
+
 // Advice codes shared with the JS side (the order of core's Advice union).
 enum Advice : int { Normal = 0, Random, Sequential, WillNeed, DontNeed, HugePage, NoHugePage };
 

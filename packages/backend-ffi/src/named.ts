@@ -1,0 +1,41 @@
+// Named shared memory through shm_open/shm_unlink ("/" + name); core sizes and maps the fd.
+import { syscallError, type NamedRegionRequest, type OpenedNamed } from '@memmap/core';
+import { lastErrno, libc } from './libc.js';
+import { platform } from './platform/index.js';
+
+const EEXIST = 17; // EEXIST and ENOENT have the same numbers on Linux, macOS and FreeBSD
+const ENOENT = 2;
+
+/** true where shm_open was found (capabilities.named). */
+export const hasNamed = libc.shm_open !== undefined && libc.shm_unlink !== undefined;
+
+function shmOpen(name: string, flags: number, mode: number): number {
+  return libc.shm_open!(`/${name}`, flags | platform.O_RDWR | platform.O_CLOEXEC, 'uint32_t', mode);
+}
+
+/**
+ * With create, tries to make it first (so we know whether this call created it: core unlinks it
+ * again if mapping then fails), then opens the existing one unless exclusive. Retried: another
+ * process may create or unlink the name between the two calls.
+ */
+export function openNamed(request: NamedRegionRequest): OpenedNamed {
+  const { O_CREAT, O_EXCL } = platform;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (request.create) {
+      const fd = shmOpen(request.name, O_CREAT | O_EXCL, request.mode);
+      if (fd >= 0) return { fd, created: true };
+      const err = lastErrno();
+      if (err !== EEXIST || request.exclusive) throw syscallError(err, 'shm_open', request.name);
+    }
+    const fd = shmOpen(request.name, 0, 0);
+    if (fd >= 0) return { fd, created: false };
+    const err = lastErrno();
+    if (err !== ENOENT || !request.create) throw syscallError(err, 'shm_open', request.name);
+  }
+  throw syscallError(11 /* EAGAIN */, 'shm_open', request.name);
+}
+
+export function unlinkNamed(name: string): boolean {
+  if (libc.shm_unlink!(`/${name}`) !== 0) throw syscallError(lastErrno(), 'shm_unlink', name);
+  return true;
+}
