@@ -5,9 +5,9 @@ import { describe, expect, it } from '../harness/index.js';
 import type { Capabilities, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { MiB, allZero, assertMmapError, expectCleanExit, expectThrows, sparseFile } from './assert.js';
+import { MiB, allZero, assertMmapError, expectCleanExit, expectRejects, expectThrows, sparseFile } from './assert.js';
 
-const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages'];
+const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages', 'waitNotify', 'named'];
 
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;
@@ -18,7 +18,7 @@ function register(ctx: SuiteContext): void {
     expect(backend.name.length).toBeGreaterThan(0);
   });
 
-  it('capabilities is a frozen object with the six boolean flags', () => {
+  it('capabilities is a frozen object with the eight boolean flags', () => {
     expect(typeof caps).toBe('object');
     expect(Object.isFrozen(caps)).toBe(true);
     for (const flag of FLAGS) expect(typeof caps[flag], flag).toBe('boolean');
@@ -186,6 +186,61 @@ function register(ctx: SuiteContext): void {
       using m = backend.mapAnon(8192, { hugePages: false });
       expect(m.length).toBe(8192);
       expect(allZero(m.bytes)).toBe(true);
+    });
+  });
+
+  describe('waitNotify', () => {
+    it.skipIf(!caps.waitNotify)('wait/waitAsync/notify work: not-equal, timed-out, a wake-up across processes (flag true)', async () => {
+      const path = ctx.file(4096);
+      using m = backend.mapMut(path);
+      const words = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 4);
+      words[0] = 1;
+      words[1] = 0; // the word the child waits on
+      expect(m.wait(0, 2)).toBe('not-equal');
+      expect(m.wait(0, 1, 1)).toBe('timed-out');
+      await expect(m.waitAsync(0, 1, 1)).resolves.toBe('timed-out');
+      const { done } = ctx.spawnChild(
+        `const m = backend.mapMut(process.argv[1]); const r = m.wait(4, 0, 20000); m.close(); console.log(r);`,
+        [path],
+      );
+      let woken = 0;
+      let exited = false;
+      void done.then(() => (exited = true));
+      while (woken === 0 && !exited) {
+        woken = m.notify(4);
+        if (woken === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      const r = await done;
+      expectCleanExit(r);
+      expect({ woken, result: r.stdout.trim() }).toEqual({ woken: 1, result: 'ok' });
+    });
+
+    it.skipIf(caps.waitNotify)('wait/notify throw and waitAsync rejects with ERR_MMAP_UNSUPPORTED (flag false)', async () => {
+      using m = backend.mapMut(ctx.file(4096));
+      expectThrows(() => m.wait(0, 0, 0), 'ERR_MMAP_UNSUPPORTED');
+      expectThrows(() => m.notify(0), 'ERR_MMAP_UNSUPPORTED');
+      await expectRejects(() => m.waitAsync(0, 0, 0), 'ERR_MMAP_UNSUPPORTED');
+      using a = backend.mapAnon(64);
+      expectThrows(() => a.notify(0), 'ERR_MMAP_UNSUPPORTED');
+    });
+  });
+
+  describe('named', () => {
+    it.skipIf(!caps.named)('mapNamed creates a region another map opens by name; unlinkNamed removes it (flag true)', () => {
+      const name = `mm-manifest-${process.pid}`;
+      try {
+        using a = backend.mapNamed(name, { create: 'exclusive', length: 64 });
+        a.bytes[5] = 42;
+        using b = backend.mapNamed(name);
+        expect({ length: b.length, byte: b.bytes[5] }).toEqual({ length: 64, byte: 42 });
+      } finally {
+        expect(typeof backend.unlinkNamed(name)).toBe('boolean');
+      }
+    });
+
+    it.skipIf(caps.named)('mapNamed and unlinkNamed throw ERR_MMAP_UNSUPPORTED (flag false)', () => {
+      expectThrows(() => backend.mapNamed('mm-manifest', { create: true, length: 64 }), 'ERR_MMAP_UNSUPPORTED');
+      expectThrows(() => backend.unlinkNamed('mm-manifest'), 'ERR_MMAP_UNSUPPORTED');
     });
   });
 

@@ -6,5 +6,14 @@ import { descriptorsGroup } from './descriptors.js';
 import type { Group } from './index.js';
 import { leaksGroup } from './leaks.js';
 import { randomSequencesGroup } from './random-sequences.js';
+import { waitNotifyGroup } from './wait-notify.js';
 
-export const robustnessGroups: Group[] = [closeSafetyGroup, crossProcessGroup, randomSequencesGroup, apiFuzzGroup, leaksGroup, descriptorsGroup];
+export const robustnessGroups: Group[] = [
+  closeSafetyGroup,
+  crossProcessGroup,
+  waitNotifyGroup,
+  randomSequencesGroup,
+  apiFuzzGroup,
+  leaksGroup,
+  descriptorsGroup,
+];

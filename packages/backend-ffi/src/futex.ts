@@ -91,9 +91,11 @@ export function futexWake(addr: bigint, count: number, shared: boolean): number 
 
 // ---- waitAsync: a pool of waiter workers, one per pending wait, reused, ended when idle. ----
 
+// Runs as CommonJS or as a module (an eval worker inherits --input-type from its parent), so it
+// reaches modules through process.getBuiltinModule (Node >= 20.16), never through require/import.
 const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const koffi = require(workerData.koffi);
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const koffi = process.getBuiltinModule('node:module').createRequire(workerData.koffi)(workerData.koffi);
 const futex = koffi.load(workerData.libc).func(${JSON.stringify(futexPrototype)});
 const waitLoop = ${waitLoopSource};
 parentPort.on('message', ({ addr, futexOp, expected, timeoutMs, cancelled, startedAt }) => {

@@ -279,6 +279,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     if (!this.init.capabilities.waitNotify) throw unsupported('notify()', this.init.backend);
     const at = validateWaitOffset(offset, this.init.offset, this.currentLength);
     const n = validateNotifyCount(count);
+    if (n === 0) return 0; // the futex would still wake one for a count of 0
     try {
       return this.init.region.notify!(at, n);
     } catch (error) {
