@@ -7,7 +7,7 @@
 // calls then throw ERR_MMAP_UNSUPPORTED).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { expectRejects, expectThrows } from './assert.js';
