@@ -43,7 +43,6 @@ const descriptors: DescriptorOps | undefined =
     ? undefined
     : { accessMode: (fd) => accessModes[fdAccessMode(fd)], duplicate: fdDuplicate };
 
-export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors });
-import { openNamed, unlinkNamed } from './named.js';
+export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors, openNamed, unlinkNamed });
 export { capabilities };
 export default backend;
