@@ -2,9 +2,8 @@
 // map writes back exactly the bytes that changed (on flush, close, process exit and collection).
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import { ErrorCodes, MmapError, maxWholeBufferLength, pageSize, type Advice, type FileMapKind, type Region, type Residency } from '@memmap/core';
+import { detach, ErrorCodes, MmapError, maxWholeBufferLength, pageSize, type Advice, type FileMapKind, type Region, type Residency } from '@memmap/core';
 import { changedRuns, type Run } from './changes.js';
-import { detach } from './detach.js';
 import { readFully, writeFully } from './file-io.js';
 import { trackForExit, untrackForExit } from './exit-writeback.js';
 

@@ -1,9 +1,10 @@
 // One OS mapping and its lifetime. The range stays mapped while the Region uses it, while any
 // ArrayBuffer handed out over it is alive (and not detached), and while a threadpool call is
 // running on it; it is unmapped exactly once, when the last of those ends.
+import { detach } from '@memmap/core';
 import { viewOf } from './libc.js';
 import { platform } from './platform/index.js';
-import { canDetach, detach } from './runtime.js';
+import { canDetach } from './runtime.js';
 import { mmap, munmap } from './syscalls.js';
 
 /** One handed-out ArrayBuffer, held weakly so that tracking it never keeps it alive. */

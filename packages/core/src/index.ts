@@ -19,6 +19,7 @@ export { defineCapabilities, capabilityFlags } from './capabilities.js';
 export { defineBackend } from './define-backend.js';
 export { ownerOf } from './mapping.js';
 export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
+export { detach } from './detach.js';
 export { adviceNames, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from './validate.js';
 export { checkSource, openSource, releaseFile, type CheckedSource, type OpenedFile } from './source.js';
 export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';
