@@ -15,7 +15,7 @@
 //   because both backends run on the same kernel with the same flags and the contract's "false =
 //   hint not applied here" is a property of the platform, not of the binding.
 //
-// The random part: 300 sequences of 2-33 operations (MEMMAP_RUNS=10 runs 3000; MEMMAP_SEED replays
+// The random part: 300 sequences of 2-33 operations (MEMMAP_RUNS sets the count, as for the suite; MEMMAP_SEED replays
 // a reported seed). The fixed table below it: ~40 deterministic rows, so a regression points at one
 // line. Memory that a map exposes past the end of its file (after another map's resize cut the file)
 // is never touched: ffi is not truncationSafe and a SIGBUS would kill the worker; the skip is compared,
@@ -38,7 +38,7 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MmapError, type Backend, type Mmap, type MmapMut } from '@memmap/core';
-import { backend as ffi } from '../src/index.js';
+import { backend as ffi } from '@memmap/backend-ffi';
 
 // ---------------------------------------------------------------------------------------------
 // Loading napi: a missing/unbuilt addon skips the whole file with the reason in the test name.
@@ -53,7 +53,7 @@ try {
   console.warn(`[differential] ${napiSkipReason}`);
 }
 
-const runs = Math.max(1, Math.round(300 * Number(process.env.MEMMAP_RUNS ?? 1)));
+const runs = Number(process.env.MEMMAP_RUNS) || 300;
 const seed = process.env.MEMMAP_SEED === undefined ? undefined : Number(process.env.MEMMAP_SEED);
 const page = 4096;
 const MiB = 1024 * 1024;
