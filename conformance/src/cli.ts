@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // memmap-conformance: `info` (which backends load here and why), `check <module>` (run the suite
 // against any backend module), `check-all` (every in-repo backend that loads), `bench` (benchmarks).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { builtinBackends, defaultBackend, listBackends, selectionReason } from '@memmap/core';
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
@@ -59,19 +60,19 @@ function info(): number {
 }
 
 async function run(args: string[]): Promise<number> {
-  if (!takeRuns(args)) return 2;
-  const exportName = option(args, '--export');
-  const group = option(args, '--group');
-  const timeoutText = option(args, '--timeout');
-  const verbose = args.includes('--verbose');
-  const modules = args.filter((a) => a !== '--verbose');
+  const parsed = parse(args, {
+    export: { type: 'string' },
+    group: { type: 'string' },
+    runs: { type: 'string' },
+    timeout: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  });
+  if (!parsed || !takeRuns(parsed.values.runs)) return 2;
+  const { export: exportName, group, timeout: timeoutText, verbose } = parsed.values;
+  const modules = parsed.positionals;
   const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
     console.error(`--timeout takes a positive whole number of ms, not ${JSON.stringify(timeoutText)}`);
-    return 2;
-  }
-  if (modules.some((m) => m.startsWith('--'))) {
-    console.error(usage);
     return 2;
   }
   const targets = modules.length ? modules : listBackends().filter((s) => s.loaded && s.name in builtinBackends).map((s) => s.module);
@@ -95,17 +96,18 @@ async function run(args: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const value = args[i + 1];
-  args.splice(i, 2);
-  return value;
+/** node:util parseArgs, strict: an unknown option or a missing value prints usage and gives undefined. */
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return undefined;
+  }
 }
 
-/** --runs n sets MEMMAP_RUNS, which the random-sequence and fuzz groups read. */
-function takeRuns(args: string[]): boolean {
-  const runs = option(args, '--runs');
+/** --runs n sets MEMMAP_RUNS (how many random operation sequences), which the randomised groups read. */
+function takeRuns(runs: string | undefined): boolean {
   if (runs === undefined) return true;
   if (!/^[1-9]\d*$/.test(runs)) {
     console.error(`--runs takes a positive whole number, not ${JSON.stringify(runs)}`);
@@ -116,11 +118,11 @@ function takeRuns(args: string[]): boolean {
 }
 
 async function check(args: string[]): Promise<number> {
-  if (!takeRuns(args)) return 2;
-  const exportName = option(args, '--export');
-  const group = option(args, '--group');
-  const module = args[0];
-  if (!module) {
+  const parsed = parse(args, { export: { type: 'string' }, group: { type: 'string' }, runs: { type: 'string' } });
+  if (!parsed || !takeRuns(parsed.values.runs)) return 2;
+  const { export: exportName, group } = parsed.values;
+  const [module, ...extra] = parsed.positionals;
+  if (!module || extra.length > 0) {
     console.error(usage);
     return 2;
   }
@@ -132,7 +134,12 @@ async function check(args: string[]): Promise<number> {
 }
 
 async function checkAll(args: string[]): Promise<number> {
-  if (!takeRuns(args)) return 2;
+  const parsed = parse(args, { runs: { type: 'string' } });
+  if (!parsed || !takeRuns(parsed.values.runs)) return 2;
+  if (parsed.positionals.length > 0) {
+    console.error(usage);
+    return 2;
+  }
   const loaded = listBackends().filter((s) => s.loaded && s.name in builtinBackends);
   let status = 0;
   const summary: string[][] = [];

@@ -1,11 +1,10 @@
 // Shared plumbing for the conformance groups: temp files, the backend under test, child processes.
 import { spawnSync, spawn, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Backend } from '@memmap/core';
+import { resolveModuleUrl } from './module-url.js';
 import { CHILD_RUNTIME_PRELUDE, childArgv } from './runtime.js';
 
 export interface ConformanceOptions {
@@ -137,11 +136,4 @@ export function pattern(length: number, seed = 0): Buffer {
   const b = Buffer.allocUnsafe(length);
   for (let i = 0; i < length; i++) b[i] = (i * 31 + 7 + seed) & 255;
   return b;
-}
-
-export function resolveModuleUrl(spec: string): string {
-  if (spec.startsWith('file:')) return spec;
-  if (isAbsolute(spec) || spec.startsWith('.')) return pathToFileURL(resolve(spec)).href;
-  const require = createRequire(join(process.cwd(), '__memmap_conformance__.js'));
-  return pathToFileURL(require.resolve(spec)).href;
 }

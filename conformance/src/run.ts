@@ -1,7 +1,8 @@
 // `memmap-conformance run`: the conformance groups on the built-in runner, in this process, under
 // whatever runtime runs it (Node, Bun, Deno, node.exe under Wine). No vitest involved.
 import type { Backend } from '@memmap/core';
-import { SuiteContext, resolveModuleUrl } from './context.js';
+import { SuiteContext } from './context.js';
+import { resolveModuleUrl } from './module-url.js';
 import { groups } from './groups/index.js';
 import { addSuite, resetCollection, runCollected, type TestOutcome } from './harness/runner.js';
 import { table } from './matrix.js';

@@ -36,6 +36,13 @@ describe('memmap-conformance', () => {
     expect(r.stderr).toContain('--runs takes a positive whole number');
   });
 
+  it('refuses an unknown option with usage and exit 2 before running anything', () => {
+    const r = run('check', '@memmap/backend-fallback', '--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--bogus'");
+    expect(r.stderr).toContain('usage: memmap-conformance');
+  });
+
   it('refuses an unknown command with usage and exit 2', () => {
     const r = run('frobnicate');
     expect(r.status).toBe(2);

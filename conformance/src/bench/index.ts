@@ -6,6 +6,7 @@
 // `memmap-conformance bench [module...]` calls benchMain.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseSize } from './data.js';
 import { README_END, README_START, updateReadme } from './readme.js';
 import { runBenchmarks, svgPathFor, type RunOptions } from './run.js';
@@ -45,88 +46,59 @@ paths exporting a backend (named export "backend" or default); none = every in-r
 interface Parsed {
   modules: string[];
   options: RunOptions;
-  readme?: string | true | false;
+  /** A README to rewrite, false for none, undefined for the default (README.md unless --quick). */
+  readme?: string | false;
   check: boolean;
   help: boolean;
 }
 
 export function parseBenchArgs(argv: string[]): Parsed {
   const args = argv[0] === 'bench' ? argv.slice(1) : [...argv];
-  const p: Parsed = { modules: [], options: {}, check: false, help: false };
-  let outDir = 'bench-results';
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const val = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '-h':
-      case '--help':
-        p.help = true;
-        break;
-      case '--size':
-        p.options.size = parseSize(val());
-        break;
-      case '--quick':
-        p.options.quick = true;
-        break;
-      case '--out':
-        outDir = val();
-        break;
-      case '--json':
-        p.options.json = val();
-        break;
-      case '--svg':
-        p.options.svg = val();
-        break;
-      case '--scenarios':
-        p.options.scenarios = val()
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-        break;
-      case '--time': {
-        const t = Number(val());
-        if (!(t > 0)) throw new Error('--time needs a positive number of milliseconds');
-        p.options.time = t;
-        break;
-      }
-      case '--cache':
-        p.options.cacheDir = val();
-        break;
-      case '--no-mmap-io':
-        p.options.peer = false;
-        break;
-      case '--no-c':
-        p.options.native = false;
-        break;
-      case '--readme':
-        if (inline !== undefined) p.readme = inline;
-        else if (args[i + 1] !== undefined && /\.md$/i.test(args[i + 1])) p.readme = args[++i];
-        else p.readme = true;
-        break;
-      case '--no-readme':
-        p.readme = false;
-        break;
-      case '--check':
-        p.check = true;
-        break;
-      default:
-        if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
-        p.modules.push(a);
-    }
+  // `--readme` takes an optional file: alone (not followed by a .md path) it means README.md.
+  const normalised = args.map((a, i) => (a === '--readme' && !/\.md$/i.test(args[i + 1] ?? '') ? '--readme=README.md' : a));
+  const { values: v, positionals } = parseArgs({
+    args: normalised,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      size: { type: 'string' },
+      quick: { type: 'boolean' },
+      out: { type: 'string', default: 'bench-results' },
+      json: { type: 'string' },
+      svg: { type: 'string' },
+      scenarios: { type: 'string' },
+      time: { type: 'string' },
+      cache: { type: 'string' },
+      'no-mmap-io': { type: 'boolean', default: false },
+      'no-c': { type: 'boolean', default: false },
+      readme: { type: 'string' },
+      'no-readme': { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+    },
+  });
+  const options: RunOptions = { outDir: v.out };
+  if (v.size !== undefined) options.size = parseSize(v.size);
+  if (v.quick) options.quick = true;
+  if (v.json !== undefined) options.json = v.json;
+  if (v.svg !== undefined) options.svg = v.svg;
+  if (v.scenarios !== undefined) {
+    options.scenarios = v.scenarios
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   }
-  p.options.outDir = outDir;
-  return p;
+  if (v.time !== undefined) {
+    const t = Number(v.time);
+    if (!(t > 0)) throw new Error('--time needs a positive number of milliseconds');
+    options.time = t;
+  }
+  if (v.cache !== undefined) options.cacheDir = v.cache;
+  if (v['no-mmap-io']) options.peer = false;
+  if (v['no-c']) options.native = false;
+  const readme = v['no-readme'] ? false : v.readme;
+  return { modules: positionals, options, readme, check: v.check, help: v.help };
 }
 
 function hasMarkers(file: string): boolean {
@@ -158,7 +130,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   }
   let readme: string | undefined;
   if (typeof parsed.readme === 'string') readme = parsed.readme;
-  else if (parsed.readme === true || (parsed.readme === undefined && !options.quick)) readme = 'README.md';
+  else if (parsed.readme === undefined && !options.quick) readme = 'README.md';
   if (readme) {
     if (hasMarkers(readme)) {
       const json = options.json ?? `${options.outDir}/bench.json`;

@@ -2,9 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Backend } from '@memmap/core';
+import { join } from 'node:path';
+import { builtinBackends, type Backend } from '@memmap/core';
+import { resolveModuleUrl } from '../module-url.js';
 import type { Log } from './data.js';
 
 /** A backend to measure: an object, plus (optionally) a module that child processes can import it from. */
@@ -33,19 +33,9 @@ export interface SkippedSubject {
   reason: string;
 }
 
-/** The in-repo backends, measured when no module is named. */
-export const IN_REPO_BACKENDS = ['@memmap/backend-napi', '@memmap/backend-ffi', '@memmap/backend-fallback'];
+/** The in-repo backends (core's list), measured when no module is named. */
+export const IN_REPO_BACKENDS: string[] = Object.values(builtinBackends);
 
-/** Resolves a module specifier (package name, path or file: URL) from the working directory, else from here. */
-export function resolveModuleUrl(spec: string): string {
-  if (spec.startsWith('file:')) return spec;
-  if (isAbsolute(spec) || spec.startsWith('.')) return pathToFileURL(resolve(spec)).href;
-  try {
-    return pathToFileURL(createRequire(join(process.cwd(), '__memmap_bench__.js')).resolve(spec)).href;
-  } catch {
-    return import.meta.resolve(spec);
-  }
-}
 
 function isBackend(x: unknown): x is Backend {
   const b = x as Backend | undefined;

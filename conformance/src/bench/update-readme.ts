@@ -2,26 +2,24 @@
 // node conformance/dist/bench/update-readme.js [--json bench-results/bench.json] [--readme README.md] [--chart path]
 // Rewrites the README between <!-- bench:start --> and <!-- bench:end --> from a benchmark JSON.
 import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readReport, updateReadme } from './readme.js';
 
 export function updateReadmeMain(argv: string[]): number {
-  let json = 'bench-results/bench.json';
-  let readme = 'README.md';
-  let chart: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') json = val();
-    else if (a === '--readme') readme = val();
-    else if (a === '--chart') chart = val();
-    else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: update-readme [--json bench-results/bench.json] [--readme README.md] [--chart <image path relative to the README>]\n');
-      return 0;
-    } else throw new Error(`unknown argument ${a}`);
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      json: { type: 'string', default: 'bench-results/bench.json' },
+      readme: { type: 'string', default: 'README.md' },
+      chart: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const { json, readme, chart } = values;
+  if (values.help) {
+    process.stdout.write('usage: update-readme [--json bench-results/bench.json] [--readme README.md] [--chart <image path relative to the README>]\n');
+    return 0;
   }
   const report = readReport(json);
   const changed = updateReadme(readme, report, { chart, source: relative(process.cwd(), json) || json });

@@ -1,12 +1,12 @@
 // advise, prefetch, residency, lock: hints answer honestly (a boolean / a resolved Promise),
 // residency counts the pages a range spans, lock follows capabilities.lock.
 import { expect, it } from '../harness/index.js';
-import type { Advice, Mmap, MmapMut } from '@memmap/core';
+import { adviceNames, type Advice, type Mmap, type MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import type { Group } from './index.js';
 import { assertMmapError, expectThrows, pagesSpanned } from './assert.js';
 
-const ADVICE: Advice[] = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage'];
+const ADVICE: readonly Advice[] = adviceNames;
 const SIZE = 10 * 4096 + 123;
 
 function isPowerOfTwo(n: number): boolean {

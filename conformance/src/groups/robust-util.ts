@@ -1,21 +1,14 @@
 // Helpers for the process-based groups: child output, the contract's error codes, /proc probes.
 import { existsSync } from 'node:fs';
+import { ErrorCodes } from '@memmap/core';
 import type { ChildResult } from '../context.js';
 import { expectCleanExit } from './assert.js';
 
 export const isLinux = process.platform === 'linux';
 export const hasProcFs = isLinux && existsSync('/proc/self/maps');
 
-/** The non-OS codes of DESIGN.md; OS failures use errno names (ENOENT, EACCES, ...). */
-export const CONTRACT_CODES: readonly string[] = [
-  'ERR_INVALID_ARG_TYPE',
-  'ERR_INVALID_ARG_VALUE',
-  'ERR_MMAP_OUT_OF_RANGE',
-  'ERR_MMAP_CLOSED',
-  'ERR_MMAP_TOO_LARGE',
-  'ERR_MMAP_UNSUPPORTED',
-  'ERR_MMAP_TRUNCATED',
-];
+/** The non-OS codes of the contract (docs/errors.md); OS failures use errno names (ENOENT, EACCES, ...). */
+export const CONTRACT_CODES: readonly string[] = Object.values(ErrorCodes);
 
 export const isOsCode = (code: unknown): boolean => typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
 export const isContractCode = (code: unknown): boolean =>

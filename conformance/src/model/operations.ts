@@ -2,7 +2,7 @@
 // Numbers are raw: the runner reduces them modulo the current state (file size, map length, live
 // maps), so any shrunk sequence still runs.
 import fc from 'fast-check';
-import type { Advice } from '@memmap/core';
+import { adviceNames, type Advice } from '@memmap/core';
 import type { MapKind } from './file-model.js';
 
 export type SourceKind = 'path' | 'url' | 'buffer' | 'fd';
@@ -20,7 +20,7 @@ export type Op =
 
 const nat = fc.nat();
 const range = fc.option(fc.tuple(nat, nat), { nil: null });
-const advice: Advice[] = ['normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage'];
+const advice: readonly Advice[] = adviceNames;
 
 const open = fc.record({
   op: fc.constant('open' as const),

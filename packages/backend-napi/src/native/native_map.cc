@@ -101,8 +101,7 @@ Napi::Value Advise(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(env, false);
   }
   // Any madvise failure (EINVAL for 'dontneed' on a locked range, EAGAIN, ENOMEM, ...) means the
-  // hint was not applied: advise() answers false and never throws for it (DESIGN: "false = hint
-  // not applied here").
+  // hint was not applied: advise() answers false and never throws for it (docs/decisions.md).
   bool applied = false;
   int err = os::Advise(m->Data() + Arg(info, 2), Arg(info, 3), advice, &applied);
   return Napi::Boolean::New(env, err == 0 && applied);
