@@ -24,18 +24,21 @@ const uniqueName = (tag: string) => `mm-${tag}-${process.pid}-${serial++}`;
 const FUTEX_SYSCALL = process.arch === 'arm64' ? '98' : '202';
 
 /**
- * Resolves once `pid`'s main thread sits in the futex syscall
- * (Linux /proc); elsewhere after a fixed pause. Lets notify-count tests know the waiters are in
- * the kernel without guessing a delay.
+ * Resolves once `pid`'s main thread sits in a shared (not process-private) futex wait, which only
+ * a wait() on shared memory makes: the runtime's own futex waits (locks, condition variables) are
+ * all FUTEX_PRIVATE_FLAG. Linux /proc/<pid>/syscall; elsewhere a fixed pause. Lets notify-count
+ * tests know every waiter is in the kernel without guessing a delay.
  */
 async function blockedInWait(pid: number): Promise<void> {
   if (process.platform !== 'linux') {
     await sleep(500);
     return;
   }
-  for (let i = 0; i < 2000; i++) {
+  const FUTEX_PRIVATE_FLAG = 128;
+  for (let i = 0; i < 4000; i++) {
     try {
-      if (readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[0] === FUTEX_SYSCALL) return;
+      const [nr, , op] = readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ');
+      if (nr === FUTEX_SYSCALL && op !== undefined && (Number(op) & FUTEX_PRIVATE_FLAG) === 0) return;
     } catch {
       // not readable yet (or gone: the caller's result says why)
     }
