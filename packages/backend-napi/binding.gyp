@@ -6,7 +6,8 @@
       "src/native/native_map.cc",
       "src/native/mapping.cc",
       "src/native/jobs.cc",
-      "src/native/waiters.cc"
+      "src/native/waiters.cc",
+      "src/native/unmapper.cc"
     ],
     "conditions": [
       # Platform code, one file per OS family. Windows (mapping_win.cc, guard_win.cc) is not written yet.

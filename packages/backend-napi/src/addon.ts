@@ -50,6 +50,8 @@ export interface Addon {
   fdAccessMode?(fd: number): number;
   /** fcntl(F_DUPFD_CLOEXEC) (POSIX builds only). */
   fdDuplicate?(fd: number): number;
+  /** fstat: size * 8 + type (0 file, 1 directory, 2 FIFO, 3 socket, 4 other) (POSIX builds only). */
+  fdStat?(fd: number): number;
   /** Native mapping objects alive in this process (for leak tests). */
   liveMappings(): number;
 }

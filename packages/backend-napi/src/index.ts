@@ -5,6 +5,7 @@ import {
   type AnonRegionRequest,
   type DescriptorOps,
   type FdAccess,
+  type FileInfo,
   type FileRegionRequest,
   type NamedRegionRequest,
   type OpenedNamed,
@@ -49,11 +50,12 @@ function openAnon(request: AnonRegionRequest): Region {
 }
 
 const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
+const fileTypes: readonly FileInfo['type'][] = ['file', 'directory', 'fifo', 'socket', 'other'];
 
 /** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
 function nativeDescriptors(): DescriptorOps | undefined {
-  const { fdAccessMode, fdDuplicate } = addon;
-  if (!fdAccessMode || !fdDuplicate) return undefined;
+  const { fdAccessMode, fdDuplicate, fdStat } = addon;
+  if (!fdAccessMode || !fdDuplicate || !fdStat) return undefined;
   const call = <T>(run: () => T): T => {
     try {
       return run();
@@ -64,6 +66,10 @@ function nativeDescriptors(): DescriptorOps | undefined {
   return {
     accessMode: (fd) => call(() => accessModes[fdAccessMode(fd)]),
     duplicate: (fd) => call(() => fdDuplicate(fd)),
+    stat: (fd) => {
+      const packed = call(() => fdStat(fd));
+      return { size: Math.floor(packed / 8), type: fileTypes[packed % 8]! };
+    },
   };
 }
 

@@ -8,6 +8,7 @@ export type {
   BackendImplementation,
   DescriptorOps,
   FdAccess,
+  FileInfo,
   FileMapKind,
   FileRegionRequest,
   NamedRegionRequest,

@@ -107,6 +107,17 @@ export interface DescriptorOps {
    * (an O_APPEND description would misplace positioned writes).
    */
   duplicate(fd: number): number;
+  /**
+   * Optional: fstat in one native call, cheaper than fs.fstatSync (no Stats object): the size in
+   * bytes and what the fd names. Throws (fs-style) on failure.
+   */
+  stat?(fd: number): FileInfo;
+}
+
+/** What core needs from fstat. */
+export interface FileInfo {
+  readonly size: number;
+  readonly type: 'file' | 'directory' | 'fifo' | 'socket' | 'other';
 }
 
 /** A named shared memory request, already validated (name rules, options). */

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
-import type { DescriptorOps } from './region.js';
+import type { DescriptorOps, FileInfo } from './region.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const ACCESS_MODE = 3; // O_ACCMODE
@@ -89,9 +89,9 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
     throw fromNodeError(error);
   }
   try {
-    const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw syscallError(EISDIR, 'mmap', path);
-    if (stat.isFIFO() || stat.isSocket()) throw syscallError(ENODEV, 'mmap', path);
+    const stat = ops?.stat ? ops.stat(fd) : fileInfo(fd);
+    if (stat.type === 'directory') throw syscallError(EISDIR, 'mmap', path);
+    if (stat.type === 'fifo' || stat.type === 'socket') throw syscallError(ENODEV, 'mmap', path);
     if (!ownsFd && !fdAllows(fd, write, ops)) throw syscallError(EACCES, 'mmap', path);
     if (!ownsFd && write) {
       // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
@@ -105,6 +105,12 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
     if (ownsFd) releaseFile({ fd, ownsFd, path, created, openedPath, size: 0 });
     throw fromNodeError(error);
   }
+}
+
+function fileInfo(fd: number): FileInfo {
+  const stat = fs.fstatSync(fd);
+  const type = stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : stat.isFIFO() ? 'fifo' : stat.isSocket() ? 'socket' : 'other';
+  return { size: stat.size, type };
 }
 
 function openPath(path: string | Buffer, write: boolean, create: boolean, mode: number) {

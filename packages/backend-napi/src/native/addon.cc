@@ -67,6 +67,20 @@ Napi::Value FdDuplicate(const Napi::CallbackInfo& info) {
   }
   return Napi::Number::New(env, copy);
 }
+
+// fdStat(fd) -> size * 8 + type (type: 0 file, 1 directory, 2 FIFO, 3 socket, 4 other); one
+// number, exact below 2^50 bytes, so no object is made per call.
+Napi::Value FdStat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double size = 0;
+  int type = 0;
+  int err = os::Stat(info[0].As<Napi::Number>().Int32Value(), &size, &type);
+  if (err != 0) {
+    ErrnoError(env, err, "fstat").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, size * 8 + type);
+}
 #endif
 // shmOpen(name, create, exclusive, mode) -> [fd, created]
 Napi::Value ShmOpen(const Napi::CallbackInfo& info) {
@@ -117,6 +131,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifndef _WIN32
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
   exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));
+  exports.Set("fdStat", Napi::Function::New<FdStat>(env, "fdStat"));
 #endif
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));

@@ -8,5 +8,7 @@ namespace memmap::os {
 int AccessMode(int fd, int* mode);
 // A new close-on-exec descriptor on the same open file description.
 int Duplicate(int fd, int* out);
+// fstat: *size in bytes, *type 0 regular file, 1 directory, 2 FIFO, 3 socket, 4 other.
+int Stat(int fd, double* size, int* type);
 
 }  // namespace memmap::os

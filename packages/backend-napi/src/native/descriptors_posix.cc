@@ -2,6 +2,7 @@
 #include "descriptors.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -22,6 +23,14 @@ int Duplicate(int fd, int* out) {
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return errno;
   *out = copy;
+  return 0;
+}
+
+int Stat(int fd, double* size, int* type) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return errno;
+  *size = static_cast<double>(st.st_size);
+  *type = S_ISREG(st.st_mode) ? 0 : S_ISDIR(st.st_mode) ? 1 : S_ISFIFO(st.st_mode) ? 2 : S_ISSOCK(st.st_mode) ? 3 : 4;
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "guard.h"
+#include "unmapper.h"
 
 namespace memmap {
 namespace {
@@ -106,7 +107,9 @@ void Mapping::Unmap(napi_env env) {
   unmapped_ = true;
   guard::Unregister(slot_);
   slot_ = -1;
-  os::Unmap(span_);
+  // No view reaches the span any more (detached, neutralised or collected): the JS thread need
+  // not wait for munmap.
+  unmapper::Defer(span_);
   Account(env, kind_, -static_cast<int64_t>(span_.length));
   span_ = os::Span{};
 }
