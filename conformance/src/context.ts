@@ -1,11 +1,11 @@
 // Shared plumbing for the conformance groups: temp files, the backend under test, child processes.
-import { spawnSync, spawn, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '@memmap/core';
 import { resolveModuleUrl } from './module-url.js';
-import { CHILD_RUNTIME_PRELUDE, childArgv } from './runtime.js';
+import { type ChildResult, runScript, spawnScript } from './child-process.js';
+import { CHILD_RUNTIME_PRELUDE } from './runtime.js';
 
 export interface ConformanceOptions {
   /**
@@ -21,12 +21,7 @@ export interface ConformanceOptions {
   skip?: string[];
 }
 
-export interface ChildResult {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type { ChildResult } from './child-process.js';
 
 export class SuiteContext {
   readonly backend: Backend;
@@ -93,41 +88,27 @@ export class SuiteContext {
     ].join('\n');
   }
 
-  /**
-   * The one place child processes are started: `body` (ES module source, after the prelude) is
-   * written to a file and run by the same runtime as this process (node, bun or `deno run -A`),
-   * with process.argv[1..] = args. `nodeArgs` are Node options (translated for other runtimes).
-   */
-  private childCommand(body: string, args: string[], nodeArgs: string[]): [string, string[]] {
+  /** Writes `body` (ES module source, after the prelude) to a script file of this suite's temp dir. */
+  private childScript(body: string): string {
     this.scriptDir ??= this.tmpDir();
     const script = join(this.scriptDir, `child-${++this.scripts}.mjs`);
     writeFileSync(script, `${this.childPrelude()}\n${body}`);
-    return [process.execPath, childArgv(script, args, nodeArgs)];
+    return script;
   }
 
   /**
-   * Runs `body` (ES module source, after the prelude) in a child process and waits. `launcher`, if
-   * given, is a command line the child runs under (e.g. ['prlimit', '--nofile=256:256']).
+   * Runs `body` (ES module source, after the prelude) in a child process of this runtime, with
+   * process.argv[1..] = args, and waits. `nodeArgs` are Node options (translated for other
+   * runtimes); `launcher`, if given, is a command line the child runs under (e.g.
+   * ['prlimit', '--nofile=256:256']).
    */
   runChild(body: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000, launcher: string[] = []): ChildResult {
-    let [command, argv] = this.childCommand(body, args, nodeArgs);
-    if (launcher.length > 0) [command, argv] = [launcher[0]!, [...launcher.slice(1), command, ...argv]];
-    const r: SpawnSyncReturns<string> = spawnSync(command, argv, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-    return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    return runScript(this.childScript(body), { args, nodeArgs, timeoutMs, launcher });
   }
 
   /** As runChild, but asynchronous: returns the child (for concurrent writers) and its result promise. */
   spawnChild(body: string, args: string[] = [], nodeArgs: string[] = []) {
-    const [command, argv] = this.childCommand(body, args, nodeArgs);
-    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const done = new Promise<ChildResult>((res) =>
-      child.on('close', (status, signal) => res({ status, signal, stdout, stderr })),
-    );
-    return { child, done };
+    return spawnScript(this.childScript(body), { args, nodeArgs });
   }
 }
 

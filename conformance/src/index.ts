@@ -10,6 +10,7 @@ export { SuiteContext, pattern } from './context.js';
 export { groups } from './groups/index.js';
 export { runSuite, formatRun, type RunResult, type RunSuiteOptions } from './run.js';
 export { currentRuntime, type RuntimeInfo } from './runtime.js';
+export { lastJsonLine, runModuleSource, runScript, spawnScript, type ChildOptions, type ChildResult } from './child-process.js';
 
 export function runConformance(backend: Backend, options: ConformanceOptions): void {
   const ctx = new SuiteContext(backend, options);
