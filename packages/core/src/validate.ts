@@ -50,7 +50,7 @@ export function validateMode(value: unknown, fallback = 0o600): number {
   if (!Number.isInteger(value) || value < 0 || value > 0o7777) {
     throw invalidValue('options.mode', 'must be an integer between 0 and 0o7777', value);
   }
-  return value;
+  return value + 0; // -0 would pass fs.openSync's own check and abort Node in its binding
 }
 
 /**

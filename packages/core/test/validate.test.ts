@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, MmapError, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from '../src/index.js';
+import { ErrorCodes, MmapError } from '../src/index.js';
+import { validateAdvice, validateCount, validateMode, validateOffset, validateOptions, validateRange } from '../src/validate.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -36,6 +37,11 @@ describe('validateOffset', () => {
 describe('validateCount', () => {
   it('refuses bigints as a type error', () => expect(codeOf(() => validateCount(1n, 'length'))).toBe(ErrorCodes.INVALID_ARG_TYPE));
   it('accepts zero', () => expect(validateCount(0, 'length')).toBe(0));
+});
+
+describe('validateMode', () => {
+  it('turns -0 into 0 (a -0 mode aborts Node inside fs.openSync)', () => expect(Object.is(validateMode(-0), 0)).toBe(true));
+  it('refuses modes outside 0..0o7777', () => expect(codeOf(() => validateMode(0o10000))).toBe(ErrorCodes.INVALID_ARG_VALUE));
 });
 
 describe('validateRange', () => {
