@@ -88,6 +88,16 @@ export class MmapError extends Error {
 let errorMap: Map<number, [string, string]> | undefined;
 
 /**
+ * The errno Node uses for an error name on this platform ('EISDIR' is 21 on Linux, -4068 on
+ * Windows, where libuv numbers its own codes), as a positive number for syscallError().
+ */
+export function errnoOf(code: string): number {
+  errorMap ??= getSystemErrorMap();
+  for (const [errno, [name]] of errorMap) if (name === code) return Math.abs(errno);
+  throw new Error(`unknown error name ${code}`);
+}
+
+/**
  * An OS failure as an MmapError shaped like Node's fs errors:
  * `EACCES: permission denied, mmap '/path'` with code, errno (negative), syscall and path.
  * `errno` may be given positive (C's errno) or negative (libuv's). For backend authors.

@@ -14,6 +14,7 @@ import {
   validateTimeout,
   validateWaitOffset,
 } from './validate.js';
+import { isWindows, shrinkMappedFile } from './windows.js';
 
 /** read = map(), shared = mapMut(), copy = mapCopy(), anon = mapAnon(). */
 export type MapKind = 'read' | 'shared' | 'copy' | 'anon';
@@ -358,6 +359,8 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
         return;
       }
       const reachedEnd = offset + this.currentLength >= fileSize;
+      // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
+      if (isWindows && this.init.capabilities.zeroCopy && next < this.currentLength && reachedEnd) return shrinkMappedFile(region, fd, this.currentLength, next, newEnd);
       region.remap(next);
       if (next < this.currentLength && reachedEnd) fs.ftruncateSync(fd, newEnd);
     } catch (error) {

@@ -2,14 +2,14 @@
 // file's size. Types are checked before anything is opened; what we open we also close on failure.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
+import { errnoOf, fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
 import type { DescriptorOps, FileInfo } from './region.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const ACCESS_MODE = 3; // O_ACCMODE
-const EISDIR = 21;
-const ENODEV = 19;
-const EACCES = 13;
+const EISDIR = errnoOf('EISDIR');
+const ENODEV = errnoOf('ENODEV');
+const EACCES = errnoOf('EACCES');
 const EEXIST_CODE = 'EEXIST';
 
 /** A source whose type has been checked; nothing is opened yet. */
@@ -41,7 +41,7 @@ export function checkSource(source: unknown): CheckedSource {
   if (typeof source === 'number') return { type: 'fd', fd: checkFd(source) };
   if (isFileHandle(source)) {
     // A closed FileHandle reports fd -1: a bad descriptor, as the OS would say.
-    if (source.fd === -1) throw syscallError(9 /* EBADF */, 'fstat');
+    if (source.fd === -1) throw syscallError(errnoOf('EBADF'), 'fstat');
     return { type: 'fd', fd: checkFd(source.fd) };
   }
   throw invalidType('source', 'a path (string, URL or Buffer), an fd or a FileHandle', source);
@@ -126,6 +126,7 @@ function openPath(path: string | Buffer, write: boolean, create: boolean, mode: 
 
 /** A fresh fd on the same file through /proc/self/fd (Linux) or /dev/fd; undefined where impossible. */
 function reopen(fd: number, write: boolean): number | undefined {
+  if (process.platform === 'win32') return undefined; // no /dev/fd: without the backend's duplicate() the caller's fd is used
   const dir = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
   try {
     return fs.openSync(`${dir}/${fd}`, (write ? O_RDWR : O_RDONLY) | O_NONBLOCK);

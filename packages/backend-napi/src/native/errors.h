@@ -5,11 +5,18 @@
 
 #include <cstring>
 
+#ifdef _WIN32
+#include "host_win.h"
+#endif
+
 namespace memmap {
 
 inline Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall) {
-  Napi::Error e = Napi::Error::New(env, std::string(syscall) + ": " + strerror(err));
-  e.Set("errno", Napi::Number::New(env, err));  // positive C errno
+#ifdef _WIN32
+  err = host::PortableError(err);  // a C errno from shared code becomes libuv's Windows number
+#endif
+  Napi::Error e = Napi::Error::New(env, std::string(syscall) + ": error " + std::to_string(err));
+  e.Set("errno", Napi::Number::New(env, err));  // positive: C errno (POSIX) or -libuv code (Windows)
   e.Set("syscall", Napi::String::New(env, syscall));
   return e;
 }

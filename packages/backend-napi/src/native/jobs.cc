@@ -30,7 +30,7 @@ class RangeJob : public Napi::AsyncWorker {
     size_t length = mapping_->Length();
     if (offset_ >= length) return;
     size_t n = std::min(length_, length - offset_);
-    if (kind_ == JobKind::Flush) err_ = os::Sync(mapping_->Data() + offset_, n);
+    if (kind_ == JobKind::Flush) err_ = os::Sync(mapping_->Fd(), mapping_->Data() + offset_, n);
     else os::Prefault(mapping_->Data() + offset_, n);  // a hint: failures just mean "not prefetched"
   }
 

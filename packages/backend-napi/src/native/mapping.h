@@ -79,6 +79,7 @@ class Mapping {
 
   char* Data() const { return span_.base == nullptr ? nullptr : static_cast<char*>(span_.base) + delta_; }
   size_t Length() const { return length_; }
+  int Fd() const { return fd_; }
   os::Kind Kind() const { return kind_; }
   bool Truncated() const;
 

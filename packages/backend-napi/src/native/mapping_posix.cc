@@ -197,7 +197,7 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
   return 0;
 }
 
-int Sync(void* addr, size_t length) {
+int Sync(int /*fd*/, void* addr, size_t length) {
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);

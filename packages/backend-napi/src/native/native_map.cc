@@ -46,7 +46,12 @@ Mapping* Usable(const Napi::CallbackInfo& info) {
   Mapping* mapping = Handle(info);
   if (mapping == nullptr) return nullptr;
   if (mapping->Truncated()) {
+#ifdef _WIN32
+    // Windows cannot cut a mapped file: a lost page was a read error (EXCEPTION_IN_PAGE_ERROR).
+    ErrnoError(info.Env(), EIO, "MapViewOfFile").ThrowAsJavaScriptException();
+#else
     TruncatedError(info.Env()).ThrowAsJavaScriptException();
+#endif
     return nullptr;
   }
   return mapping;
@@ -79,7 +84,7 @@ Napi::Value Window(const Napi::CallbackInfo& info) {
 Napi::Value Flush(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
-  return Check(info.Env(), os::Sync(m->Data() + Arg(info, 1), Arg(info, 2)), "msync");
+  return Check(info.Env(), os::Sync(m->Fd(), m->Data() + Arg(info, 1), Arg(info, 2)), "msync");
 }
 
 // flushAsync(h, offset, length) / prefetch(h, offset, length) -> Promise, on the thread pool.

@@ -1,6 +1,7 @@
 // The platform seam: everything that touches the OS mapping API. mapping_posix.cc implements it for
-// Linux/macOS/FreeBSD; a mapping_win.cc (MapViewOfFile/VirtualAlloc) would implement the same calls.
-// Every function returns 0 or a positive errno; none of them throws.
+// Linux/macOS/FreeBSD, mapping_win.cc (sections and views) for Windows.
+// Every function returns 0 or a positive error number (POSIX: errno; Windows: the libuv code,
+// negated, so JS names it as Node does); none of them throws.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +33,8 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
 
 // The range calls below take a non-empty range inside a live mapping: core answers empty ranges
 // itself and checks bounds (jobs.cc clamps to a length that shrank since), so none re-checks.
-int Sync(void* addr, size_t length);                 // durable on return
+// Durable on return. `fd` is the map's file (Windows flushes its HANDLE after the view; POSIX ignores it).
+int Sync(int fd, void* addr, size_t length);
 int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
 int Prefault(void* addr, size_t length);             // best effort: WILLNEED (+ POPULATE_READ)
 int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);

@@ -1,0 +1,58 @@
+// Windows implementation of descriptors.h. A descriptor is a slot of libuv's C runtime holding a
+// HANDLE: its access mode is the HANDLE's granted access (NtQueryObject), and a duplicate is a
+// DuplicateHandle()d HANDLE given a slot of its own (uv_open_osfhandle), so a shared map keeps
+// working after the caller closes theirs.
+#include <windows.h>
+
+#include "descriptors.h"
+#include "host_win.h"
+
+namespace memmap::os {
+namespace {
+
+struct BasicInformation {  // PUBLIC_OBJECT_BASIC_INFORMATION
+  ULONG attributes;
+  ACCESS_MASK grantedAccess;
+  ULONG handleCount;
+  ULONG pointerCount;
+  ULONG reserved[10];
+};
+using QueryObject = LONG(NTAPI*)(HANDLE, int, void*, ULONG, ULONG*);
+
+}  // namespace
+
+int AccessMode(int fd, int* mode) {
+  HANDLE file = host::OsHandle(fd);
+  if (file == INVALID_HANDLE_VALUE) return host::FromWin32(ERROR_INVALID_HANDLE);
+  static auto query = reinterpret_cast<QueryObject>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject")));
+  BasicInformation info = {};
+  if (query == nullptr || query(file, 0 /* ObjectBasicInformation */, &info, sizeof info, nullptr) < 0) {
+    return host::FromWin32(ERROR_INVALID_HANDLE);
+  }
+  // FILE_WRITE_DATA, not FILE_APPEND_DATA: an append-only descriptor (libuv's O_APPEND) cannot
+  // write in place, so it counts as read-only here and a shared map of it is refused.
+  bool read = (info.grantedAccess & (FILE_READ_DATA | GENERIC_READ)) != 0;
+  bool write = (info.grantedAccess & (FILE_WRITE_DATA | GENERIC_WRITE)) != 0;
+  *mode = read && write ? 2 : write ? 1 : 0;
+  if (!read && !write) *mode = 1;  // neither: refused for every map, as a write-only fd is
+  return 0;
+}
+
+int Duplicate(int fd, int* out) {
+  HANDLE file = host::OsHandle(fd);
+  if (file == INVALID_HANDLE_VALUE) return host::FromWin32(ERROR_INVALID_HANDLE);
+  HANDLE copy;
+  if (!DuplicateHandle(GetCurrentProcess(), file, GetCurrentProcess(), &copy, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
+    return host::LastError();
+  }
+  int copyFd = host::OpenOsHandle(copy);
+  if (copyFd < 0) {
+    CloseHandle(copy);
+    return host::FromWin32(ERROR_TOO_MANY_OPEN_FILES);
+  }
+  *out = copyFd;
+  return 0;
+}
+
+}  // namespace memmap::os
