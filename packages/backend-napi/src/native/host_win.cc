@@ -12,11 +12,12 @@ using GetOsHandle = HANDLE (*)(int);
 using OpenHandle = int (*)(HANDLE);
 using TranslateError = int (*)(int);
 
-FARPROC HostSymbol(const char* name) {
+// void*, so callers cast to their own function type without -Wcast-function-type noise.
+void* HostSymbol(const char* name) {
   for (const wchar_t* module : {static_cast<const wchar_t*>(nullptr), L"node.dll", L"libnode.dll"}) {
     HMODULE h = GetModuleHandleW(module);
     if (h == nullptr) continue;
-    if (FARPROC p = GetProcAddress(h, name)) return p;
+    if (FARPROC p = GetProcAddress(h, name)) return reinterpret_cast<void*>(p);
   }
   return nullptr;
 }

@@ -64,7 +64,8 @@ using PrefetchFn = BOOL(WINAPI*)(HANDLE, ULONG_PTR, PWIN32_MEMORY_RANGE_ENTRY, U
 
 // Windows 8+; looked up so the addon still loads where kernel32 lacks it.
 PrefetchFn Prefetcher() {
-  static auto fn = reinterpret_cast<PrefetchFn>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "PrefetchVirtualMemory"));
+  static auto fn = reinterpret_cast<PrefetchFn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "PrefetchVirtualMemory")));
   return fn;
 }
 
