@@ -121,7 +121,12 @@ function register(ctx: SuiteContext): void {
       const path = ctx.file(64 * 1024);
       const r = ctx.runChild(`
         const m = backend.map(${JSON.stringify(path)});
-        fs.truncateSync(${JSON.stringify(path)}, 0);
+        try {
+          fs.truncateSync(${JSON.stringify(path)}, 0);
+        } catch (e) {
+          // Windows refuses to cut a file while a view maps it: then it cannot be cut under the map.
+          if (process.platform !== 'win32') throw e;
+        }
         let sum = 0;
         try {
           const b = m.bytes;

@@ -34,7 +34,13 @@ export function checkSource(source: unknown): CheckedSource {
   if (typeof source === 'string') return checkPath(source, source);
   if (source instanceof URL) {
     if (source.protocol !== 'file:') throw invalidValue('source', 'must be a file: URL', source.href);
-    const path = fileURLToPath(source);
+    let path: string;
+    try {
+      path = fileURLToPath(source);
+    } catch {
+      // e.g. file:///dev/null on Windows, where a file URL needs a drive letter or a UNC host
+      throw invalidValue('source', 'must be a file: URL that names a path on this platform', source.href);
+    }
     return checkPath(path, path);
   }
   if (Buffer.isBuffer(source)) return checkPath(source, source.toString());

@@ -1,5 +1,6 @@
 // Windows-only steps of core's orchestration (the rest of core is platform-neutral).
 import * as fs from 'node:fs';
+import { errnoOf, syscallError } from './errors.js';
 import type { Region } from './region.js';
 
 export const isWindows = process.platform === 'win32';
@@ -16,7 +17,10 @@ export function shrinkMappedFile(region: Region, fd: number, currentLength: numb
     fs.ftruncateSync(fd, newEnd);
   } catch (error) {
     region.remap(currentLength);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'UNKNOWN') throw error;
+    const busy = syscallError(errnoOf('EBUSY'), 'ftruncate');
+    busy.message += ': another map of this file is still live, and Windows cannot cut a mapped file';
+    throw busy;
   }
   region.remap(newLength);
 }
