@@ -1,6 +1,7 @@
 // The C library and every prototype this backend calls, declared once. Pointers are BigInts
 // (koffi 3); `void *` results come back unsigned, so MAP_FAILED is 2^64 - 1.
 import koffi, { type LibraryHandle } from 'koffi';
+import { lastError, windowsLibc } from './libc-win32.js';
 import { platform } from './platform/index.js';
 
 type Pointer = bigint;
@@ -60,52 +61,62 @@ function open(): LibraryHandle {
   throw new Error(`@memmap/backend-ffi cannot load the C library (${errors.join('; ')})`);
 }
 
-const lib = open();
-const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
+function posixLibc(): Libc {
+  const lib = open();
+  const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
 
-/** A function the C library may lack (an old libc): undefined instead of a load failure. */
-function optional<F>(definition: string): F | undefined {
-  try {
-    return fn<F>(definition);
-  } catch {
-    return undefined;
+  /** A function the C library may lack (an old libc): undefined instead of a load failure. */
+  function optional<F>(definition: string): F | undefined {
+    try {
+      return fn<F>(definition);
+    } catch {
+      return undefined;
+    }
   }
+
+  /** shm_open/shm_unlink from libc, else from librt (glibc < 2.34). */
+  function shm<F>(definition: string): F | undefined {
+    const found = optional<F>(definition);
+    if (found !== undefined || process.platform !== 'linux') return found;
+    try {
+      return koffi.load('librt.so.1').func(definition) as unknown as F;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    // off_t is 64-bit on every supported (LP64) platform, so mmap is the 64-bit-offset variant.
+    mmap: fn('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
+    munmap: fn('int munmap(void *addr, size_t length)'),
+    msync: fn('int msync(void *addr, size_t length, int flags)'),
+    madvise: fn('int madvise(void *addr, size_t length, int advice)'),
+    mincore: fn('int mincore(void *addr, size_t length, _Out_ uint8_t *vec)'),
+    mlock: fn('int mlock(const void *addr, size_t length)'),
+    munlock: fn('int munlock(const void *addr, size_t length)'),
+    memcpy: fn('void *memcpy(void *dst, const void *src, size_t length)'),
+    memset: fn('void *memset(void *dst, int value, size_t length)'),
+    sysconf: fn('long sysconf(int name)'),
+    fcntl: fn('int fcntl(int fd, int cmd, ...)'),
+    mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
+    // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
+    mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
+    syscall: platform.SYS_futex === undefined ? undefined : optional(futexPrototype),
+    shm_open: shm('int shm_open(const char *name, int oflag, ...)'),
+    shm_unlink: shm('int shm_unlink(const char *name)'),
+  };
 }
 
-/** shm_open/shm_unlink from libc, else from librt (glibc < 2.34). */
-function shm<F>(definition: string): F | undefined {
-  const found = optional<F>(definition);
-  if (found !== undefined || process.platform !== 'linux') return found;
-  try {
-    return koffi.load('librt.so.1').func(definition) as unknown as F;
-  } catch {
-    return undefined;
-  }
-}
+const windows = process.platform === 'win32';
 
-export const libc: Libc = {
-  // off_t is 64-bit on every supported (LP64) platform, so mmap is the 64-bit-offset variant.
-  mmap: fn('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
-  munmap: fn('int munmap(void *addr, size_t length)'),
-  msync: fn('int msync(void *addr, size_t length, int flags)'),
-  madvise: fn('int madvise(void *addr, size_t length, int advice)'),
-  mincore: fn('int mincore(void *addr, size_t length, _Out_ uint8_t *vec)'),
-  mlock: fn('int mlock(const void *addr, size_t length)'),
-  munlock: fn('int munlock(const void *addr, size_t length)'),
-  memcpy: fn('void *memcpy(void *dst, const void *src, size_t length)'),
-  memset: fn('void *memset(void *dst, int value, size_t length)'),
-  sysconf: fn('long sysconf(int name)'),
-  fcntl: fn('int fcntl(int fd, int cmd, ...)'),
-  mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
-  // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
-  mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
-  syscall: platform.SYS_futex === undefined ? undefined : optional(futexPrototype),
-  shm_open: shm('int shm_open(const char *name, int oflag, ...)'),
-  shm_unlink: shm('int shm_unlink(const char *name)'),
-};
+/** The C library, or on Windows the same calls made of kernel32 sections and views (libc-win32.ts). */
+export const libc: Libc = windows ? windowsLibc() : posixLibc();
 
-/** errno of the last failing call on this thread (koffi saves it right after each call). */
-export const lastErrno = (): number => koffi.errno();
+/**
+ * errno of the last failing call on this thread (koffi saves it right after each call); on Windows
+ * libuv's code for the last Win32 error, which core names the same way.
+ */
+export const lastErrno = (): number => (windows ? lastError() : koffi.errno());
 
 /** An external ArrayBuffer over [ptr, ptr + length), no copy, no finalizer. */
 export const viewOf = (ptr: Pointer, length: number): ArrayBuffer => koffi.view(ptr, length);

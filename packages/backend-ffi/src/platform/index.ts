@@ -5,6 +5,7 @@ import { constants as freebsd } from './freebsd.js';
 import { constants as linuxArm64 } from './linux-arm64.js';
 import { constants as linuxX64 } from './linux-x64.js';
 import type { PlatformConstants } from './types.js';
+import { constants as win32 } from './win32.js';
 
 export type { PlatformConstants } from './types.js';
 
@@ -15,6 +16,7 @@ const tables: Record<string, PlatformConstants> = {
   'darwin-arm64': darwin,
   'freebsd-x64': freebsd,
   'freebsd-arm64': freebsd,
+  'win32-x64': win32,
 };
 
 function select(): PlatformConstants {
