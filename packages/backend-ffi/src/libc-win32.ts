@@ -1,7 +1,8 @@
 // The calls this backend makes (mmap, munmap, msync, madvise, mincore, mlock, ...) implemented on
 // kernel32 for Windows x64, with the flag values of platform/win32.ts. A file map is a section
 // (CreateFileMappingW) with one view (MapViewOfFile) at a 64 KiB-aligned offset, the section handle
-// closed at once (the view keeps it). MAP_PRIVATE views are copy-on-write (FILE_MAP_COPY);
+// closed at once (the view keeps it), and the address of the requested offset returned, so the
+// backend works in 4 KiB pages as elsewhere. MAP_PRIVATE views are copy-on-write (FILE_MAP_COPY);
 // anonymous memory is a paging-file section. A descriptor becomes a HANDLE through libuv's
 // uv_get_osfhandle, which node.exe exports. Failures set an error number that lastError() returns
 // as libuv's positive code, so core names it as Node's fs does (ERROR_ACCESS_DENIED -> EACCES, ...).
@@ -74,7 +75,8 @@ let uv!: ReturnType<typeof loadUv>;
 
 const FAILED: Pointer = (1n << 64n) - 1n; // MAP_FAILED, and INVALID_HANDLE_VALUE
 const CURRENT_PROCESS: Pointer = FAILED; // GetCurrentProcess()'s pseudo handle
-const GRANULARITY = 65536;
+const GRANULARITY = 65536; // where views start (dwAllocationGranularity)
+const PAGE = 4096; // dwPageSize on x64
 
 const PAGE_READWRITE = 0x04;
 const PAGE_WRITECOPY = 0x08;
@@ -123,10 +125,17 @@ function lo(n: number): number {
   return n % 2 ** 32;
 }
 
-function isPrivateMemory(addr: Pointer): boolean {
-  const info = Buffer.alloc(48);
-  if (Number(k.VirtualQuery(addr, info, 48)) === 0) return false;
-  return info.readUInt32LE(40) === MEM_PRIVATE; // MEMORY_BASIC_INFORMATION.Type
+/** The allocation holding addr (a view, or zero memory put in its place) and whether it is the latter. */
+function allocationAt(addr: Pointer): { base: Pointer; private: boolean } {
+  const info = Buffer.alloc(48); // MEMORY_BASIC_INFORMATION
+  if (Number(k.VirtualQuery(addr, info, 48)) === 0) return { base: addr, private: false };
+  return { base: info.readBigUInt64LE(8), private: info.readUInt32LE(40) === MEM_PRIVATE };
+}
+
+function release(addr: Pointer): boolean {
+  const at = allocationAt(addr);
+  forget(at.base);
+  return Boolean(at.private ? k.VirtualFree(at.base, 0, MEM_RELEASE) : k.UnmapViewOfFile(at.base));
 }
 
 function fileHandle(fd: number): Pointer | null {
@@ -146,11 +155,12 @@ function mapSection(file: Pointer | null, protect: number, size: number, access:
 function mmap(addr: Pointer | null, length: number, _prot: number, flags: number, fd: number, offset: number): Pointer {
   if (flags & win.MAP_ANONYMOUS) {
     if (flags & win.MAP_FIXED && addr !== null) {
-      // Neutralise: no MAP_FIXED on Windows; drop the view and take its addresses back as zeros.
-      if (!(isPrivateMemory(addr) ? k.VirtualFree(addr, 0, MEM_RELEASE) : k.UnmapViewOfFile(addr))) return fail(FAILED);
-      forget(addr);
-      const p = k.VirtualAlloc(addr, length, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE) as Pointer | null;
-      return isNull(p) ? fail(FAILED) : p!;
+      // Neutralise: no MAP_FIXED on Windows; drop the view and take its addresses back as zeros
+      // (from the view's 64 KiB-aligned base, where a reservation must start).
+      const { base } = allocationAt(addr);
+      if (!release(addr)) return fail(FAILED);
+      const p = k.VirtualAlloc(base, Number(addr - base) + length, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE) as Pointer | null;
+      return isNull(p) ? fail(FAILED) : addr;
     }
     const p = mapSection(null, PAGE_READWRITE | SEC_COMMIT, length, FILE_MAP_WRITE, 0, length);
     if (p === null) return FAILED;
@@ -159,7 +169,7 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
   }
   const file = fileHandle(fd);
   if (file === null) return fail(FAILED, ERROR_INVALID_HANDLE);
-  // Lengths arrive rounded up to 64 KiB; a section larger than the file would extend it (or fail
+  // Lengths arrive rounded up to a page; a section larger than the file would extend it (or fail
   // on a read-only handle), so the view stops at the end of the file.
   const size = [0n];
   if (!k.GetFileSizeEx(file, size)) return fail(FAILED);
@@ -168,10 +178,12 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
     errorCode = EINVAL;
     return FAILED;
   }
+  const delta = offset % GRANULARITY; // views start at the allocation granularity
+  const start = offset - delta;
   const shared = (flags & win.MAP_SHARED) !== 0;
   const p = shared
-    ? mapSection(file, PAGE_READWRITE, end, FILE_MAP_READ | FILE_MAP_WRITE, offset, end - offset)
-    : mapSection(file, PAGE_WRITECOPY, end, FILE_MAP_COPY, offset, end - offset);
+    ? mapSection(file, PAGE_READWRITE, end, FILE_MAP_READ | FILE_MAP_WRITE, start, end - start)
+    : mapSection(file, PAGE_WRITECOPY, end, FILE_MAP_COPY, start, end - start);
   if (p === null) return FAILED;
   let own: Pointer | null = null;
   if (shared) {
@@ -179,8 +191,8 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
     const out: [Pointer | null] = [null];
     if (k.DuplicateHandle(CURRENT_PROCESS, file, CURRENT_PROCESS, out, 0, 0, DUPLICATE_SAME_ACCESS)) own = out[0];
   }
-  views.set(p, { length: end - offset, file: own });
-  return p;
+  views.set(p, { length: end - start, file: own });
+  return p + BigInt(delta);
 }
 
 function forget(addr: Pointer): void {
@@ -190,9 +202,7 @@ function forget(addr: Pointer): void {
 }
 
 function munmap(addr: Pointer, _length: number): number {
-  const ok = isPrivateMemory(addr) ? k.VirtualFree(addr, 0, MEM_RELEASE) : k.UnmapViewOfFile(addr);
-  forget(addr);
-  return ok ? 0 : fail(-1);
+  return release(addr) ? 0 : fail(-1);
 }
 
 /** The view holding addr, and how many of `length` bytes from addr lie inside it. */
@@ -239,19 +249,13 @@ madvise.async = (addr: Pointer, length: number, advice: number, callback: Callba
   setImmediate(() => callback(null, result));
 };
 
-const SMALL_PAGE = 4096;
-
-/** vec[i] = 1 when any 4 KiB page of the i-th 64 KiB unit is in the working set (QueryWorkingSetEx). */
+/** vec[i] = 1 when the i-th page is in the working set (QueryWorkingSetEx's Valid bit). */
 function mincore(addr: Pointer, length: number, vec: Uint8Array): number {
-  const units = Math.ceil(length / GRANULARITY);
-  const pages = Math.ceil(length / SMALL_PAGE);
+  const pages = Math.ceil(length / PAGE);
   const info = Buffer.alloc(pages * 16); // PSAPI_WORKING_SET_EX_INFORMATION: address, attributes
-  for (let i = 0; i < pages; i++) info.writeBigUInt64LE(addr + BigInt(i * SMALL_PAGE), i * 16);
+  for (let i = 0; i < pages; i++) info.writeBigUInt64LE(addr + BigInt(i * PAGE), i * 16);
   if (!k.K32QueryWorkingSetEx(CURRENT_PROCESS, info, info.length)) return fail(-1);
-  vec.fill(0, 0, units);
-  for (let i = 0; i < pages; i++) {
-    if (info.readUInt32LE(i * 16 + 8) & 1) vec[Math.floor((i * SMALL_PAGE) / GRANULARITY)] = 1; // Valid bit
-  }
+  for (let i = 0; i < pages; i++) vec[i] = info.readUInt32LE(i * 16 + 8) & 1;
   return 0;
 }
 
@@ -337,7 +341,7 @@ export function windowsLibc(): Libc {
       return dst;
     }),
     fcntl: withAsync(fcntl),
-    sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? GRANULARITY : -1)),
+    sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? PAGE : -1)),
     mlock2: undefined,
     mremap: undefined,
     // Not offered on Windows: a named map would be a `Local\\<name>` paging-file section, not an

@@ -1,7 +1,7 @@
 // Windows x64. There is no C mmap here: libc-win32.ts implements the calls this backend makes
 // (mmap, msync, madvise, mincore, mlock, ...) on kernel32 sections and views, and these are the
-// flag values it understands. The "page" is the allocation granularity (64 KiB): views must start
-// at a multiple of it, so every alignment in this backend uses it.
+// flag values it understands. Pages are 4 KiB; libc-win32.ts places each view at the 64 KiB
+// allocation granularity itself and hands back the address of the offset asked for.
 import type { PlatformConstants } from './types.js';
 
 export const constants: PlatformConstants = {
