@@ -214,19 +214,34 @@ function viewAt(addr: Pointer, length: number): { file: Pointer | null; length: 
   return undefined;
 }
 
+/**
+ * The range was swapped for zero memory (close() or resize() while a flush was pending, where
+ * views cannot be detached): there is no file behind it any more, and the backend synced the view
+ * before the swap, so as msync() on anonymous memory this is a success.
+ */
+const neutralised = (addr: Pointer): boolean => allocationAt(addr).private;
+
 function msync(addr: Pointer, length: number, _flags: number): number {
   const view = viewAt(addr, length);
-  if (!k.FlushViewOfFile(addr, view?.length ?? length)) return fail(-1);
+  if (!k.FlushViewOfFile(addr, view?.length ?? length)) return neutralised(addr) ? 0 : fail(-1);
   if (view?.file && !k.FlushFileBuffers(view.file)) return fail(-1);
   return 0;
 }
 
 msync.async = (addr: Pointer, length: number, _flags: number, callback: Callback<number>): void => {
   const view = viewAt(addr, length);
+  // A HANDLE of this call's own: close() may drop the view's (and its HANDLE) before we finish.
+  const out: [Pointer | null] = [null];
+  const file = view?.file && k.DuplicateHandle(CURRENT_PROCESS, view.file, CURRENT_PROCESS, out, 0, 0, DUPLICATE_SAME_ACCESS) ? out[0] : null;
+  const done = (error: unknown, result: number): void => {
+    if (file) k.CloseHandle(file);
+    callback(error, result);
+  };
   k.FlushViewOfFile.async(addr, view?.length ?? length, (error: unknown, ok: number) => {
-    if (error || !ok) return callback(error, ok ? 0 : fail(-1));
-    if (!view?.file) return callback(null, 0);
-    k.FlushFileBuffers.async(view.file, (error2: unknown, ok2: number) => callback(error2, ok2 ? 0 : fail(-1)));
+    if (!error && !ok && neutralised(addr)) return done(null, 0);
+    if (error || !ok) return done(error, ok ? 0 : fail(-1));
+    if (!file) return done(null, 0);
+    k.FlushFileBuffers.async(file, (error2: unknown, ok2: number) => done(error2, ok2 ? 0 : fail(-1)));
   });
 };
 

@@ -43,7 +43,6 @@ Napi::Value MapAnon(const Napi::CallbackInfo& info) {
   return WrapMapping(env, new Mapping(env, os::Kind::Anon, -1, 0, length, 0, span, huge));
 }
 
-#ifndef _WIN32
 // fdAccessMode(fd) -> 0 read-only, 1 write-only, 2 read-write
 Napi::Value FdAccessMode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -81,7 +80,6 @@ Napi::Value FdStat(const Napi::CallbackInfo& info) {
   }
   return Napi::Number::New(env, size * 8 + type);
 }
-#endif
 // shmOpen(name, create, exclusive, mode) -> [fd, created]
 Napi::Value ShmOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -128,11 +126,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   DefineMapFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
-#ifndef _WIN32
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
   exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));
   exports.Set("fdStat", Napi::Function::New<FdStat>(env, "fdStat"));
-#endif
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));
               }));

@@ -1,5 +1,6 @@
 // A caller's descriptor, asked natively (Node has no fcntl): its access mode, and a duplicate for a
-// shared map to keep while it lives. descriptors_posix.cc implements it; returns 0 or errno.
+// shared map to keep while it lives. descriptors_posix.cc and descriptors_win.cc implement it;
+// returns 0 or an error number as os.h does.
 #pragma once
 
 namespace memmap::os {

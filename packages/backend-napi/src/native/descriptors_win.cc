@@ -4,6 +4,8 @@
 // working after the caller closes theirs.
 #include <windows.h>
 
+#include <cstdint>
+
 #include "descriptors.h"
 #include "host_win.h"
 
@@ -53,6 +55,27 @@ int Duplicate(int fd, int* out) {
   }
   *out = copyFd;
   return 0;
+}
+
+int Stat(int fd, double* size, int* type) {
+  HANDLE file = host::OsHandle(fd);
+  if (file == INVALID_HANDLE_VALUE) return host::FromWin32(ERROR_INVALID_HANDLE);
+  *size = 0;
+  switch (GetFileType(file)) {
+    case FILE_TYPE_DISK: {
+      BY_HANDLE_FILE_INFORMATION info;
+      if (!GetFileInformationByHandle(file, &info)) return host::LastError();
+      *type = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? 1 : 0;
+      *size = static_cast<double>((static_cast<uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow);
+      return 0;
+    }
+    case FILE_TYPE_PIPE: *type = 2; return 0;  // named pipes and sockets: not mappable (ENODEV)
+    case FILE_TYPE_UNKNOWN:
+      if (GetLastError() != NO_ERROR) return host::LastError();
+      *type = 4;
+      return 0;
+    default: *type = 4; return 0;  // character devices (a console)
+  }
 }
 
 }  // namespace memmap::os
