@@ -179,6 +179,9 @@ async function main() {
   let ok = true;
   for (const version of versions) {
     const exe = windowsNode(version);
+    // The capability matrix as Windows Node sees it.
+    const info = runWine(wine, prefix, [exe, cli, 'info'], join(logs, `info-${version}`), 300_000);
+    log(info.stdout.trim() || `memmap-conformance info failed: ${info.stderr.split('\n')[0]}`);
     for (const backend of backends) {
       const started = Date.now();
       const r = runWine(wine, prefix, [exe, cli, 'run', `@memmap/backend-${backend}`], join(logs, `run-${version}-${backend}`), 3_600_000);
