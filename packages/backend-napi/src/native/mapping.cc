@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include "guard.h"
 #include "unmapper.h"
@@ -182,6 +183,11 @@ bool DetachBuffer(napi_env env, napi_value buffer) {
 }  // namespace
 
 bool Mapping::DetachAll(napi_env env, napi_value whole) {
+  // Detaching may run a Buffer's finalizer synchronously (JavaScriptCore frees an ArrayBuffer's
+  // contents at detach, so Bun calls OnBufferFinalized/OnWholeFinalized inside
+  // napi_detach_arraybuffer), which erases from buffers_ and drops a reference. So no iterator is
+  // held across a detach: walk a copy of the ids and look each one up again. The caller's handle
+  // reference keeps this Mapping alive throughout.
   bool ok = true;
   if (whole != nullptr) {
     size_t length = 0;
@@ -190,16 +196,24 @@ bool Mapping::DetachAll(napi_env env, napi_value whole) {
       ok = false;
     }
   }
-  for (auto& [id, tracked] : buffers_) {
-    if (tracked.detached) continue;
+  std::vector<uint64_t> ids;
+  ids.reserve(buffers_.size());
+  for (const auto& entry : buffers_) {
+    if (!entry.second.detached) ids.push_back(entry.first);
+  }
+  for (uint64_t id : ids) {
+    auto it = buffers_.find(id);
+    if (it == buffers_.end()) continue;  // finalized meanwhile
     napi_value value = nullptr;
-    napi_get_reference_value(env, tracked.ref, &value);
+    napi_get_reference_value(env, it->second.ref, &value);
+    // Marked first: once detached, the entry may already be gone when the call returns.
+    it->second.detached = true;
     // null: already collected, no JS can reach it; its finalizer drops the reference later.
     if (value != nullptr && !DetachBuffer(env, value)) {
       ok = false;
-      continue;
+      it = buffers_.find(id);
+      if (it != buffers_.end()) it->second.detached = false;
     }
-    tracked.detached = true;
   }
   return ok;
 }
