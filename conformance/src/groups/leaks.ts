@@ -15,7 +15,7 @@ const MAPS_SLACK = 16;
 /** glibc keeps some freed ArrayBuffer memory (the fallback's copies) resident: up to ~30 MiB seen. */
 const RSS_SLACK = 40 * 1024 * 1024;
 const HEAP_SLACK = 4 * 1024 * 1024;
-/** 2,500 leaked 64 KiB anonymous maps would add 160 MiB. */
+/** 1,250 leaked 64 KiB anonymous maps (a quarter of the measured half) would add 80 MiB. */
 const VM_SLACK = 64 * 1024 * 1024;
 /** A 1 MiB young generation keeps V8's own heap growth from looking like a leak. */
 const NODE_ARGS = ['--expose-gc', '--max-semi-space-size=1'];

@@ -44,7 +44,9 @@ const mapsLines = (needle) =>
   process.platform === 'linux' ? fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.includes(needle)).length : 0;
 // A write through a detached Buffer may throw a TypeError: a JS exception, not a crash.
 const stray = (write) => { try { write(); } catch (e) { if (!(e instanceof TypeError)) throw e; } };
-const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').length : 0);
+// Descriptors of files only (a leaked map fd names its file); runtimes open sockets and pipes for
+// themselves whenever they like (Deno adds a socketpair lazily, once).
+const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').filter((f) => { try { return fs.readlinkSync('/proc/self/fd/' + f).startsWith('/'); } catch { return false; } }).length : 0);
 `;
 
 /**

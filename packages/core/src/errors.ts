@@ -1,4 +1,5 @@
 // MmapError: one error class for every failure, with a stable string `code`.
+import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 
 /**
@@ -123,7 +124,20 @@ export function fromNodeError(error: unknown): unknown {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.errno === 'number') {
     return new MmapError(e.code, e.message, { errno: e.errno, syscall: e.syscall, path: e.path }, { cause: error });
   }
+  // Deno's node:fs throws some OS failures (ftruncate of a device) as a TypeError carrying only
+  // `code`: still an OS failure, so the same MmapError, with the errno looked up from the code.
+  const errno = e && typeof e === 'object' && typeof e.code === 'string' ? osErrno(e.code) : undefined;
+  if (errno !== undefined) {
+    return new MmapError(e.code!, e.message, { errno: -errno, syscall: e.syscall, path: e.path }, { cause: error });
+  }
   return error;
+}
+
+/** C's errno for an OS error code ('EINVAL' -> 22), or undefined for anything else. */
+function osErrno(code: string): number | undefined {
+  if (!/^E[A-Z0-9]+$/.test(code)) return undefined;
+  const errno = (osConstants.errno as Record<string, number | undefined>)[code];
+  return typeof errno === 'number' ? errno : undefined;
 }
 
 export const invalidType = (name: string, expected: string, actual: unknown): MmapError =>

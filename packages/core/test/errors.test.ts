@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineCapabilities, MmapError, syscallError } from '../src/index.js';
+import { defineCapabilities, fromNodeError, MmapError, syscallError } from '../src/index.js';
 
 describe('syscallError', () => {
   it('looks like a Node fs error', () => {
@@ -10,6 +10,25 @@ describe('syscallError', () => {
     expect(e.message).toBe("EACCES: permission denied, mmap '/x'");
   });
   it('takes negative errnos too', () => expect(syscallError(-2, 'open').code).toBe('ENOENT'));
+});
+
+describe('fromNodeError', () => {
+  it("keeps a Node fs error's code, errno, syscall and path", () => {
+    const fsError = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT', errno: -2, syscall: 'open', path: '/x' });
+    expect(fromNodeError(fsError)).toMatchObject({ name: 'MmapError', code: 'ENOENT', errno: -2, syscall: 'open', path: '/x' });
+  });
+  it("turns Deno's code-only TypeError for an OS failure into the same MmapError", () => {
+    const denoError = Object.assign(new TypeError('Invalid argument (os error 22)'), { code: 'EINVAL' });
+    const e = fromNodeError(denoError);
+    expect(e).toBeInstanceOf(MmapError);
+    expect(e).toMatchObject({ code: 'EINVAL', errno: -22 });
+  });
+  it('passes other errors through untouched', () => {
+    const plain = new TypeError('not an OS error');
+    expect(fromNodeError(plain)).toBe(plain);
+    const coded = Object.assign(new TypeError('x'), { code: 'ERR_SOMETHING' });
+    expect(fromNodeError(coded)).toBe(coded);
+  });
 });
 
 describe('defineCapabilities', () => {
