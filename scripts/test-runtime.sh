@@ -49,7 +49,7 @@ run_js conformance/dist/cli.js run | tee "$log"
 suite_status=${PIPESTATUS[0]}
 suite_line=$(grep -E '^conformance on ' "$log" | tail -1)
 
-echo "== examples under $label" >&2
+echo "== info and examples under $label" >&2
 scratch=$(mktemp -d)
 examples_ok=0
 examples_failed=0
@@ -57,6 +57,10 @@ check() { # check <name> <expected> <actual>
   if [ "$2" = "$3" ]; then examples_ok=$((examples_ok + 1)); echo "  ok   $1"
   else examples_failed=$((examples_failed + 1)); echo "  FAIL $1: expected [$2], got [$3]"; fi
 }
+info=$(run_js conformance/dist/cli.js info 2>&1)
+version=$("$bin" --version | head -1 | sed 's/^deno //; s/ (.*//')
+check "info reports the runtime" "Runtime: $runtime $version" "$(grep -o "^Runtime: $runtime [^ ]*" <<<"$info")"
+check "loadBackend() reports the runtime" "under $runtime $version" "$(grep -o "under $runtime [0-9.]*" <<<"$info" | head -1)"
 for backend in napi ffi fallback; do
   printf 'abcdefghijKLMNOP' > "$scratch/example-$backend.dat"
   out=$(cd examples && MEMMAP_BACKEND=$backend run_js read-first-bytes.ts "$scratch/example-$backend.dat" 2>&1)
@@ -69,5 +73,5 @@ done
 rm -rf "$scratch" "$log"
 
 if [ "$suite_status" -eq 0 ] && [ "$examples_failed" -eq 0 ] && [ -n "$suite_line" ]; then result=PASS; else result=FAIL; fi
-echo "test:$runtime: $result ($label; ${suite_line#*: }; examples $examples_ok passed, $examples_failed failed)"
+echo "test:$runtime: $result ($label; ${suite_line#*: }; info + examples: $examples_ok passed, $examples_failed failed)"
 [ "$result" = PASS ]

@@ -6,7 +6,7 @@ import { builtinBackends, defaultBackend, listBackends, selectionReason } from '
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
 import { formatRun, runSuite, type RunResult } from './run.js';
-import { runtimeLabel } from './runtime.js';
+import { currentRuntime, runtimeLabel } from './runtime.js';
 
 const usage = `usage: memmap-conformance <command>
   info                          backends that load here, their capabilities, the default choice
@@ -46,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
 
 function info(): number {
   const statuses = listBackends();
-  console.log(`Node ${process.version} on ${process.platform}-${process.arch}\n`);
+  const r = currentRuntime();
+  const emulated = r.name === 'node' ? '' : `, Node API of ${process.version}`;
+  console.log(`Runtime: ${r.name} ${r.version} on ${process.platform}-${process.arch}${emulated}\n`);
   console.log(table(['backend', 'module', 'loads', 'why not'], statuses.map((s) => [s.name, s.module, s.loaded ? 'yes' : 'no', s.error ?? ''])));
   console.log('\nCapabilities:\n' + capabilityTable(statuses.filter((s) => s.loaded)));
   try {

@@ -1,21 +1,16 @@
 // The JavaScript runtime this process runs in, and how to start another process of the same
 // runtime on a script file (child-process checks must test the runtime under test, not Node).
 
-export interface RuntimeInfo {
-  name: 'node' | 'bun' | 'deno';
-  version: string;
-}
+import { runtime, type RuntimeInfo } from '@memmap/core';
 
-declare const Bun: { version: string } | undefined;
-declare const Deno: { version: { deno: string } } | undefined;
+export type { RuntimeInfo } from '@memmap/core';
 
 export function currentRuntime(): RuntimeInfo {
-  if (typeof Bun !== 'undefined') return { name: 'bun', version: Bun.version };
-  if (typeof Deno !== 'undefined') return { name: 'deno', version: Deno.version.deno };
-  return { name: 'node', version: process.versions.node };
+  return runtime();
 }
 
-export function runtimeLabel(r: RuntimeInfo = currentRuntime()): string {
+/** 'bun 1.4.5 (linux-x64)'. */
+export function runtimeLabel(r: RuntimeInfo = runtime()): string {
   return `${r.name} ${r.version} (${process.platform}-${process.arch})`;
 }
 

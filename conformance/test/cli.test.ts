@@ -14,6 +14,8 @@ describe('memmap-conformance', () => {
     for (const name of ['napi', 'ffi', 'fallback']) expect(r.stdout).toContain(name);
     expect(r.stdout).toMatch(/zeroCopy\s+coherent\s+detachOnClose\s+truncationSafe\s+lock\s+hugePages/);
     expect(r.stdout).toMatch(/loadBackend\(\) picks: \w+/);
+    expect(r.stdout).toContain(`Runtime: node ${process.versions.node} on ${process.platform}-${process.arch}`);
+    expect(r.stdout).toContain(`under node ${process.versions.node}`);
   });
 
   it('check passes a conforming backend group and prints the matrix', () => {

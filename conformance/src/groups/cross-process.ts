@@ -10,6 +10,7 @@ import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../childre
 import { expectCleanExit } from './assert.js';
 import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { runtime } from '@memmap/core';
 
 const MSG = 'IPC using mmap!';
 
@@ -74,6 +75,59 @@ function registerVisibility(ctx: SuiteContext): void {
     const expected = ctx.caps.coherent ? Buffer.alloc(200, 0x77) : before.subarray(4000, 4200);
     expect(r).toEqual({ slice: expected.toString('hex'), same: true });
   });
+}
+
+const STORES = 1000;
+
+/** Child: spins on Atomics.load over its own map until it reads STORES or 20 s pass. */
+const spinReader = (kind: 'map' | 'mapMut') => `${CHILD_HELPERS}
+const m = backend.${kind}(process.argv[1]);
+const a = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 4);
+console.log('ready');
+const deadline = Date.now() + 20000;
+let v = 0, n = 0, distinct = 0, last = -1;
+while ((v = Atomics.load(a, 0)) < ${STORES}) {
+  if (v !== last) { distinct++; last = v; }
+  if ((++n & 0xffff) === 0 && Date.now() > deadline) break;
+}
+m.close();
+out({ final: v, distinct });
+`;
+
+/** Child: STORES Atomics.store of 1, 2, ... into the shared map, a millisecond apart every ten. */
+const atomicWriter = `const w = backend.mapMut(process.argv[1]);
+const a = new Int32Array(w.bytes.buffer, w.bytes.byteOffset, 4);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+for (let i = 1; i <= ${STORES}; i++) { Atomics.store(a, 0, i); if (i % 10 === 0) Atomics.wait(pause, 0, 0, 1); }
+w.close();`;
+
+// JavaScriptCore (Bun) compiles Atomics.load, once optimised, to a locked read-modify-write
+// instruction: on map()'s private copy-on-write pages that is a write, which gives the reader a
+// private copy of the page, and it never sees the file change again. mapMut() pages are shared.
+const atomicsCopyOnWrite = runtime().name === 'bun';
+
+function registerAtomicsSpin(ctx: SuiteContext): void {
+  for (const kind of ['mapMut', 'map'] as const) {
+    const why = kind === 'map' ? ' (not under Bun: its optimised Atomics.load writes, so a private page stops seeing the file)' : '';
+    it.skipIf(!ctx.caps.coherent || (kind === 'map' && atomicsCopyOnWrite))(
+      `a reader spinning on Atomics.load over its ${kind}() sees another process's ${STORES} Atomics.store${why}`,
+      async () => {
+        const path = ctx.file(Buffer.alloc(4096));
+        const reader = ctx.spawnChild(spinReader(kind), [path]);
+        const ready = new Promise<void>((resolve) => reader.child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+        const early = await Promise.race([ready.then(() => undefined), reader.done]);
+        if (early) {
+          expectCleanExit(early);
+          throw new Error(`the reader exited before it was ready; stdout:\n${early.stdout}`);
+        }
+        const writer = ctx.spawnChild(atomicWriter, [path]);
+        expectCleanExit(await writer.done);
+        const r = childJson<{ final: number; distinct: number }>(await reader.done);
+        expect(r.final, `the spinning reader saw ${r.distinct} distinct values`).toBe(STORES);
+      },
+      60_000,
+    );
+  }
 }
 
 const REGION = 64 * 1024; // disjoint ranges, aligned to any page size up to 64 KiB
@@ -183,6 +237,7 @@ export const crossProcessGroup: Group = {
   register(ctx) {
     registerWriterReader(ctx);
     registerVisibility(ctx);
+    registerAtomicsSpin(ctx);
     registerConcurrentWriters(ctx);
     registerDurability(ctx);
   },

@@ -24,6 +24,7 @@ export { detach } from './detach.js';
 export { adviceNames, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from './validate.js';
 export { checkSource, openSource, releaseFile, type CheckedSource, type OpenedFile } from './source.js';
 export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';
+export { runtime, runtimeLabel, type RuntimeInfo } from './runtime.js';
 
 /** Maps a file read-only on the default backend. */
 export const map = (source: FileSource, options?: MapOptions): Mmap => defaultBackend().map(source, options);

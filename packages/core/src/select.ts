@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MmapError, ErrorCodes } from './errors.js';
+import { runtimeLabel } from './runtime.js';
 import type { Backend, Capabilities } from './types.js';
 
 /** The in-repo backends by name, in order of preference, with the package each lives in. */
@@ -61,7 +62,7 @@ export function loadBackend(name?: string): Backend {
     const backend = tryLoad(wanted);
     if (!backend) {
       const status = statuses.get(wanted);
-      throw new MmapError(ErrorCodes.UNSUPPORTED, `Backend "${wanted}" could not be loaded: ${status?.error}`);
+      throw new MmapError(ErrorCodes.UNSUPPORTED, `Backend "${wanted}" could not be loaded under ${runtimeLabel()}: ${status?.error}`);
     }
     return backend;
   }
@@ -69,7 +70,7 @@ export function loadBackend(name?: string): Backend {
     const backend = tryLoad(candidate);
     if (backend) return backend;
   }
-  throw new MmapError(ErrorCodes.UNSUPPORTED, `No memmap backend could be loaded: ${describeFailures()}`);
+  throw new MmapError(ErrorCodes.UNSUPPORTED, `No memmap backend could be loaded under ${runtimeLabel()}: ${describeFailures()}`);
 }
 
 /**
@@ -107,17 +108,18 @@ export function listBackends(): BackendStatus[] {
 }
 
 /**
- * Why {@link defaultBackend} picked what it picked ('' before it has been called). Never throws.
+ * Why {@link defaultBackend} picked what it picked, and under which runtime ('' before it has been
+ * called). Never throws.
  *
  * @example
  * ```ts
  * import { defaultBackend, selectionReason } from '@memmap/core';
  * defaultBackend();
- * console.log(selectionReason()); // e.g. 'napi is the first choice and loaded'
+ * console.log(selectionReason()); // e.g. 'napi is the first choice and loaded, under node 22.12.0'
  * ```
  */
 export function selectionReason(): string {
-  return chosenWhy;
+  return chosenWhy && `${chosenWhy}, under ${runtimeLabel()}`;
 }
 
 function tryLoad(name: string): Backend | undefined {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { listBackends, loadBackend, MmapError } from '../src/index.js';
+import { listBackends, loadBackend, MmapError, runtime, runtimeLabel } from '../src/index.js';
 
 describe('backend selection', () => {
   it('loads a built-in backend by name', () => {
@@ -44,7 +44,19 @@ describe('backend selection', () => {
           { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
         ),
       );
-    expect(probe('fallback')).toEqual({ name: 'fallback', code: null, why: 'MEMMAP_BACKEND=fallback' });
+    expect(probe('fallback')).toEqual({ name: 'fallback', code: null, why: `MEMMAP_BACKEND=fallback, under node ${process.versions.node}` });
     expect(probe('/nonexistent/backend.js')).toMatchObject({ name: null, code: 'ERR_MMAP_UNSUPPORTED' });
+  });
+});
+
+describe('runtime', () => {
+  it('names the runtime and its own version (node here; bun and deno are checked by test:bun / test:deno)', () => {
+    expect(runtime()).toEqual({ name: 'node', version: process.versions.node });
+    expect(Object.isFrozen(runtime())).toBe(true);
+    expect(runtimeLabel()).toBe(`node ${process.versions.node}`);
+  });
+
+  it('a backend that cannot load says under which runtime', () => {
+    expect(() => loadBackend('/nonexistent/other-backend.js')).toThrow(`under node ${process.versions.node}`);
   });
 });
