@@ -12,6 +12,15 @@ declare const Deno: { version: { deno: string } } | undefined;
 
 let cached: RuntimeInfo | undefined;
 
+/**
+ * The runtime this process runs in, and its own version. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '@memmap/core';
+ * console.log(runtime()); // { name: 'bun', version: '1.4.5' }
+ * ```
+ */
 export function runtime(): RuntimeInfo {
   cached ??= Object.freeze(
     typeof Bun !== 'undefined'
@@ -23,7 +32,7 @@ export function runtime(): RuntimeInfo {
   return cached;
 }
 
-/** 'node 22.12.0', 'bun 1.4.5', 'deno 2.9.6'. */
+/** The runtime as text: 'node 22.12.0', 'bun 1.4.5', 'deno 2.9.6'. Never throws. */
 export function runtimeLabel(): string {
   const r = runtime();
   return `${r.name} ${r.version}`;
