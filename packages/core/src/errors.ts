@@ -124,11 +124,22 @@ export function fromNodeError(error: unknown): unknown {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.errno === 'number') {
     return new MmapError(e.code, e.message, { errno: e.errno, syscall: e.syscall, path: e.path }, { cause: error });
   }
-  // Deno's node:fs throws some OS failures (ftruncate of a device) as a TypeError carrying only
-  // `code`: still an OS failure, so the same MmapError, with the errno looked up from the code.
-  const errno = e && typeof e === 'object' && typeof e.code === 'string' ? osErrno(e.code) : undefined;
-  if (errno !== undefined) {
-    return new MmapError(e.code!, e.message, { errno: -errno, syscall: e.syscall, path: e.path }, { cause: error });
+  // Deno's node:fs throws some OS failures as a TypeError carrying only `code` (ftruncate of a
+  // device), or as a plain Error whose message ends in "(os error 27)" (EFBIG from ftruncate):
+  // still OS failures, so the same MmapError, with the errno or code looked up from the other.
+  if (e && typeof e === 'object') {
+    if (typeof e.code === 'string') {
+      const errno = osErrno(e.code);
+      if (errno !== undefined) return new MmapError(e.code, e.message, { errno: -errno, syscall: e.syscall, path: e.path }, { cause: error });
+    } else if (e.code === undefined && typeof e.message === 'string') {
+      const m = /\(os error (\d+)\)$/.exec(e.message);
+      if (m) {
+        errorMap ??= getSystemErrorMap();
+        const errno = -Number(m[1]);
+        const code = errorMap.get(errno)?.[0] ?? `E${m[1]}`;
+        return new MmapError(code, `${code}: ${e.message}`, { errno, syscall: e.syscall, path: e.path }, { cause: error });
+      }
+    }
   }
   return error;
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errnoOf, fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
 import type { DescriptorOps, FileInfo } from './region.js';
+import { runtime } from './runtime.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const ACCESS_MODE = 3; // O_ACCMODE
@@ -103,7 +104,8 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
       // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
       // theirs. A backend that never writes through it takes a dup; otherwise our own open file
       // description, since an O_APPEND fd would misplace positioned writes.
-      const own = ops ? ops.duplicate(fd) : reopen(fd, write);
+      // Deno's node:fs refuses descriptors it did not open itself (EBADF), so there core reopens.
+      const own = ops && runtime().name !== 'deno' ? ops.duplicate(fd) : reopen(fd, write);
       if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
     }
     return { fd, ownsFd, path, created, openedPath, size: stat.size };

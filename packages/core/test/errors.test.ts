@@ -23,6 +23,11 @@ describe('fromNodeError', () => {
     expect(e).toBeInstanceOf(MmapError);
     expect(e).toMatchObject({ code: 'EINVAL', errno: -22 });
   });
+  it('turns Deno\'s message-only "(os error 27)" Error into an MmapError EFBIG', () => {
+    const e = fromNodeError(new Error('File too large (os error 27)'));
+    expect(e).toBeInstanceOf(MmapError);
+    expect(e).toMatchObject({ code: 'EFBIG', errno: -27 });
+  });
   it('passes other errors through untouched', () => {
     const plain = new TypeError('not an OS error');
     expect(fromNodeError(plain)).toBe(plain);
