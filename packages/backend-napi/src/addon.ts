@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, MmapError } from '@memmap/core';
+import { type Advice, ErrorCodes, type FileMapKind, MmapError } from '@memmap/core';
 
 /**
  * One native mapping (src/native/native_map.cc): an opaque handle (a small integer naming a slot
@@ -12,7 +12,7 @@ import { ErrorCodes, MmapError } from '@memmap/core';
 declare const handleBrand: unique symbol;
 export type MapHandle = number & { readonly [handleBrand]: true };
 
-/** kind: 0 read, 1 shared, 2 copy. Offsets are map-relative, validated by core. */
+/** `kind` is one of constants.mapKinds. Offsets are map-relative, validated by core. */
 export interface Addon {
   mapFile(kind: number, fd: number, offset: number, length: number, populate: boolean): MapHandle;
   mapAnon(length: number, populate: boolean, hugePages: boolean): MapHandle;
@@ -42,6 +42,8 @@ export interface Addon {
   shmUnlink(name: string): void;
   readonly waitNotify: boolean;
   readonly named: boolean;
+  /** The native enums by name (src/native/os.h), so TS never keeps a copy of their numbers. */
+  readonly constants: { readonly mapKinds: Readonly<Record<FileMapKind, number>>; readonly advice: Readonly<Record<Advice, number>> };
   readonly pageSize: number;
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;

@@ -15,7 +15,7 @@ import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
 import { NapiRegion } from './region.js';
 
-const kinds = { read: 0, shared: 1, copy: 2 } as const;
+const kinds = addon.constants.mapKinds;
 
 export const capabilities = defineCapabilities({
   zeroCopy: true,

@@ -7,16 +7,7 @@ import type { Advice, Region, Residency, WaitResult } from '@memmap/core';
 import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
-// Same order as os::Advice in src/native/os.h.
-const adviceCodes: Record<Advice, number> = {
-  normal: 0,
-  random: 1,
-  sequential: 2,
-  willneed: 3,
-  dontneed: 4,
-  hugepage: 5,
-  nohugepage: 6,
-};
+const adviceCodes = addon.constants.advice;
 
 // Same numbers as WaitResult in src/native/waiters.h.
 const waitResults: readonly WaitResult[] = ['ok', 'not-equal', 'timed-out'];

@@ -1,6 +1,7 @@
 // Addon-specific checks beyond the conformance suite: finalizers, detaching, >4 GiB, SIGBUS.
 import { describe, expect, it } from 'vitest';
 import { constants } from 'node:buffer';
+import { adviceNames } from '@memmap/core';
 import { addon } from '../src/addon.js';
 import { backend } from '../src/index.js';
 import { runChild } from './child.js';
@@ -28,6 +29,13 @@ describe('napi backend', () => {
       named: process.platform !== 'win32',
     });
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
+  });
+
+  it('exports its native enums by name: every advice and file-map kind of core, each a distinct code', () => {
+    expect(Object.keys(addon.constants.advice).sort()).toEqual([...adviceNames].sort());
+    expect(new Set(Object.values(addon.constants.advice)).size).toBe(adviceNames.length);
+    expect(addon.constants.mapKinds).toEqual({ read: expect.any(Number), shared: expect.any(Number), copy: expect.any(Number) });
+    expect(new Set(Object.values(addon.constants.mapKinds)).size).toBe(3);
   });
 
   it.skipIf(process.platform !== 'linux')('unmaps a never-closed map when it is collected (and only then)', () => {

@@ -121,8 +121,30 @@ bool ExternalBuffersAllowed(Napi::Env env) {
 }  // namespace
 }  // namespace memmap
 
+// The enums the JS side passes as numbers, exported by name so the two sides cannot drift apart.
+static Napi::Object Constants(Napi::Env env) {
+  using namespace memmap;
+  Napi::Object kinds = Napi::Object::New(env);
+  kinds.Set("read", static_cast<int>(os::Kind::Read));
+  kinds.Set("shared", static_cast<int>(os::Kind::Shared));
+  kinds.Set("copy", static_cast<int>(os::Kind::Copy));
+  Napi::Object advice = Napi::Object::New(env);
+  advice.Set("normal", static_cast<int>(os::Normal));
+  advice.Set("random", static_cast<int>(os::Random));
+  advice.Set("sequential", static_cast<int>(os::Sequential));
+  advice.Set("willneed", static_cast<int>(os::WillNeed));
+  advice.Set("dontneed", static_cast<int>(os::DontNeed));
+  advice.Set("hugepage", static_cast<int>(os::HugePage));
+  advice.Set("nohugepage", static_cast<int>(os::NoHugePage));
+  Napi::Object constants = Napi::Object::New(env);
+  constants.Set("mapKinds", kinds);
+  constants.Set("advice", advice);
+  return constants;
+}
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace memmap;
+  exports.Set("constants", Constants(env));
   DefineMapFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));

@@ -61,7 +61,7 @@ bool HasNamed();
 int ShmOpen(const char* name, bool create, bool exclusive, int mode, int* fd, bool* created);
 int ShmUnlink(const char* name);
 
-// Advice codes shared with the JS side (the order of core's Advice union).
+// Advice codes; the addon exports them by name (addon.cc, constants.advice) for the JS side.
 enum Advice : int { Normal = 0, Random, Sequential, WillNeed, DontNeed, HugePage, NoHugePage };
 
 }  // namespace memmap::os
