@@ -1,5 +1,6 @@
 // @memmap/backend-napi: the node-addon-api backend (zero-copy, coherent, truncation-safe on POSIX).
 import {
+  runtime,
   defineBackend,
   defineCapabilities,
   type AnonRegionRequest,
@@ -25,7 +26,8 @@ export const capabilities = defineCapabilities({
   lock: true,
   hugePages: addon.hugeTlb,
   waitNotify: addon.waitNotify,
-  named: addon.named,
+  // Deno's node:fs refuses the shm_open descriptor core sizes and closes (EBADF): not yet there.
+  named: addon.named && runtime().name !== 'deno',
 });
 
 function openFile(request: FileRegionRequest): Region {
