@@ -16,7 +16,9 @@ export type Op =
   | { op: 'advise'; slot: number; advice: Advice; range: [number, number] | null }
   | { op: 'prefetch'; slot: number; range: [number, number] | null }
   | { op: 'close'; slot: number }
-  | { op: 'reopen'; slot: number };
+  | { op: 'reopen'; slot: number }
+  | { op: 'wait'; slot: number; at: number; async: boolean }
+  | { op: 'notify'; slot: number; at: number; count: number | null };
 
 const nat = fc.nat();
 const range = fc.option(fc.tuple(nat, nat), { nil: null });
@@ -45,6 +47,8 @@ const advise = fc.record({ op: fc.constant('advise' as const), slot: nat, advice
 const prefetch = fc.record({ op: fc.constant('prefetch' as const), slot: nat, range });
 const close = fc.record({ op: fc.constant('close' as const), slot: nat });
 const reopen = fc.record({ op: fc.constant('reopen' as const), slot: nat });
+const wait = fc.record({ op: fc.constant('wait' as const), slot: nat, at: nat, async: fc.boolean() });
+const notify = fc.record({ op: fc.constant('notify' as const), slot: nat, at: nat, count: fc.option(nat, { nil: null }) });
 
 /** A short sequence: opens and writes dominate, so most sequences have live maps to check. */
 export const sequenceArb = fc.array(
@@ -57,6 +61,8 @@ export const sequenceArb = fc.array(
     { weight: 1, arbitrary: prefetch },
     { weight: 2, arbitrary: close },
     { weight: 1, arbitrary: reopen },
+    { weight: 1, arbitrary: wait },
+    { weight: 1, arbitrary: notify },
   ) as fc.Arbitrary<Op>,
   { minLength: 1, maxLength: 20 },
 );

@@ -21,6 +21,8 @@ export interface SequenceSetup {
   pageSize: number;
 }
 
+let namedSerial = 0;
+
 export class SequenceRunner {
   private readonly model: FileModel;
   private readonly live: Live[] = [];
@@ -88,12 +90,62 @@ export class SequenceRunner {
       }
       case 'close':
         return this.closeLive(l);
+      case 'wait':
+        return this.wait(l, op);
+      case 'notify':
+        return this.notify(l, op);
       case 'reopen': {
         if (m.kind === 'mapAnon') return;
         this.closeLive(l);
         return this.open({ op: 'open', kind: m.kind, off: m.offset, len: m.length, create: false, src: 'path', bigint: false, populate: false }, true);
       }
     }
+  }
+
+  /**
+   * An aligned word inside a mutable map from a raw number, or undefined (read-only or too short).
+   * Aligned in memory: byte 0 of a file map sits at its file offset's position within a page.
+   */
+  private word(l: Live, raw: number): number | undefined {
+    const m = l.model;
+    if (m.kind === 'map' || m.length < 4) return undefined;
+    const words = Math.floor((m.length - ((4 - (m.offset % 4)) % 4)) / 4);
+    if (words <= 0) return undefined;
+    return ((4 - (m.offset % 4)) % 4) + 4 * (raw % words);
+  }
+
+  /**
+   * wait/waitAsync with the word's current value and timeout 0 must time out; with any other value
+   * they answer 'not-equal' at once. Nothing else waits on this memory, so notify wakes nobody.
+   * Where waitNotify is false every call must be ERR_MMAP_UNSUPPORTED. Neither changes a byte.
+   */
+  private async wait(l: Live, op: Extract<Op, { op: 'wait' }>): Promise<void> {
+    const at = this.word(l, op.at);
+    if (at === undefined) return;
+    const value = l.real.bytes.readInt32LE(at);
+    const other = value === 0x7fffffff ? 0 : value + 1;
+    const call = (expected: number, timeout?: number) =>
+      op.async ? l.real.waitAsync(at, expected, timeout) : Promise.resolve().then(() => l.real.wait(at, expected, timeout));
+    if (!this.setup.backend.capabilities.waitNotify) {
+      const code = await call(value, 0).then(() => 'resolved', (e: { code?: string }) => e.code);
+      if (code !== 'ERR_MMAP_UNSUPPORTED') this.fail(`wait with waitNotify false gave ${code}, not ERR_MMAP_UNSUPPORTED`);
+      return;
+    }
+    const results = [await call(other), await call(value, 0)];
+    if (results[0] !== 'not-equal' || results[1] !== 'timed-out') this.fail(`wait gave ${results.join(', ')}, not not-equal, timed-out`);
+  }
+
+  private notify(l: Live, op: Extract<Op, { op: 'notify' }>): void {
+    const at = this.word(l, op.at);
+    if (at === undefined) return;
+    let result: unknown;
+    try {
+      result = op.count === null ? l.real.notify(at) : l.real.notify(at, op.count % 4);
+    } catch (error) {
+      result = (error as { code?: string }).code;
+    }
+    const want = this.setup.backend.capabilities.waitNotify ? 0 : 'ERR_MMAP_UNSUPPORTED';
+    if (result !== want) this.fail(`notify gave ${String(result)}, not ${want}`);
   }
 
   /** A valid [offset, length] inside a map of `total` bytes from raw numbers. */
@@ -108,7 +160,9 @@ export class SequenceRunner {
     const size = this.model.size;
     if (op.kind === 'mapAnon') {
       const len = (op.len ?? op.off) % (3 * pageSize);
-      const real = backend.mapAnon(len, { populate: op.populate });
+      // With create (and named memory here): a named map, unlinked at once, behaves as anonymous
+      // memory does in the model (private to this run, zero-filled, zeros after a shrink and grow).
+      const real = op.create && backend.capabilities.named ? this.named(len) : backend.mapAnon(len, { populate: op.populate });
       return this.adopt(this.model.open('mapAnon', 0, len), real);
     }
     const create = op.kind === 'mapMut' && op.create;
@@ -122,6 +176,13 @@ export class SequenceRunner {
     if (create) options.create = true;
     const real = this.call(op.kind, this.source(op), options);
     this.adopt(this.model.open(op.kind, off, len, create), real);
+  }
+
+  private named(length: number): MmapMut {
+    const name = `mm-model-${process.pid}-${namedSerial++}`;
+    const real = this.setup.backend.mapNamed(name, { create: 'exclusive', length });
+    this.setup.backend.unlinkNamed(name);
+    return real;
   }
 
   private call(kind: 'map' | 'mapMut' | 'mapCopy', source: unknown, options: object): MmapMut {
