@@ -45,6 +45,9 @@ function columns(s: ScenarioResult): Column[] {
   if (s.rows.some((r) => r.extra?.gibPerSec !== undefined)) {
     cols.push({ head: 'GiB/s', cell: (r) => (r.extra?.gibPerSec !== undefined ? r.extra.gibPerSec.toFixed(2) : '-'), right: true });
   }
+  if (s.rows.some((r) => r.extra?.cpuPerMessageNs !== undefined)) {
+    cols.push({ head: 'CPU/msg', cell: (r) => (r.extra?.cpuPerMessageNs !== undefined ? fmtNs(r.extra.cpuPerMessageNs) : '-'), right: true });
+  }
   if (s.rows.some((r) => r.extra?.rssGrowthBytes !== undefined)) {
     cols.push({ head: 'RSS growth', cell: (r) => (r.extra?.rssGrowthBytes !== undefined ? formatBytes(r.extra.rssGrowthBytes) : '-'), right: true });
   }

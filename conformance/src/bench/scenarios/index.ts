@@ -2,6 +2,7 @@
 // scenario's number (for --scenarios and the tables) is its place in this list, so append new ones.
 import { handoff } from './handoff.js';
 import { mapRss } from './map-rss.js';
+import { messageLatency, messages64, messages64k } from './message-passing.js';
 import { openMapCloseLoop } from './open-map-close-loop.js';
 import { openMapClose } from './open-map-close.js';
 import type { Scenario, ScenarioDef } from './plan.js';
@@ -17,6 +18,9 @@ const registry: ScenarioDef[] = [
   handoff,
   mapRss,
   openMapCloseLoop,
+  messages64,
+  messages64k,
+  messageLatency,
 ];
 
 export const scenarios: readonly Scenario[] = registry.map((def, i) => Object.freeze({ ...def, id: i + 1 }));

@@ -1,0 +1,166 @@
+// The message-passing bench's channels: one child process consumes messages the parent produces,
+// acknowledging every `ackEvery` of them, over a ring in a shared map (any memmap backend with
+// waitNotify), over process.send IPC, or over a Unix-domain socket. send(n) sends n messages and
+// returns once the child has acknowledged them all (so a timed batch covers delivery). The child
+// reports its CPU time when it stops.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import type { MmapMut } from '@memmap/core';
+import { BenchRing } from './ring.js';
+
+export interface MessageChannel {
+  /** Sends n messages of the channel's size and waits for their acknowledgement. */
+  send(n: number): number | Promise<number>;
+  /** Stops the child; resolves with the CPU time both processes spent since start (µs). */
+  close(): Promise<{ cpuMicros: number; messages: number }>;
+}
+
+const cpuOf = (u: NodeJS.CpuUsage): number => u.user + u.system;
+
+function startChild(source: string, extra: Array<'ipc'> = []): { child: ChildProcess; output: Promise<string>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'pipe', ...extra], serialization: 'advanced' });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  // 'exit' plus the end of stdout ('close' never comes for a child with an IPC channel on fd 3).
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const drained = new Promise<void>((resolve) => child.stdout!.once('end', () => resolve()));
+  const output = Promise.all([exited, drained]).then(() => out);
+  return { child, output, stderr: () => err.trim().split('\n').slice(-3).join(' | ') };
+}
+
+/** The child's CPU time (µs), printed as its last line. */
+const REPORT_CPU = `process.stdout.write(JSON.stringify({ cpu: process.cpuUsage().user + process.cpuUsage().system }) + '\\n');`;
+const childCpu = async (output: Promise<string>): Promise<number> => {
+  const lines = (await output).trim().split('\n');
+  return (JSON.parse(lines[lines.length - 1] ?? '{}') as { cpu?: number }).cpu ?? NaN;
+};
+
+/** Ring over a shared map: the parent holds `map` (zero-filled), the child maps the same file. */
+export function startRingChannel(
+  map: MmapMut,
+  size: number,
+  ackEvery: number,
+  child: { moduleUrl: string; exportName: string; ringUrl: string; file: string },
+): MessageChannel {
+  const ring = new BenchRing(map);
+  const source = `import * as mod from ${JSON.stringify(child.moduleUrl)};
+import { BenchRing } from ${JSON.stringify(child.ringUrl)};
+const backend = mod[${JSON.stringify(child.exportName)}] ?? mod.default;
+const m = backend.mapMut(${JSON.stringify(child.file)});
+const ring = new BenchRing(m);
+const into = Buffer.alloc(${size});
+let count = 0;
+for (;;) {
+  if (ring.receive(into) === 0) break;
+  if (++count % ${ackEvery} === 0) ring.ack(count);
+}
+m.close();
+${REPORT_CPU}`;
+  const started = cpuOf(process.cpuUsage());
+  const { output } = startChild(source);
+  const message = Buffer.alloc(size, 0x5a);
+  let sent = 0;
+  return {
+    send(n: number): number {
+      for (let i = 0; i < n; i++) ring.send(message);
+      sent += n;
+      ring.awaitAck(sent);
+      return sent;
+    },
+    async close() {
+      ring.send(Buffer.alloc(0));
+      const cpu = await childCpu(output);
+      return { cpuMicros: cpu + cpuOf(process.cpuUsage()) - started, messages: sent };
+    },
+  };
+}
+
+/** process.send IPC (advanced serialization: Buffers travel as bytes). */
+export async function startIpcMessages(size: number, ackEvery: number): Promise<MessageChannel> {
+  const source = `let count = 0;
+process.on('message', (m) => { if (++count % ${ackEvery} === 0) process.send(count); });
+process.on('disconnect', () => { ${REPORT_CPU} process.exit(0); });`;
+  const started = cpuOf(process.cpuUsage());
+  const { child, output, stderr } = startChild(source, ['ipc']);
+  let waiting: { target: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (count) => {
+    if (waiting && (count as number) >= waiting.target) waiting.resolve();
+  });
+  child.once('exit', () => waiting?.reject(new Error(`IPC child exited: ${stderr()}`)));
+  const message = Buffer.alloc(size, 0x5a);
+  let sent = 0;
+  return {
+    send(n: number): Promise<number> {
+      const acked = new Promise<void>((resolve, reject) => (waiting = { target: sent + n, resolve, reject }));
+      for (let i = 0; i < n; i++) child.send(message);
+      sent += n;
+      return acked.then(() => sent);
+    },
+    async close() {
+      waiting = undefined;
+      child.disconnect();
+      const cpu = await childCpu(output);
+      return { cpuMicros: cpu + cpuOf(process.cpuUsage()) - started, messages: sent };
+    },
+  };
+}
+
+/** A Unix-domain stream socket: [u32 length][payload] frames; the child writes a 4-byte ack. */
+export async function startSocketMessages(size: number, ackEvery: number, path: string): Promise<MessageChannel> {
+  rmSync(path, { force: true });
+  const server = createServer();
+  const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  const source = `import { connect } from 'node:net';
+const s = connect(${JSON.stringify(path)});
+s.setNoDelay?.(true);
+let pending = Buffer.alloc(0), count = 0;
+const ack = Buffer.alloc(4);
+s.on('data', (d) => {
+  pending = pending.length ? Buffer.concat([pending, d]) : d;
+  let at = 0;
+  while (pending.length - at >= 4) {
+    const len = pending.readUInt32LE(at);
+    if (pending.length - at < 4 + len) break;
+    at += 4 + len;
+    if (++count % ${ackEvery} === 0) { ack.writeUInt32LE(count); s.write(Buffer.from(ack)); }
+  }
+  pending = pending.subarray(at);
+});
+s.on('end', () => { ${REPORT_CPU} s.end(); });`;
+  const started = cpuOf(process.cpuUsage());
+  const { output } = startChild(source);
+  const socket = await connected;
+  socket.setNoDelay(true);
+  let waiting: { target: number; resolve: () => void } | undefined;
+  let acks = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => {
+    acks = Buffer.concat([acks, d]);
+    while (acks.length >= 4) {
+      const count = acks.readUInt32LE(0);
+      acks = acks.subarray(4);
+      if (waiting && count >= waiting.target) waiting.resolve();
+    }
+  });
+  const frame = Buffer.alloc(4 + size, 0x5a);
+  frame.writeUInt32LE(size, 0);
+  let sent = 0;
+  return {
+    send(n: number): Promise<number> {
+      const acked = new Promise<void>((resolve) => (waiting = { target: sent + n, resolve }));
+      for (let i = 0; i < n; i++) socket.write(frame);
+      sent += n;
+      return acked.then(() => sent);
+    },
+    async close() {
+      socket.end();
+      const cpu = await childCpu(output);
+      server.close();
+      rmSync(path, { force: true });
+      return { cpuMicros: cpu + cpuOf(process.cpuUsage()) - started, messages: sent };
+    },
+  };
+}
