@@ -30,8 +30,8 @@ describe('benchmark suite (smoke)', () => {
     expect(json.runtime.version).toBe(process.version);
     expect(typeof json.machine.cpu).toBe('string');
     expect(json.options.size).toBe(256 * 1024);
-    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(json.scenarios.map((s) => s.key)).toEqual(['open-map-close', 'random-read', 'sequential', 'random-write', 'handoff', 'map-rss', 'open-map-close-loop']);
+    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(json.scenarios.map((s) => s.key)).toEqual(['open-map-close', 'random-read', 'sequential', 'random-write', 'handoff', 'map-rss', 'open-map-close-loop', 'messages-64', 'messages-64k', 'message-latency']);
     for (const s of json.scenarios) {
       const base = s.rows.find((r) => r.subject === s.baseline);
       expect(base, `baseline of scenario ${s.id}`).toBeDefined();
@@ -50,6 +50,13 @@ describe('benchmark suite (smoke)', () => {
     }
     const handoff = json.scenarios.find((s) => s.key === 'handoff')!;
     expect(handoff.skipped.find((k) => k.subject === 'fallback')?.skipped).toMatch(/coherent/);
+    // Message passing: the fallback cannot wait/notify across processes; the baselines report CPU per message.
+    for (const key of ['messages-64', 'messages-64k', 'message-latency']) {
+      const s = json.scenarios.find((x) => x.key === key)!;
+      expect(s.skipped.find((k) => k.subject === 'fallback')?.skipped, key).toMatch(/waitNotify/);
+      expect(s.rows.map((r) => r.subject), key).toEqual(['process.send IPC', 'Unix-domain socket']);
+      for (const r of s.rows) expect(r.extra?.cpuPerMessageNs, `${key} ${r.subject}`).toBeGreaterThan(0);
+    }
     expect(json.scenarios.find((s) => s.key === 'map-rss')!.rows.every((r) => typeof r.extra?.rssGrowthBytes === 'number')).toBe(true);
     expect(json.subjects.find((s) => s.name === 'mmap-io')).toMatchObject({ loaded: false });
     expect(Array.isArray(json.targets)).toBe(true);
