@@ -124,6 +124,10 @@ export function fromNodeError(error: unknown): unknown {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.errno === 'number') {
     return new MmapError(e.code, e.message, { errno: e.errno, syscall: e.syscall, path: e.path }, { cause: error });
   }
+  // Bun's fs refuses lengths above 2^52 - 1 (ftruncate) before asking the OS: out of range here.
+  if (error instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE') {
+    return new MmapError(ErrorCodes.OUT_OF_RANGE, error.message, {}, { cause: error });
+  }
   // Deno's node:fs throws some OS failures as a TypeError carrying only `code` (ftruncate of a
   // device), or as a plain Error whose message ends in "(os error 27)" (EFBIG from ftruncate):
   // still OS failures, so the same MmapError, with the errno or code looked up from the other.

@@ -28,6 +28,10 @@ describe('fromNodeError', () => {
     expect(e).toBeInstanceOf(MmapError);
     expect(e).toMatchObject({ code: 'EFBIG', errno: -27 });
   });
+  it("turns Bun's RangeError for an fs length above 2^52 into ERR_MMAP_OUT_OF_RANGE", () => {
+    const bunError = Object.assign(new RangeError('The value of "len" is out of range.'), { code: 'ERR_OUT_OF_RANGE' });
+    expect(fromNodeError(bunError)).toMatchObject({ name: 'MmapError', code: 'ERR_MMAP_OUT_OF_RANGE' });
+  });
   it('passes other errors through untouched', () => {
     const plain = new TypeError('not an OS error');
     expect(fromNodeError(plain)).toBe(plain);
