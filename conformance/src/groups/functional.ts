@@ -9,6 +9,7 @@ import { anonymousGroup } from './anonymous.js';
 import { hintsGroup } from './hints.js';
 import { resizeGroup } from './resize.js';
 import { badInputGroup } from './bad-input.js';
+import { bigFilesGroup } from './big-files.js';
 
 export const functionalGroups: Group[] = [
   manifestGroup,
@@ -20,4 +21,5 @@ export const functionalGroups: Group[] = [
   hintsGroup,
   resizeGroup,
   badInputGroup,
+  bigFilesGroup,
 ];

@@ -2,9 +2,9 @@
 // map writes back exactly the bytes that changed (on flush, close, process exit and collection).
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import { detach, ErrorCodes, MmapError, maxWholeBufferLength, pageSize, type Advice, type FileMapKind, type Region, type Residency } from '@memmap/core';
+import { detach, ErrorCodes, MmapError, maxWholeBufferLength, pageSize, readFullyAt, writeFullyAt, type Advice, type FileMapKind, type Region, type RemapOptions, type Residency } from '@memmap/core';
 import { changedRuns, type Run } from './changes.js';
-import { readFully, writeFully } from './file-io.js';
+import { reserveBlocks } from './reserve-blocks.js';
 import { trackForExit, untrackForExit } from './exit-writeback.js';
 
 const fdatasync = promisify(fs.fdatasync);
@@ -15,6 +15,8 @@ export interface CopiedRegionInit {
   readonly fd: number;
   readonly offset: number;
   readonly length: number;
+  /** Reserve disk blocks for the range before reading it (shared file maps). */
+  readonly allocate?: boolean;
 }
 
 export class CopiedRegion implements Region {
@@ -30,6 +32,7 @@ export class CopiedRegion implements Region {
     this.kind = init.kind;
     this.fd = init.fd;
     this.offset = init.offset;
+    if (init.allocate) reserveBlocks(this.fd, this.offset, init.length);
     this.memory = this.load(init.length);
     if (this.kind === 'shared') {
       this.pristine = Buffer.from(this.memory);
@@ -84,20 +87,26 @@ export class CopiedRegion implements Region {
     this.lock();
   }
 
-  remap(newLength: number): void {
+  remap(newLength: number, options: RemapOptions): void {
+    // Reserve first: ENOSPC must leave the map, its views and the file as they were.
+    if (options.allocate) reserveBlocks(this.fd, this.offset, newLength);
     if (this.kind === 'shared') this.writeBack(0, this.memory.length);
     const kept = Math.min(this.memory.length, newLength);
     const next = allocate(newLength, this.kind === 'anon');
     this.memory.copy(next, 0, 0, kept);
-    if (newLength > kept && this.kind !== 'anon') readFully(this.fd, next.subarray(kept), this.offset + kept);
+    if (newLength > kept && this.kind !== 'anon') readOrZero(this.fd, next.subarray(kept), this.offset + kept);
     detach(this.memory.buffer as ArrayBuffer);
     this.memory = next;
     if (this.kind === 'shared') this.pristine = Buffer.from(next);
   }
 
   close(): void {
-    this.release();
-    detach(this.memory.buffer as ArrayBuffer);
+    // A write-back that fails (ENOSPC) is reported, but the map closes all the same.
+    try {
+      this.release();
+    } finally {
+      detach(this.memory.buffer as ArrayBuffer);
+    }
   }
 
   collected(): void {
@@ -118,13 +127,16 @@ export class CopiedRegion implements Region {
   private release(): void {
     if (this.kind !== 'shared') return;
     untrackForExit(this);
-    this.writeBackForExit();
-    this.pristine = undefined;
+    try {
+      this.writeBackForExit();
+    } finally {
+      this.pristine = undefined;
+    }
   }
 
   private load(length: number): Buffer {
     const memory = allocate(length, this.kind === 'anon');
-    if (this.kind !== 'anon') readFully(this.fd, memory, this.offset);
+    if (this.kind !== 'anon') readOrZero(this.fd, memory, this.offset);
     return memory;
   }
 
@@ -134,7 +146,7 @@ export class CopiedRegion implements Region {
 
   private writeBack(from: number, to: number): void {
     for (const run of this.changes(from, to)) {
-      writeFully(this.fd, this.memory.subarray(run.start, run.end), this.offset + run.start);
+      writeFullyAt(this.fd, this.memory.subarray(run.start, run.end), this.offset + run.start);
       this.memory.copy(this.pristine!, run.start, run.start, run.end);
     }
   }
@@ -155,8 +167,18 @@ export class CopiedRegion implements Region {
 }
 
 /**
+ * Fills target from the file at `position`, in chunks no fs call refuses. Only bytes past the end
+ * of the file (cut under us since core checked the range) read as zero, as a fresh page would; a
+ * read that stops early where the file has bytes throws (readFullyAt), never leaves zeros.
+ */
+function readOrZero(fd: number, target: Buffer, position: number): void {
+  const read = readFullyAt(fd, target, position);
+  if (read < target.length) target.fill(0, read);
+}
+
+/**
  * A Buffer with its own ArrayBuffer (never pooled, so it can be detached), zero-filled only when
- * asked: file maps overwrite every byte with readFully, so they skip the clearing.
+ * asked: file maps overwrite every byte with readOrZero, so they skip the clearing.
  * The runtime refusing that much memory is ERR_MMAP_TOO_LARGE.
  */
 function allocate(length: number, zeroed: boolean): Buffer {

@@ -4,7 +4,7 @@ import { defineBackend, MmapError, type AnonRegionRequest, type Backend, type De
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
-import { alignDown, fdAccessMode, fdDuplicate } from './syscalls.js';
+import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
 import { openNamed, unlinkNamed } from './named.js';
 
 function openFile(request: FileRegionRequest): Region {
@@ -18,6 +18,8 @@ function openFile(request: FileRegionRequest): Region {
     populate: request.populate,
     hugePages: false,
   };
+  // Blocks first, so a full disk is ENOSPC before anything is mapped (core restores the size).
+  if (request.allocate) fallocate(request.fd, request.offset, request.length, request.path);
   return new FfiRegion(spec, request.length);
 }
 

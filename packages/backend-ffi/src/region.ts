@@ -1,6 +1,6 @@
 // The Region core drives: translates map-relative ranges to page-aligned OS calls on the
 // current Mapping, and swaps mappings on resize.
-import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type Residency, type WaitResult } from '@memmap/core';
+import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type RemapOptions, type Residency, type WaitResult } from '@memmap/core';
 import { cancelWait, futexWait, futexWaitAsync, futexWake, type PendingFutexWait } from './futex.js';
 import { createMapping, prefault, type MapSpec } from './create.js';
 import { libc } from './libc.js';
@@ -114,7 +114,9 @@ export class FfiRegion implements Region {
     return this.spec.kind === 'shared' || this.spec.kind === 'read';
   }
 
-  remap(newLength: number): void {
+  remap(newLength: number, options: RemapOptions): void {
+    // Blocks first: ENOSPC must leave the mapping and its views as they were.
+    if (options.allocate) sys.fallocate(this.spec.fd, this.spec.alignedOffset + this.spec.delta, newLength, this.spec.path);
     const old = this.mapping;
     if (old) this.settle(old);
     if (old === null || newLength === 0) {

@@ -1,6 +1,9 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
-import { syscallError } from '@memmap/core';
+import { syscallError, ErrorCodes, MmapError } from '@memmap/core';
+
+const unsupported = (what: string, backend: string): MmapError =>
+  new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
 import { limited } from './async-queue.js';
 import { lastErrno, libc, MAP_FAILED } from './libc.js';
 import { platform } from './platform/index.js';
@@ -45,6 +48,18 @@ export function msyncAsync(addr: bigint, length: number, path?: string): Promise
         }
       }),
   );
+}
+
+/**
+ * Reserves disk blocks for file bytes [offset, offset + length) (allocate: true): a full disk is
+ * ENOSPC here, before anything is mapped. Never changes a byte; may extend the file to the range.
+ */
+export function fallocate(fd: number, offset: number, length: number, path?: string): void {
+  if (!libc.posix_fallocate) throw unsupported('allocate: true (no posix_fallocate in this C library)', 'ffi');
+  let err: number;
+  do err = libc.posix_fallocate(fd, offset, length);
+  while (err === 4 /* EINTR */);
+  if (err !== 0) throw syscallError(err, 'posix_fallocate', path);
 }
 
 /** madvise(); false when the kernel refused the hint. */

@@ -16,6 +16,8 @@ export type MapHandle = number & { readonly [handleBrand]: true };
 export interface Addon {
   mapFile(kind: number, fd: number, offset: number, length: number, populate: boolean): MapHandle;
   mapAnon(length: number, populate: boolean, hugePages: boolean): MapHandle;
+  /** posix_fallocate(fd, offset, length): disk blocks for the range, or ENOSPC. */
+  allocate(fd: number, offset: number, length: number): void;
   /** A Buffer over the whole map; keep it and pass it to remap()/close(), which detach it. */
   buffer(h: MapHandle): Buffer;
   /** A window (for maps too large for one Buffer), tracked natively for detaching. */

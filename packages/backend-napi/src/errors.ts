@@ -5,12 +5,18 @@ interface NativeError {
   errno?: unknown;
   syscall?: unknown;
   kind?: unknown;
+  /** What happened, for a page that failed under the map (ENOSPC, EIO). */
+  detail?: unknown;
 }
 
 export function toMmapError(error: unknown, path: string | undefined): unknown {
   if (error === null || typeof error !== 'object' || error instanceof MmapError) return error;
   const e = error as NativeError;
-  if (typeof e.errno === 'number' && typeof e.syscall === 'string') return syscallError(e.errno, e.syscall, path);
+  if (typeof e.errno === 'number' && typeof e.syscall === 'string') {
+    const converted = syscallError(e.errno, e.syscall, path);
+    if (typeof e.detail === 'string') converted.message += `: ${e.detail}`;
+    return converted;
+  }
   const where = path === undefined ? '' : ` of '${path}'`;
   switch (e.kind) {
     case 'truncated':

@@ -32,8 +32,10 @@ export const capabilities = defineCapabilities({
 
 function openFile(request: FileRegionRequest): Region {
   try {
+    // Blocks first, so a full disk is ENOSPC before anything is mapped (core restores the size).
+    if (request.allocate) addon.allocate(request.fd, request.offset, request.length);
     const native = addon.mapFile(kinds[request.kind], request.fd, request.offset, request.length, request.populate);
-    return new NapiRegion(native, request.path);
+    return new NapiRegion(native, request.path, request.fd, request.offset);
   } catch (error) {
     throw toMmapError(error, request.path);
   }
@@ -41,7 +43,7 @@ function openFile(request: FileRegionRequest): Region {
 
 function openAnon(request: AnonRegionRequest): Region {
   try {
-    return new NapiRegion(addon.mapAnon(request.length, request.populate, request.hugePages), undefined);
+    return new NapiRegion(addon.mapAnon(request.length, request.populate, request.hugePages), undefined, -1, 0);
   } catch (error) {
     const converted = toMmapError(error, undefined);
     if (request.hugePages && converted instanceof Error) {

@@ -3,7 +3,7 @@
 // open+map+bytes+close creates only the handle, this object and one external Buffer here.
 // Core validates every range and never calls a closed region, so nothing is re-checked here; the
 // native side still refuses a stale handle (it throws "closed" instead of touching freed memory).
-import type { Advice, Region, Residency, WaitResult } from '@memmap/core';
+import type { Advice, Region, RemapOptions, Residency, WaitResult } from '@memmap/core';
 import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
@@ -22,12 +22,17 @@ export class NapiRegion implements Region {
   /** The Buffer over the whole map handed out by buffer(), until remap/close detaches it. */
   #whole: Buffer | undefined;
   readonly #path: string | undefined;
+  /** The file (-1 for anonymous) and the map's file offset, for allocate on resize. */
+  readonly #fd: number;
+  readonly #offset: number;
   #pending = 0;
   #idle: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  constructor(handle: MapHandle, path: string | undefined) {
+  constructor(handle: MapHandle, path: string | undefined, fd: number, offset: number) {
     this.#h = handle;
     this.#path = path;
+    this.#fd = fd;
+    this.#offset = offset;
   }
 
   buffer(): Buffer {
@@ -89,7 +94,9 @@ export class NapiRegion implements Region {
     return this.#call(() => addon.notify(this.#h, offset, count));
   }
 
-  remap(newLength: number): void {
+  remap(newLength: number, options: RemapOptions): void {
+    // Blocks first: ENOSPC must leave the map and its views as they were.
+    if (options.allocate) this.#call(() => addon.allocate(this.#fd, this.#offset, newLength));
     const whole = this.#whole;
     try {
       this.#call(() => addon.remap(this.#h, newLength, whole));

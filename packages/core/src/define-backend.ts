@@ -61,6 +61,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
   const populate = validateBoolean(opts.populate, 'options.populate');
   const create = kind === 'shared' && validateBoolean(opts.create, 'options.create');
   const mode = kind === 'shared' ? validateMode(opts.mode) : 0o600;
+  const allocate = kind === 'shared' && validateBoolean(opts.allocate, 'options.allocate');
   const checked = checkSource(source);
 
   // 2. Open, then check the range against the file (create extends it first, never shrinks).
@@ -77,7 +78,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       fs.ftruncateSync(file.fd, end);
       extended = true;
     }
-    const region = impl.openFile({ kind, fd: file.fd, path: file.path, offset, length, fileSize: Math.max(file.size, end), populate });
+    const region = impl.openFile({ kind, fd: file.fd, path: file.path, offset, length, fileSize: Math.max(file.size, end), populate, allocate: allocate && length > 0 });
     if (kind === 'shared') {
       return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind, region, offset, length, fd: file.fd, ownsFd: file.ownsFd });
     }
@@ -142,7 +143,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       if (!create) throw outOfRange(`length ${length} is past the end of the named region "${checkedName}" (${size} bytes)`);
       fs.ftruncateSync(fd, length);
     }
-    const region = impl.openFile({ kind: 'shared', fd, path: undefined, offset: 0, length, fileSize: Math.max(size, length), populate: false });
+    const region = impl.openFile({ kind: 'shared', fd, path: undefined, offset: 0, length, fileSize: Math.max(size, length), populate: false, allocate: false });
     return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'shared', region, offset: 0, length, fd, ownsFd: true });
   } catch (error) {
     if (created) {

@@ -14,6 +14,7 @@ export type {
   NamedRegionRequest,
   OpenedNamed,
   Region,
+  RemapOptions,
 } from './region.js';
 export { MmapError, ErrorCodes, syscallError, fromNodeError, type MmapErrorCode } from './errors.js';
 export { defineCapabilities, capabilityFlags } from './capabilities.js';
@@ -21,6 +22,7 @@ export { defineBackend } from './define-backend.js';
 export { ownerOf } from './mapping.js';
 export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
 export { detach } from './detach.js';
+export { readFullyAt, writeFullyAt, MAX_IO_CHUNK } from './file-io.js';
 export { adviceNames, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from './validate.js';
 export { checkSource, openSource, releaseFile, type CheckedSource, type OpenedFile } from './source.js';
 export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';

@@ -4,12 +4,14 @@ import * as fs from 'node:fs';
 import { closedError, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
-import type { Advice, Capabilities, Mmap, MmapMut, Residency, WaitResult } from './types.js';
+import type { Advice, Capabilities, Mmap, MmapMut, ResizeOptions, Residency, WaitResult } from './types.js';
 import {
   validateAdvice,
+  validateBoolean,
   validateCount,
   validateExpected,
   validateNotifyCount,
+  validateOptions,
   validateRange,
   validateTimeout,
   validateWaitOffset,
@@ -323,17 +325,19 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     );
   }
 
-  resize(newLength: number): void {
+  resize(newLength: number, options?: ResizeOptions): void {
     this.assertOpen('resize()');
     const next = validateCount(newLength, 'newLength');
+    const allocate = validateBoolean(validateOptions(options).allocate, 'options.allocate');
     if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
     // A pending waitAsync sleeps on an address of this mapping: it must not move under it.
     if (this.waiters.size > 0) {
       throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, { syscall: 'mremap' });
     }
     try {
-      if (this.init.kind === 'shared') this.resizeFileMap(next);
-      else this.init.region.remap(next);
+      // Anonymous memory has no disk blocks to reserve: allocate only means something for files.
+      if (this.init.kind === 'shared') this.resizeFileMap(next, allocate && next > 0);
+      else this.init.region.remap(next, { allocate: false });
       this.currentLength = next;
     } finally {
       // Even a failed remap may have detached the old Buffer: never hand it out again.
@@ -342,7 +346,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
   }
 
   /** Grow the file before the map, shrink it after; cut it only when the map reached its end. */
-  private resizeFileMap(next: number): void {
+  private resizeFileMap(next: number, allocate: boolean): void {
     const { fd, offset, region } = this.init;
     try {
       const fileSize = fs.fstatSync(fd).size;
@@ -351,7 +355,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
       if (newEnd > fileSize) {
         fs.ftruncateSync(fd, newEnd);
         try {
-          region.remap(next);
+          region.remap(next, { allocate });
         } catch (error) {
           fs.ftruncateSync(fd, fileSize);
           throw error;
@@ -361,7 +365,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
       const reachedEnd = offset + this.currentLength >= fileSize;
       // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
       if (isWindows && this.init.capabilities.zeroCopy && next < this.currentLength && reachedEnd) return shrinkMappedFile(region, fd, this.currentLength, next, newEnd);
-      region.remap(next);
+      region.remap(next, { allocate });
       if (next < this.currentLength && reachedEnd) fs.ftruncateSync(fd, newEnd);
     } catch (error) {
       throw fromNodeError(error);

@@ -24,6 +24,21 @@ export interface FileRegionRequest {
   /** File size at map time (offset + length <= fileSize). */
   readonly fileSize: number;
   readonly populate: boolean;
+  /**
+   * 'shared' only: reserve disk blocks for the whole range before mapping (never set for length
+   * 0). A full disk must throw ENOSPC and leave the file's bytes as they were; core restores the
+   * file's size (or removes a file it created) when openFile throws.
+   */
+  readonly allocate: boolean;
+}
+
+/** What core asks of a resize beyond the new length. */
+export interface RemapOptions {
+  /**
+   * Shared file maps only: reserve disk blocks for the map's whole new range before remapping
+   * (before any view is detached); ENOSPC leaves the map and the file's bytes as they were.
+   */
+  readonly allocate: boolean;
 }
 
 export interface AnonRegionRequest {
@@ -60,7 +75,7 @@ export interface Region {
    * file when needed and cuts it afterwards on shrink. Every Buffer handed out before is detached
    * or neutralised on return. Never called for 'copy' maps.
    */
-  remap(newLength: number): void;
+  remap(newLength: number, options: RemapOptions): void;
   /** Detach or neutralise every Buffer handed out, then unmap. Called at most once. */
   close(): void;
   /**

@@ -18,6 +18,17 @@ export interface MapMutOptions extends MapOptions {
   create?: boolean;
   /** Permission bits for a created file; default 0o600. */
   mode?: number;
+  /**
+   * Reserve disk blocks for the whole range up front (posix_fallocate or the platform's
+   * equivalent), so a full disk is a clean ENOSPC here and never a lost page later. Default false
+   * (sparse, as memmap2 and Python do).
+   */
+  allocate?: boolean;
+}
+
+export interface ResizeOptions {
+  /** Reserve disk blocks for the whole new range first (as MapMutOptions.allocate); file maps only. */
+  allocate?: boolean;
 }
 
 export interface NamedOptions {
@@ -98,7 +109,7 @@ export interface MmapMut extends Mmap {
   /** Durable on return (msync MS_SYNC / fsync). */
   flush(offset?: number, length?: number): void;
   flushAsync(offset?: number, length?: number): Promise<void>;
-  resize(newLength: number): void;
+  resize(newLength: number, options?: ResizeOptions): void;
   /**
    * Blocks the calling thread while the int32 at `offset` (4-byte aligned, inside the map) holds
    * `expected`, until notify() (from any process sharing the memory) or the timeout (ms; default

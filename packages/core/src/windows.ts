@@ -12,15 +12,15 @@ export const isWindows = process.platform === 'win32';
  * unchanged.
  */
 export function shrinkMappedFile(region: Region, fd: number, currentLength: number, newLength: number, newEnd: number): void {
-  region.remap(0);
+  region.remap(0, { allocate: false });
   try {
     fs.ftruncateSync(fd, newEnd);
   } catch (error) {
-    region.remap(currentLength);
+    region.remap(currentLength, { allocate: false });
     if ((error as NodeJS.ErrnoException).code !== 'UNKNOWN') throw error;
     const busy = syscallError(errnoOf('EBUSY'), 'ftruncate');
     busy.message += ': another map of this file is still live, and Windows cannot cut a mapped file';
     throw busy;
   }
-  region.remap(newLength);
+  region.remap(newLength, { allocate: false });
 }

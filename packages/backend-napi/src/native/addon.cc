@@ -28,6 +28,17 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
   return WrapMapping(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
 }
 
+// allocate(fd, offset, length): reserves disk blocks before a map is made or grown.
+Napi::Value Allocate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  auto offset = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+  auto length = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+  int err = os::Allocate(fd, offset, length);
+  if (err != 0) ErrnoError(env, err, "posix_fallocate").ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
 // mapAnon(length, populate, hugePages) -> handle
 Napi::Value MapAnon(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -151,6 +162,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
   exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));
   exports.Set("fdStat", Napi::Function::New<FdStat>(env, "fdStat"));
+  exports.Set("allocate", Napi::Function::New<Allocate>(env, "allocate"));
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));
               }));

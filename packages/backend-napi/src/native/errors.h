@@ -3,6 +3,7 @@
 #pragma once
 #include <napi.h>
 
+#include <cerrno>
 #include <cstring>
 
 #ifdef _WIN32
@@ -29,6 +30,23 @@ inline Napi::Error TaggedError(Napi::Env env, const char* kind, const char* mess
 
 inline Napi::Error TruncatedError(Napi::Env env) {
   return TaggedError(env, "truncated", "the file was truncated under the map");
+}
+
+// A page of the map failed under the guard (guard::Fault): truncation, or the errno of a page the
+// disk could not take (ENOSPC) or the device could not read or write (EIO), with what happened.
+inline Napi::Error FaultError(Napi::Env env, int fault) {
+  if (fault < 0) return TruncatedError(env);
+  const char* what = fault == ENOSPC
+                         ? "a page of the map could not be written because the disk is full; its bytes are lost "
+                           "(map with allocate: true to reserve the blocks up front)"
+                         : "a page of the map could not be read or written by the device; its bytes are lost";
+#ifdef _WIN32
+  Napi::Error e = ErrnoError(env, fault, "MapViewOfFile");
+#else
+  Napi::Error e = ErrnoError(env, fault, "mmap");
+#endif
+  e.Set("detail", Napi::String::New(env, what));
+  return e;
 }
 
 inline Napi::Error ClosedError(Napi::Env env) { return TaggedError(env, "closed", "the map is closed"); }

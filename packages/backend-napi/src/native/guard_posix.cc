@@ -1,11 +1,18 @@
-// POSIX truncation guard. The handler touches only atomics and calls mmap (a raw syscall), so it
-// is async-signal-safe; the registry grows in fixed chunks that are never freed, so the handler
+// POSIX fault guard. The handler touches only atomics and calls mmap, fstat, fstatfs and fallocate
+// (raw syscalls), so it is async-signal-safe; the registry grows in fixed chunks that are never freed, so the handler
 // can walk it without locks while other threads register maps.
 #include "guard.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#else
+#include <sys/statvfs.h>
+#endif
 
 #include <atomic>
 #include <cerrno>
@@ -19,7 +26,9 @@ namespace {
 struct Slot {
   std::atomic<uintptr_t> begin{0};
   std::atomic<uintptr_t> end{0};
-  std::atomic<bool> truncated{false};
+  std::atomic<int> fd{-1};
+  std::atomic<uint64_t> fileOffset{0};
+  std::atomic<int> fault{0};
 };
 
 constexpr int kChunkSlots = 1024;
@@ -56,6 +65,34 @@ void Chain(int sig, siginfo_t* info, void* context) {
   raise(sig);
 }
 
+// Whether the file system holding fd has no room left (for an unprivileged writer).
+bool DiskFull(int fd, uint64_t pageOffset) {
+#ifdef __linux__
+  struct statfs fs;
+  if (fstatfs(fd, &fs) == 0 && fs.f_bavail == 0) return true;
+  // Free blocks can be reported while the page still cannot be had (quota, reserve, tmpfs rounding):
+  // ask for exactly this page. KEEP_SIZE: never changes the file's size or bytes.
+  if (fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(pageOffset), static_cast<off_t>(pageSize)) != 0) {
+    return errno == ENOSPC || errno == EDQUOT;
+  }
+  return false;
+#else
+  (void)pageOffset;
+  struct statvfs fs;
+  return fstatvfs(fd, &fs) == 0 && fs.f_bavail == 0;
+#endif
+}
+
+// Why the page at file offset pageOffset failed: the file ends before it (truncation), else the
+// disk could not hold it (ENOSPC) or the device could not do the I/O (EIO).
+int Cause(int fd, uint64_t pageOffset) {
+  if (fd < 0) return kTruncated;  // no descriptor to ask (read/copy maps): the usual cause
+  struct stat st;
+  if (fstat(fd, &st) != 0) return kTruncated;
+  if (static_cast<uint64_t>(st.st_size) <= pageOffset) return kTruncated;
+  return DiskFull(fd, pageOffset) ? ENOSPC : EIO;
+}
+
 void OnSigbus(int sig, siginfo_t* info, void* context) {
   int savedErrno = errno;
 #ifdef __linux__
@@ -71,10 +108,14 @@ void OnSigbus(int sig, siginfo_t* info, void* context) {
       for (Slot& s : chunk->slots) {
         uintptr_t b = s.begin.load(std::memory_order_acquire);
         if (addr < b || addr >= s.end.load(std::memory_order_acquire)) continue;
-        void* page = reinterpret_cast<void*>(addr - addr % pageSize);
+        uintptr_t pageAddr = addr - addr % pageSize;
+        int cause = Cause(s.fd.load(std::memory_order_acquire),
+                          s.fileOffset.load(std::memory_order_acquire) + (pageAddr - b));
+        void* page = reinterpret_cast<void*>(pageAddr);
         void* p = mmap(page, pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (p != MAP_FAILED) {
-          s.truncated.store(true, std::memory_order_release);
+          int none = 0;
+          s.fault.compare_exchange_strong(none, cause, std::memory_order_acq_rel);
           errno = savedErrno;
           return;  // the faulting access retries on the zero page
         }
@@ -100,7 +141,7 @@ bool Install() {
   return installed.load();
 }
 
-int Register(void* base, size_t length) {
+int Register(void* base, size_t length, int fd, uint64_t fileOffset) {
   if (!installed.load() || length == 0) return -1;
   std::lock_guard<std::mutex> lock(allocMutex);
   if (freeSlots.empty()) {
@@ -112,7 +153,10 @@ int Register(void* base, size_t length) {
   }
   int slot = freeSlots.back();
   freeSlots.pop_back();
-  At(slot).truncated.store(false);
+  Slot& s = At(slot);
+  s.fault.store(0);
+  s.fd.store(fd, std::memory_order_release);
+  s.fileOffset.store(fileOffset, std::memory_order_release);
   Update(slot, base, length);
   return slot;
 }
@@ -134,6 +178,6 @@ void Unregister(int slot) {
   freeSlots.push_back(slot);
 }
 
-bool Truncated(int slot) { return slot >= 0 && At(slot).truncated.load(std::memory_order_acquire); }
+int Fault(int slot) { return slot < 0 ? 0 : At(slot).fault.load(std::memory_order_acquire); }
 
 }  // namespace memmap::guard

@@ -12,6 +12,8 @@
 
 #include "guard.h"
 
+#include <cerrno>
+
 namespace memmap::guard {
 namespace {
 
@@ -80,7 +82,7 @@ bool Install() {
   return installed.load();
 }
 
-int Register(void* base, size_t length) {
+int Register(void* base, size_t length, int /*fd*/, uint64_t /*fileOffset*/) {
   if (!installed.load() || length == 0) return -1;
   std::lock_guard<std::mutex> lock(allocMutex);
   if (freeSlots.empty()) {
@@ -113,6 +115,7 @@ void Unregister(int slot) {
   freeSlots.push_back(slot);
 }
 
-bool Truncated(int slot) { return slot >= 0 && At(slot).truncated.load(std::memory_order_acquire); }
+// Windows cannot cut a mapped file: a lost page is a read error (EXCEPTION_IN_PAGE_ERROR) = EIO.
+int Fault(int slot) { return slot >= 0 && At(slot).truncated.load(std::memory_order_acquire) ? EIO : 0; }
 
 }  // namespace memmap::guard

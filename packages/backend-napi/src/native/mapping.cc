@@ -87,14 +87,18 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
                  bool hugePages)
     : kind_(kind), fd_(fd), offset_(offset), length_(length), delta_(delta), span_(span), hugePages_(hugePages) {
   // Only file maps can SIGBUS on truncation, so only they are registered with the guard.
-  if (kind_ != os::Kind::Anon) slot_ = guard::Register(span_.base, span_.length);
+  if (kind_ != os::Kind::Anon) slot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
   Account(env, kind_, static_cast<int64_t>(span_.length));
   live++;
 }
 
 int64_t Mapping::Live() { return live.load(); }
 
-bool Mapping::Truncated() const { return guard::Truncated(slot_); }
+int Mapping::Fault() const { return guard::Fault(slot_); }
+
+// Only a shared map's fd is held by core for the map's whole life; read and copy maps may outlive
+// theirs, so the guard is never given one it could find reused.
+int Mapping::GuardFd() const { return kind_ == os::Kind::Shared ? fd_ : -1; }
 
 void Mapping::Unref(napi_env env) {
   if (--refs_ > 0) return;
@@ -274,7 +278,7 @@ int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char*
   }
   if (err != 0) return err;
   if (kind_ != os::Kind::Anon) {
-    if (slot_ < 0) slot_ = guard::Register(span_.base, span_.length);
+    if (slot_ < 0) slot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
     else if (span_.length == 0) { guard::Unregister(slot_); slot_ = -1; }
     else guard::Update(slot_, span_.base, span_.length);
   }

@@ -81,7 +81,8 @@ class Mapping {
   size_t Length() const { return length_; }
   int Fd() const { return fd_; }
   os::Kind Kind() const { return kind_; }
-  bool Truncated() const;
+  // Why a page of this map failed (guard::Fault): 0, guard::kTruncated, ENOSPC or EIO.
+  int Fault() const;
 
  private:
   struct Tracked {
@@ -97,6 +98,7 @@ class Mapping {
   static void OnWholeFinalized(napi_env env, void* data, void* hint);
   static void OnEnvTeardown(napi_env env, void* data, void* hint);
   void Unmap(napi_env env);
+  int GuardFd() const;
   ~Mapping() = default;
 
   os::Kind kind_;

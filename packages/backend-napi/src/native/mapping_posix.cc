@@ -1,6 +1,7 @@
 // POSIX implementation of os.h (Linux, macOS, FreeBSD): mmap/munmap/mremap/msync/madvise/mincore/mlock.
 #include "os.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -139,6 +140,18 @@ int MapAnon(size_t length, bool populate, bool hugePages, Span* out) {
   if (populate) Prefault(p, length);
 #endif
   return 0;
+}
+
+int Allocate(int fd, uint64_t offset, uint64_t length) {
+#if defined(__APPLE__)
+  (void)fd, (void)offset, (void)length;
+  return ENOTSUP;  // no posix_fallocate (F_PREALLOCATE is a different contract); untested here
+#else
+  int err;
+  do err = posix_fallocate(fd, static_cast<off_t>(offset), static_cast<off_t>(length));  // returns the error
+  while (err == EINTR);
+  return err;
+#endif
 }
 
 int Unmap(const Span& span) {

@@ -18,6 +18,8 @@
 #include "host_win.h"
 #include "os.h"
 
+#include <cerrno>
+
 namespace memmap::os {
 namespace {
 
@@ -136,6 +138,10 @@ int MapAnon(size_t length, bool populate, bool hugePages, Span* out) {
   if (populate) Prefault(p, length);
   return 0;
 }
+
+// allocate: true is not implemented on Windows yet (SetFileInformationByHandle with
+// FileAllocationInfo would be the call); refused instead of silently sparse.
+int Allocate(int /*fd*/, uint64_t /*offset*/, uint64_t /*length*/) { return ENOTSUP; }
 
 int Unmap(const Span& span) {
   if (span.length == 0) return 0;

@@ -45,13 +45,9 @@ Mapping* Handle(const Napi::CallbackInfo& info) {
 Mapping* Usable(const Napi::CallbackInfo& info) {
   Mapping* mapping = Handle(info);
   if (mapping == nullptr) return nullptr;
-  if (mapping->Truncated()) {
-#ifdef _WIN32
-    // Windows cannot cut a mapped file: a lost page was a read error (EXCEPTION_IN_PAGE_ERROR).
-    ErrnoError(info.Env(), EIO, "MapViewOfFile").ThrowAsJavaScriptException();
-#else
-    TruncatedError(info.Env()).ThrowAsJavaScriptException();
-#endif
+  int fault = mapping->Fault();
+  if (fault != 0) {
+    FaultError(info.Env(), fault).ThrowAsJavaScriptException();
     return nullptr;
   }
   return mapping;

@@ -22,6 +22,10 @@ bool HasHugeTlb();
 // Maps [offset, offset + length) of fd. `delta` receives offset % page (data starts at base + delta).
 int MapFile(Kind kind, int fd, uint64_t offset, size_t length, bool populate, Span* out, size_t* delta);
 int MapAnon(size_t length, bool populate, bool hugePages, Span* out);
+// Reserves disk blocks for file bytes [offset, offset + length) (allocate: true); never changes a
+// byte, may extend the file to the range. ENOSPC when the disk cannot hold it; ENOTSUP where the
+// OS has no such call.
+int Allocate(int fd, uint64_t offset, uint64_t length);
 int Unmap(const Span& span);
 // Replaces the span with anonymous zero pages (keeps the addresses valid, drops the file).
 int Neutralise(const Span& span);
