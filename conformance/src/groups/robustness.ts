@@ -7,6 +7,7 @@ import type { Group } from './index.js';
 import { leaksGroup } from './leaks.js';
 import { randomSequencesGroup } from './random-sequences.js';
 import { waitNotifyGroup } from './wait-notify.js';
+import { workerShutdownGroup } from './worker-shutdown.js';
 
 export const robustnessGroups: Group[] = [
   closeSafetyGroup,
@@ -16,4 +17,5 @@ export const robustnessGroups: Group[] = [
   apiFuzzGroup,
   leaksGroup,
   descriptorsGroup,
+  workerShutdownGroup,
 ];
