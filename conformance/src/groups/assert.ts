@@ -113,8 +113,13 @@ export function pagesSpanned(start: number, length: number, pageSize: number): n
 export function readAt(path: string, position: number, length: number): Buffer {
   const fd = openSync(path, 'r');
   try {
+    // Loops (a read may be short) and never pads: bytes past the end of the file are an error here.
     const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, position);
+    for (let done = 0; done < length; ) {
+      const n = readSync(fd, b, done, length - done, position + done);
+      if (n === 0) throw new Error(`readAt: the file ends at ${position + done}, before ${position + length}`);
+      done += n;
+    }
     return b;
   } finally {
     closeSync(fd);

@@ -23,7 +23,7 @@ function fakeBackend(fail = false) {
       residency: (_o, l) => ({ resident: 0, total: Math.ceil(l / 4096), pageSize: 4096 }),
       lock: () => void calls.push('lock'),
       unlock: () => void calls.push('unlock'),
-      remap: (n) => void (calls.push(`remap ${n}`), (memory = Buffer.alloc(n))),
+      remap: (n, options) => void (calls.push(`remap ${n}${options.allocate ? ' allocate' : ''}`), (memory = Buffer.alloc(n))),
       close: () => void calls.push('close'),
       collected: () => void calls.push('collected'),
     };
@@ -92,6 +92,28 @@ describe('defineBackend', () => {
       { kind: 'read', offset: 3, length: 7, fileSize: 10 },
       { kind: 'copy', offset: 9, length: 1, fileSize: 10 },
     ]);
+  });
+
+  it('validates allocate and hands it to the backend for shared maps of a non-empty range only', () => {
+    const { backend, requests, calls } = fakeBackend();
+    const path = file('0123456789');
+    expect(codeOf(() => backend.mapMut(path, { allocate: 1 as unknown as boolean }))).toBe('ERR_INVALID_ARG_TYPE');
+    const m = backend.mapMut(path, { allocate: true });
+    backend.mapMut(path, { allocate: true, length: 0 }).close();
+    backend.mapMut(path).close();
+    expect(requests.map((r) => r.allocate)).toEqual([true, false, false]);
+    expect(codeOf(() => m.resize(20, { allocate: 'yes' as unknown as boolean }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => m.resize(20, null as unknown as undefined))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(fs.statSync(path).size).toBe(10);
+    m.resize(20, { allocate: true });
+    m.resize(0, { allocate: true });
+    m.resize(5);
+    expect(calls.filter((c) => c.startsWith('remap'))).toEqual(['remap 20 allocate', 'remap 0', 'remap 5']);
+    m.close();
+    const anon = backend.mapAnon(10);
+    anon.resize(20, { allocate: true });
+    expect(calls.at(-1)).toBe('remap 20');
+    anon.close();
   });
 
   it('validates before creating anything', () => {
