@@ -1,4 +1,4 @@
-// worker shutdown: async work (flushAsync, prefetch) still pending when its worker thread is
+// worker shutdown: async work (flushAsync, prefetch, waitAsync) still pending when its worker thread is
 // terminated settles nothing and throws nothing; the process lives on, the worker's mapping is
 // released, what the worker wrote through its shared map reaches the file, and the main thread's
 // maps of the same file are unaffected. Runs in a child process whose exit status is asserted.
@@ -11,7 +11,7 @@ const ROUNDS = 30;
 const SIZE = 16 * 1024 * 1024;
 
 function register(ctx: SuiteContext): void {
-  it(`${ROUNDS} workers terminated with flushAsync()/prefetch() pending: exit status 0, their writes reach the file, the main map is unaffected`, () => {
+  it(`${ROUNDS} workers terminated with flushAsync()/prefetch()/waitAsync() pending: exit status 0, their writes reach the file, the main map is unaffected`, () => {
     const path = `${ctx.tmpDir()}/shared.bin`;
     const r = ctx.runChild(
       `
@@ -31,6 +31,8 @@ function register(ctx: SuiteContext): void {
         for (let p = 64 * 4096; p < map.length; p += 4096) map.bytes[p] = workerData.round & 255;
         map.bytes[(workerData.round + 2) * 4096] = 0xa0 + (workerData.round % 16);
         const pending = [map.flushAsync(), map.prefetch(), map.flushAsync(0, 4096 * 8)];
+        // A waitAsync nobody will notify: still sleeping when the worker is terminated.
+        if (backend.capabilities.waitNotify) pending.push(map.waitAsync(63 * 4096, 0));
         for (const p of pending) p.catch(() => {});
         parentPort.postMessage('pending');
       \`);
