@@ -28,7 +28,9 @@ export interface ChildOptions {
 
 function commandFor(script: string, options: ChildOptions): [string, string[]] {
   const argv = childArgv(script, options.args ?? [], options.nodeArgs ?? []);
-  const launcher = options.launcher ?? [];
+  // A runtime of a foreign architecture runs under an emulator (qemu-user): its children must too.
+  const emulator = (process.env.MEMMAP_CHILD_EMULATOR ?? '').split(' ').filter(Boolean);
+  const launcher = [...(options.launcher ?? []), ...emulator];
   return launcher.length > 0 ? [launcher[0]!, [...launcher.slice(1), process.execPath, ...argv]] : [process.execPath, argv];
 }
 

@@ -38,23 +38,38 @@ function platformSources(family) {
 const defines = ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', 'BUILDING_NODE_EXTENSION'];
 const cxxflags = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', '-fvisibility=hidden'];
 
+const linuxFlags = ['-fPIC', '-D_FILE_OFFSET_BITS=64', '-ffunction-sections', '-fdata-sections'];
+// libstdc++ linked in statically (and its symbols kept private, unused parts dropped), so the binary
+// needs only glibc and libgcc_s (there on every glibc system). The shared libgcc_s keeps the static
+// unwinder's _dl_find_object (glibc 2.35) out; dropping random.o keeps arc4random (2.36) out.
+// Undefined napi_* symbols resolve in node itself.
+const linuxLink = [
+  '-shared',
+  '-static-libstdc++',
+  '-pthread',
+  '-lrt',
+  '-Wl,--as-needed',
+  '-Wl,--exclude-libs,ALL',
+  '-Wl,--gc-sections',
+  '-s',
+];
+
 const targets = {
   'linux-x64': {
     cxx: 'g++',
     family: 'posix',
     file: 'memmap.napi.glibc.node',
     apt: 'g++',
-    flags: ['-fPIC', '-D_FILE_OFFSET_BITS=64'],
-    // Static C++ runtime so the binary needs only glibc; undefined napi_* symbols resolve in node.
-    link: ['-shared', '-static-libstdc++', '-static-libgcc', '-pthread', '-lrt', '-Wl,--as-needed', '-s'],
+    flags: linuxFlags,
+    link: linuxLink,
   },
   'linux-arm64': {
     cxx: 'aarch64-linux-gnu-g++',
     family: 'posix',
     file: 'memmap.napi.glibc.node',
     apt: 'g++-aarch64-linux-gnu',
-    flags: ['-fPIC', '-D_FILE_OFFSET_BITS=64'],
-    link: ['-shared', '-static-libstdc++', '-static-libgcc', '-pthread', '-lrt', '-Wl,--as-needed', '-s'],
+    flags: linuxFlags,
+    link: linuxLink,
   },
   'win32-x64': {
     cxx: 'x86_64-w64-mingw32-g++-posix',
