@@ -1,5 +1,8 @@
 // Making a new OS mapping for a file range or anonymous memory, with the flags each kind needs.
 import { readFileSync } from 'node:fs';
+import { syscallError } from '@memmap/core';
+import { lastErrno, MAP_FAILED } from './libc.js';
+import { sectionMap } from './libc-win32.js';
 import { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';
 import { alignUp, madvise, mmap, pageSize } from './syscalls.js';
@@ -14,6 +17,8 @@ export interface MapSpec {
   readonly delta: number;
   readonly populate: boolean;
   readonly hugePages: boolean;
+  /** A Windows named section to map ('shared', no fd; named-win32.ts). */
+  readonly section?: bigint;
 }
 
 const RW = platform.PROT_READ | platform.PROT_WRITE;
@@ -42,7 +47,15 @@ export function prefault(addr: bigint, size: number): void {
 }
 
 export function createMapping(spec: MapSpec, length: number): Mapping {
+  if (spec.section !== undefined) return createSectionView(spec.section, length);
   return spec.kind === 'anon' ? createAnon(spec, length) : createFile(spec, length);
+}
+
+function createSectionView(section: bigint, length: number): Mapping {
+  const size = alignUp(length);
+  const addr = sectionMap(section, size);
+  if (addr === MAP_FAILED) throw syscallError(lastErrno(), 'MapViewOfFile');
+  return new Mapping(addr, size);
 }
 
 function createFile(spec: MapSpec, length: number): Mapping {

@@ -6,6 +6,7 @@ import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
 import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
 import { openNamed, unlinkNamed } from './named.js';
+import { openNamedSection, unlinkNamed as unlinkSection } from './named-win32.js';
 
 function openFile(request: FileRegionRequest): Region {
   const alignedOffset = alignDown(request.offset);
@@ -45,6 +46,9 @@ const descriptors: DescriptorOps | undefined =
     ? undefined
     : { accessMode: (fd) => accessModes[fdAccessMode(fd)], duplicate: fdDuplicate };
 
-export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors, openNamed, unlinkNamed });
+/** Windows names a paging-file section, not a descriptor (named-win32.ts). */
+const named = process.platform === 'win32' ? { openNamedSection, unlinkNamed: unlinkSection } : { openNamed, unlinkNamed };
+
+export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors, ...named });
 export { capabilities };
 export default backend;

@@ -34,6 +34,11 @@ function loadKernel32() {
     CreateFileMappingW: kernel32.func(
       'void * __stdcall CreateFileMappingW(void *file, void *attributes, uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, void *name)',
     ),
+    // Named memory: the paging-file section `Local\<name>` (named-win32.ts).
+    CreateFileMappingNamed: kernel32.func(
+      'void * __stdcall CreateFileMappingW(void *file, void *attributes, uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, const char16_t *name)',
+    ),
+    OpenFileMappingW: kernel32.func('void * __stdcall OpenFileMappingW(uint32_t access, int inherit, const char16_t *name)'),
     MapViewOfFile: kernel32.func(
       'void * __stdcall MapViewOfFile(void *section, uint32_t access, uint32_t offsetHigh, uint32_t offsetLow, size_t length)',
     ),
@@ -115,8 +120,11 @@ function fail<T>(value: T, win32 = Number(k.GetLastError())): T {
 
 const isNull = (p: Pointer | null): boolean => p === null || p === 0n;
 
-/** The views this backend made, by base address: length, and a file HANDLE of its own (shared maps). */
-const views = new Map<Pointer, { length: number; file: Pointer | null }>();
+/**
+ * The views this backend made, by base address: length, a file HANDLE of its own (shared maps),
+ * and for a named map its section's HANDLE (Windows drops a name with the last HANDLE, not view).
+ */
+const views = new Map<Pointer, { length: number; file: Pointer | null; section?: Pointer }>();
 
 function hi(n: number): number {
   return Math.floor(n / 2 ** 32);
@@ -198,6 +206,7 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
 function forget(addr: Pointer): void {
   const view = views.get(addr);
   if (view?.file) k.CloseHandle(view.file);
+  if (view?.section) k.CloseHandle(view.section);
   views.delete(addr);
 }
 
@@ -329,6 +338,75 @@ function fcntl(fd: number, cmd: number): number {
   return fail(-1, 87 /* ERROR_INVALID_PARAMETER */);
 }
 
+const ERROR_ALREADY_EXISTS = 183;
+const EEXIST = 4075; // libuv's code
+
+/**
+ * The named paging-file section `Local\<name>`, opened or created (with `size` bytes; an existing
+ * one keeps its own size). Returns null on failure (lastError() says why: ENOENT when missing
+ * without create, EEXIST when exclusive and it exists). Its size is a whole view's region size:
+ * Win32 keeps no byte size for such a section, so it is the created size rounded up to a page.
+ */
+export function sectionOpen(name: string, create: boolean, exclusive: boolean, size: number): { section: Pointer; created: boolean; size: number } | null {
+  const wide = `Local\\${name}`;
+  let section: Pointer | null;
+  let created = false;
+  if (create) {
+    const bytes = Math.max(size, 1); // a section cannot have size 0: an empty region holds one page
+    section = k.CreateFileMappingNamed(FAILED, null, PAGE_READWRITE | SEC_COMMIT, hi(bytes), lo(bytes), wide) as Pointer | null;
+    if (isNull(section)) return fail(null);
+    created = Number(k.GetLastError()) !== ERROR_ALREADY_EXISTS;
+    if (!created && exclusive) {
+      k.CloseHandle(section);
+      errorCode = EEXIST;
+      return null;
+    }
+  } else {
+    section = k.OpenFileMappingW(FILE_MAP_READ | FILE_MAP_WRITE, 0, wide) as Pointer | null;
+    if (isNull(section)) return fail(null); // ERROR_FILE_NOT_FOUND -> ENOENT
+  }
+  const view = k.MapViewOfFile(section, FILE_MAP_READ, 0, 0, 0) as Pointer | null;
+  if (isNull(view)) {
+    fail(null);
+    k.CloseHandle(section);
+    return null;
+  }
+  const info = Buffer.alloc(48); // MEMORY_BASIC_INFORMATION: RegionSize at 24
+  const got = Number(k.VirtualQuery(view, info, 48));
+  const error = Number(k.GetLastError());
+  k.UnmapViewOfFile(view);
+  if (got === 0) {
+    k.CloseHandle(section);
+    return fail(null, error);
+  }
+  return { section: section as Pointer, created, size: Number(info.readBigUInt64LE(24)) };
+}
+
+/** A read-write view of the section's first `length` bytes (page-rounded), or MAP_FAILED. */
+export function sectionMap(section: Pointer, length: number): Pointer {
+  // The map holds a HANDLE of its own until it is unmapped, so the name lives while it does.
+  const own: [Pointer | null] = [null];
+  if (!k.DuplicateHandle(CURRENT_PROCESS, section, CURRENT_PROCESS, own, 0, 0, DUPLICATE_SAME_ACCESS)) return fail(FAILED);
+  const view = k.MapViewOfFile(own[0], FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, length) as Pointer | null;
+  if (isNull(view)) {
+    const error = Number(k.GetLastError());
+    k.CloseHandle(own[0]);
+    return fail(FAILED, error);
+  }
+  views.set(view as Pointer, { length, file: null, section: own[0] as Pointer });
+  return view as Pointer;
+}
+
+export const sectionClose = (section: Pointer): void => void k.CloseHandle(section);
+
+/** Whether some process holds the name (then true), else false with lastError() set (ENOENT). */
+export function sectionExists(name: string): boolean {
+  const section = k.OpenFileMappingW(FILE_MAP_READ, 0, `Local\\${name}`) as Pointer | null;
+  if (isNull(section)) return fail(false);
+  k.CloseHandle(section);
+  return true;
+}
+
 const unsupportedAsync = (): never => {
   throw new Error('not offered on Windows');
 };
@@ -359,8 +437,8 @@ export function windowsLibc(): Libc {
     sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? PAGE : -1)),
     mlock2: undefined,
     mremap: undefined,
-    // Not offered on Windows: a named map would be a `Local\\<name>` paging-file section, not an
-    // fd, and WaitOnAddress does not cross processes (capabilities named and waitNotify are false).
+    // Named maps are sections (sectionOpen above, not shm_open), and WaitOnAddress does not cross
+    // processes (capability waitNotify is false).
     syscall: undefined,
     shm_open: undefined,
     shm_unlink: undefined,

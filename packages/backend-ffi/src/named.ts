@@ -6,8 +6,8 @@ import { platform } from './platform/index.js';
 const EEXIST = 17; // EEXIST and ENOENT have the same numbers on Linux, macOS and FreeBSD
 const ENOENT = 2;
 
-/** true where shm_open was found (capabilities.named). */
-export const hasNamed = libc.shm_open !== undefined && libc.shm_unlink !== undefined;
+/** true where shm_open was found, and on Windows (sections: named-win32.ts) (capabilities.named). */
+export const hasNamed = process.platform === 'win32' || (libc.shm_open !== undefined && libc.shm_unlink !== undefined);
 
 function shmOpen(name: string, flags: number, mode: number): number {
   return libc.shm_open!(`/${name}`, flags | platform.O_RDWR | platform.O_CLOEXEC, 'uint32_t', mode);

@@ -42,6 +42,13 @@ export interface Addon {
   /** shm_open: [fd, whether this call created it]. */
   shmOpen(name: string, create: boolean, exclusive: boolean, mode: number): [fd: number, created: boolean];
   shmUnlink(name: string): void;
+  /** Windows: the section `Local\\<name>` opened or created: [section, created, size in bytes]. */
+  sectionOpen?(name: string, create: boolean, exclusive: boolean, size: number): [section: number, created: boolean, size: number];
+  /** Windows: a 'shared' map of the section's first `length` bytes. */
+  sectionMap?(section: number, length: number): MapHandle;
+  sectionClose?(section: number): void;
+  /** Windows: true when some process holds the name; throws ENOENT when none does. */
+  sectionExists?(name: string): boolean;
   readonly waitNotify: boolean;
   readonly named: boolean;
   /** The native enums by name (src/native/os.h), so TS never keeps a copy of their numbers. */

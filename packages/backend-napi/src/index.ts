@@ -14,6 +14,7 @@ import {
 } from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
+import { namedSections } from './named-win32.js';
 import { NapiRegion } from './region.js';
 
 const kinds = addon.constants.mapKinds;
@@ -96,5 +97,8 @@ function unlinkNamed(name: string): boolean {
   }
 }
 
-export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), openNamed, unlinkNamed });
+/** Windows: named memory is a paging-file section, not a descriptor (see named-win32.ts). */
+const named = namedSections() ?? { openNamed, unlinkNamed };
+
+export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), ...named });
 export default backend;

@@ -1,7 +1,7 @@
 // defineBackend(): turns a backend's region maker into a full Backend. Every argument is
 // validated and every file opened here, before the backend is asked to map anything.
 import * as fs from 'node:fs';
-import { fromNodeError, invalidType, invalidValue, outOfRange, unsupported } from './errors.js';
+import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfRange, unsupported } from './errors.js';
 import { MutableMap, ReadOnlyMap, type MapKind } from './mapping.js';
 import type { BackendImplementation, FileMapKind } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
@@ -126,7 +126,9 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
   const requested = validateOptionalCount(opts.length, 'options.length');
   if (create && requested === undefined) throw invalidType('options.length', 'of type number (required with create)', undefined);
   const mode = validateMode(opts.mode);
-  if (!impl.capabilities.named || !impl.openNamed) throw unsupported('mapNamed()', impl.name);
+  if (!impl.capabilities.named || (!impl.openNamed && !impl.openNamedSection)) throw unsupported('mapNamed()', impl.name);
+  if (impl.openNamedSection) return mapNamedSection(impl, checkedName, create, requested, mode);
+  if (!impl.openNamed) throw unsupported('mapNamed()', impl.name);
 
   // 2. Open (or create), size, map; a failure removes what this call created.
   let opened;
@@ -159,6 +161,48 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       // the fd is gone either way
     }
     throw fromNodeError(error);
+  }
+}
+
+/**
+ * Named memory as a fixed-size section (Windows). It cannot grow: a length past its size is
+ * ERR_MMAP_OUT_OF_RANGE without create (as on POSIX) and ERR_MMAP_UNSUPPORTED with create (POSIX
+ * would grow it). Nothing to remove on failure: the section dies with its last handle or view.
+ */
+function mapNamedSection(impl: BackendImplementation, name: string, create: boolean | 'exclusive' | undefined, requested: number | undefined, mode: number): MmapMut {
+  let section;
+  try {
+    section = impl.openNamedSection!({ name, create: !!create, exclusive: create === 'exclusive', mode, length: requested ?? 0 });
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+  try {
+    const { size } = section;
+    const length = requested ?? size;
+    if (length > size) {
+      const has = `the named region "${name}" exists with ${size} bytes`;
+      if (!create) throw outOfRange(`length ${length} is past the end of the named region "${name}" (${size} bytes)`);
+      throw new MmapError(
+        ErrorCodes.UNSUPPORTED,
+        `mapNamed() cannot grow it to ${length} bytes: ${has}, and a Windows named section keeps the size it was created with (create it with the largest size it will need)`,
+      );
+    }
+    const region = section.map(length);
+    return new MutableMap({
+      backend: impl.name,
+      capabilities: impl.capabilities,
+      kind: 'shared',
+      region,
+      offset: 0,
+      length,
+      fd: -1,
+      ownsFd: false,
+      fixedSize: `a Windows named section keeps the size it was created with (${size} bytes)`,
+    });
+  } catch (error) {
+    throw fromNodeError(error);
+  } finally {
+    section.close();
   }
 }
 

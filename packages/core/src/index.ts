@@ -12,7 +12,9 @@ export type {
   FileMapKind,
   FileRegionRequest,
   NamedRegionRequest,
+  NamedSectionRequest,
   OpenedNamed,
+  OpenedSection,
   Region,
   RemapOptions,
 } from './region.js';

@@ -1,7 +1,7 @@
 // The public Mmap / MmapMut objects, shared by every backend built with defineBackend(): the
 // closed state, bounds, caching of `bytes` and resize orchestration live here once.
 import * as fs from 'node:fs';
-import { closedError, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
+import { closedError, ErrorCodes, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
 import type { Advice, Capabilities, Mmap, MmapMut, ResizeOptions, Residency, WaitResult } from './types.js';
@@ -31,6 +31,8 @@ export interface MapInit {
   /** The fd of a file map (-1 for anonymous) and whether we close it. */
   readonly fd: number;
   readonly ownsFd: boolean;
+  /** Set when the region cannot change size (a Windows named section): why resize() is refused. */
+  readonly fixedSize?: string;
 }
 
 /** What the finalizer needs; must not reference the map object itself. */
@@ -330,6 +332,7 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     const next = validateCount(newLength, 'newLength');
     const allocate = validateBoolean(validateOptions(options).allocate, 'options.allocate');
     if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
+    if (this.init.fixedSize) throw new MmapError(ErrorCodes.UNSUPPORTED, `resize() of a named map is not possible here: ${this.init.fixedSize}`);
     // A pending waitAsync sleeps on an address of this mapping: it must not move under it.
     if (this.waiters.size > 0) {
       throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, { syscall: 'mremap' });

@@ -149,12 +149,34 @@ export interface NamedRegionRequest {
 /**
  * An opened named region as a descriptor (POSIX shm_open): core sizes it and maps it through
  * openFile() as a 'shared' map, so flush/resize/close work as for files. `created`: this call made
- * it (core removes the name again if mapping then fails). A platform whose named memory has no
- * descriptor (a Windows section) would need a region-returning variant of this hook.
+ * it (core removes the name again if mapping then fails). Named memory that is no descriptor (a
+ * Windows section) comes through openNamedSection() instead.
  */
 export interface OpenedNamed {
   readonly fd: number;
   readonly created: boolean;
+}
+
+/** As NamedRegionRequest, plus the size a created region gets. */
+export interface NamedSectionRequest extends NamedRegionRequest {
+  /** With create: the size of a region this call makes (an existing one keeps its own). */
+  readonly length: number;
+}
+
+/**
+ * A named region opened as a fixed-size section (Windows: a paging-file section `Local\<name>`,
+ * alive while some process holds it). It cannot grow, so core refuses a larger length for an
+ * existing one and refuses resize() of its maps (ERR_MMAP_UNSUPPORTED). Core calls map() at most
+ * once, then always close().
+ */
+export interface OpenedSection {
+  /** Bytes the region holds (what the OS reports: a Windows section's size rounded up to a page). */
+  readonly size: number;
+  readonly created: boolean;
+  /** Maps [0, length) of it (length <= size, may be 0) as a 'shared' region with no descriptor. */
+  map(length: number): Region;
+  /** Drops this call's own reference to the region (a map made by map() keeps it alive). */
+  close(): void;
 }
 
 /** What a backend supplies to defineBackend(). */
@@ -166,6 +188,8 @@ export interface BackendImplementation {
   readonly descriptors?: DescriptorOps;
   /** Only called when capabilities.named is true; errors are thrown as OS errors (ENOENT, EEXIST, ...). */
   openNamed?(request: NamedRegionRequest): OpenedNamed;
+  /** Instead of openNamed where named memory is a fixed-size section, not a descriptor (Windows). */
+  openNamedSection?(request: NamedSectionRequest): OpenedSection;
   /** Removes a validated name; true when removed, false where names cannot be removed. */
   unlinkNamed?(name: string): boolean;
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineBackend, defineCapabilities, MmapError, type NamedRegionRequest, type Region, type WaitResult } from '../src/index.js';
+import { defineBackend, defineCapabilities, MmapError, type NamedRegionRequest, type NamedSectionRequest, type OpenedSection, type Region, type WaitResult } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memmap-core-wait-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -222,5 +222,89 @@ describe('named memory validation (core)', () => {
     expect(codeOf(() => backend.mapNamed('ok', { create: true, length: 8 }))).toBe('ERR_MMAP_UNSUPPORTED');
     expect(codeOf(() => backend.unlinkNamed('ok'))).toBe('ERR_MMAP_UNSUPPORTED');
     expect(codeOf(() => backend.mapNamed('..'))).toBe('ERR_INVALID_ARG_VALUE');
+  });
+});
+
+describe('named memory as a fixed-size section (openNamedSection, the Windows seam)', () => {
+  /** Sections of whole 4096-byte pages, as Windows reports them; records every hook call. */
+  function sectionBackend(failMap = false) {
+    const calls: string[] = [];
+    const sections = new Map<string, number>();
+    const backend = defineBackend({
+      name: 'sections',
+      capabilities: defineCapabilities({ zeroCopy: true, named: true }),
+      openFile: () => {
+        throw new Error('not used');
+      },
+      openAnon: () => {
+        throw new Error('not used');
+      },
+      openNamedSection: (request: NamedSectionRequest): OpenedSection => {
+        calls.push(`open ${request.name} ${request.create} ${request.exclusive} ${request.length}`);
+        const exists = sections.has(request.name);
+        if (exists && request.exclusive) throw new MmapError('EEXIST', 'exists');
+        if (!exists && !request.create) throw new MmapError('ENOENT', 'missing');
+        if (!exists) sections.set(request.name, Math.ceil(Math.max(request.length, 1) / 4096) * 4096);
+        return {
+          size: sections.get(request.name)!,
+          created: !exists,
+          map: (length) => {
+            calls.push(`map ${length}`);
+            if (failMap) throw new MmapError('ENOMEM', 'no memory');
+            const memory = Buffer.alloc(length);
+            return {
+              buffer: () => memory,
+              window: (o, l) => memory.subarray(o, o + l),
+              flush: () => {},
+              flushAsync: async () => {},
+              advise: () => false,
+              prefetch: async () => {},
+              residency: () => ({ resident: 0, total: 0, pageSize: 4096 }),
+              lock: () => {},
+              unlock: () => {},
+              remap: (n) => void calls.push(`remap ${n}`), // must never run
+              close: () => {},
+              collected: () => {},
+            };
+          },
+          close: () => void calls.push('close'),
+        };
+      },
+      unlinkNamed: () => false,
+    });
+    return { backend, calls };
+  }
+
+  it('opens with the validated request, maps the asked length, closes its reference; sizes come from the section', () => {
+    const { backend, calls } = sectionBackend();
+    using a = backend.mapNamed('s', { create: 'exclusive', length: 100 });
+    expect(a.length).toBe(100);
+    using b = backend.mapNamed('s');
+    expect(b.length).toBe(4096);
+    expect(backend.mapNamed('s', { create: true, length: 4096 }).length).toBe(4096);
+    expect(calls.slice(0, 6)).toEqual(['open s true true 100', 'map 100', 'close', 'open s false false 0', 'map 4096', 'close']);
+    expect(backend.unlinkNamed('s')).toBe(false);
+  });
+
+  it('a length past the section: ERR_MMAP_OUT_OF_RANGE without create, ERR_MMAP_UNSUPPORTED with create (it cannot grow); nothing is mapped', () => {
+    const { backend, calls } = sectionBackend();
+    backend.mapNamed('g', { create: true, length: 10 }).close();
+    calls.length = 0;
+    expect(codeOf(() => backend.mapNamed('g', { length: 4097 }))).toBe('ERR_MMAP_OUT_OF_RANGE');
+    expect(codeOf(() => backend.mapNamed('g', { create: true, length: 4097 }))).toBe('ERR_MMAP_UNSUPPORTED');
+    expect(calls).toEqual(['open g false false 4097', 'close', 'open g true false 4097', 'close']);
+  });
+
+  it('resize() of such a map is ERR_MMAP_UNSUPPORTED and never reaches the region; a failed map still closes the reference', () => {
+    const { backend, calls } = sectionBackend();
+    using m = backend.mapNamed('r', { create: true, length: 64 });
+    expect(codeOf(() => m.resize(128))).toBe('ERR_MMAP_UNSUPPORTED');
+    expect(codeOf(() => m.resize(0))).toBe('ERR_MMAP_UNSUPPORTED');
+    expect(m.length).toBe(64);
+    expect(calls.some((c) => c.startsWith('remap'))).toBe(false);
+    const failing = sectionBackend(true);
+    expect(codeOf(() => failing.backend.mapNamed('f', { create: true, length: 8 }))).toBe('ENOMEM');
+    expect(failing.calls).toEqual(['open f true false 8', 'map 8', 'close']);
+    expect(codeOf(() => backend.mapNamed('bad/name', { create: true, length: 8 }))).toBe('ERR_INVALID_ARG_VALUE');
   });
 });

@@ -118,6 +118,64 @@ Napi::Value ShmUnlink(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+#ifdef _WIN32
+// sectionOpen(name, create, exclusive, size) -> [section, created, size]; the section handle is a
+// number (handle values stay far below 2^53) that sectionMap() and sectionClose() take back.
+Napi::Value SectionOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  auto size = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
+  void* section = nullptr;
+  bool created = false;
+  uint64_t actual = 0;
+  int err = os::SectionOpen(name.c_str(), info[1].ToBoolean(), info[2].ToBoolean(), size, &section, &created, &actual);
+  if (err != 0) {
+    ErrnoError(env, err, info[1].ToBoolean() ? "CreateFileMappingW" : "OpenFileMappingW").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array result = Napi::Array::New(env, 3);
+  result.Set(0u, Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(section))));
+  result.Set(1u, Napi::Boolean::New(env, created));
+  result.Set(2u, Napi::Number::New(env, static_cast<double>(actual)));
+  return result;
+}
+
+void* SectionArg(const Napi::CallbackInfo& info) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(info[0].As<Napi::Number>().Int64Value()));
+}
+
+// sectionMap(section, length) -> handle of a 'shared' map with no descriptor
+Napi::Value SectionMap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto length = static_cast<size_t>(info[1].As<Napi::Number>().Int64Value());
+  os::Span span;
+  int err = os::SectionMap(SectionArg(info), length, &span);
+  if (err != 0) {
+    ErrnoError(env, err, "MapViewOfFile").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return WrapMapping(env, new Mapping(env, os::Kind::Shared, -1, 0, length, 0, span, false));
+}
+
+Napi::Value SectionClose(const Napi::CallbackInfo& info) {
+  os::SectionClose(SectionArg(info));
+  return info.Env().Undefined();
+}
+
+// sectionExists(name) -> true, or throws (ENOENT when no process holds the name)
+Napi::Value SectionExists(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  bool exists = false;
+  int err = os::SectionExists(name.c_str(), &exists);
+  if (err != 0) {
+    ErrnoError(env, err, "OpenFileMappingW").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Boolean::New(env, exists);
+}
+#endif
+
 // Runtimes with a V8 memory cage (Electron) refuse external ArrayBuffers: find out at load time so
 // the backend fails to load cleanly and core falls back, instead of failing on first use.
 bool ExternalBuffersAllowed(Napi::Env env) {
@@ -168,6 +226,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
               }));
   exports.Set("shmOpen", Napi::Function::New<ShmOpen>(env, "shmOpen"));
   exports.Set("shmUnlink", Napi::Function::New<ShmUnlink>(env, "shmUnlink"));
+#ifdef _WIN32
+  exports.Set("sectionOpen", Napi::Function::New<SectionOpen>(env, "sectionOpen"));
+  exports.Set("sectionMap", Napi::Function::New<SectionMap>(env, "sectionMap"));
+  exports.Set("sectionClose", Napi::Function::New<SectionClose>(env, "sectionClose"));
+  exports.Set("sectionExists", Napi::Function::New<SectionExists>(env, "sectionExists"));
+#endif
   exports.Set("waitNotify", Napi::Boolean::New(env, os::HasWaitNotify()));
   exports.Set("named", Napi::Boolean::New(env, os::HasNamed()));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(os::PageSize())));

@@ -87,6 +87,7 @@ int PortableError(int err) {
     case EACCES: return kEACCES;
     case EBADF: return kEBADF;
     case EBUSY: return kEBUSY;
+    case EEXIST: return kEEXIST;
     case EFAULT: return kEFAULT;
     case EINVAL: return kEINVAL;
     case EIO: return kEIO;

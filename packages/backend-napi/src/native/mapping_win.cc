@@ -17,6 +17,7 @@
 
 #include "host_win.h"
 #include "os.h"
+#include "sections_win.h"
 
 #include <cerrno>
 
@@ -145,6 +146,7 @@ int Allocate(int /*fd*/, uint64_t /*offset*/, uint64_t /*length*/) { return ENOT
 
 int Unmap(const Span& span) {
   if (span.length == 0) return 0;
+  ReleaseSection(span.base);
   MEMORY_BASIC_INFORMATION info;
   // A view, or zero memory put there by Neutralise() or the guard.
   if (VirtualQuery(span.base, &info, sizeof info) != 0 && info.Type == MEM_PRIVATE) {
@@ -158,6 +160,7 @@ int Neutralise(const Span& span) {
   // No MAP_FIXED on Windows: unmap the view and take the same addresses back as zero memory at
   // once (another thread could in theory reserve them in between; then VirtualAlloc fails).
   if (!UnmapViewOfFile(span.base)) return host::LastError();
+  ReleaseSection(span.base);
   void* p = VirtualAlloc(span.base, span.length, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
   return p == span.base ? 0 : host::LastError();
 }
@@ -196,6 +199,7 @@ int Sync(int fd, void* addr, size_t length) {
   // FlushViewOfFile starts the writes of dirty pages; FlushFileBuffers waits until they (and the
   // file's metadata) are on disk.
   if (!FlushViewOfFile(begin, len)) return host::LastError();
+  if (fd < 0) return 0;  // a named map: a paging-file section has no file to make durable
   HANDLE file = host::OsHandle(fd);
   if (file == INVALID_HANDLE_VALUE) return host::FromWin32(ERROR_INVALID_HANDLE);
   return FlushFileBuffers(file) ? 0 : host::LastError();

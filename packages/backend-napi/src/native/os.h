@@ -65,6 +65,18 @@ bool HasNamed();
 int ShmOpen(const char* name, bool create, bool exclusive, int mode, int* fd, bool* created);
 int ShmUnlink(const char* name);
 
+#ifdef _WIN32
+// Windows named memory (shm_win.cc): the paging-file section `Local\<name>`, opened (or created
+// with `size` bytes; an existing one keeps its own) as `*section`, with the size it really has.
+int SectionOpen(const char* name, bool create, bool exclusive, uint64_t size, void** section, bool* created,
+                uint64_t* actualSize);
+// A read-write view of its first `length` bytes (length 0 maps nothing).
+int SectionMap(void* section, size_t length, Span* out);
+void SectionClose(void* section);
+// Whether the name is held by some process now (0), or the error opening it gives (ENOENT, ...).
+int SectionExists(const char* name, bool* exists);
+#endif
+
 // Advice codes; the addon exports them by name (addon.cc, constants.advice) for the JS side.
 enum Advice : int { Normal = 0, Random, Sequential, WillNeed, DontNeed, HugePage, NoHugePage };
 
