@@ -5,7 +5,7 @@ import { describe, expect, it } from '../harness/index.js';
 import type { Capabilities, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { sectionSize } from './named-sections.js';
+import { sectionSize } from './windows-limits.js';
 import { MiB, allZero, assertMmapError, expectCleanExit, expectRejects, expectThrows, sparseFile } from './assert.js';
 
 const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages', 'waitNotify', 'named'];

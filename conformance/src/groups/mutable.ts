@@ -8,7 +8,8 @@ import { expect, it } from '../harness/index.js';
 import type { FileSource, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
-import { allZero, assertIsMmapError, readAt } from './assert.js';
+import { allZero, assertIsMmapError, expectThrows, readAt } from './assert.js';
+import { callerFdReason, refusesCallerFd } from './windows-limits.js';
 
 const SIZE = 16_384;
 
@@ -24,6 +25,13 @@ function createdMode(mode: number): string {
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;
   const marker = Buffer.from('memmap conformance marker');
+  const noCallerFd = refusesCallerFd(backend);
+  /** Where mapMut() of a caller's fd is refused (windows-limits.ts): exactly that, nothing changed. */
+  const expectCallerFdRefused = (path: string, source: number | { fd: number }): void => {
+    const before = ctx.read(path);
+    expectThrows(() => backend.mapMut(source as number), 'ERR_MMAP_UNSUPPORTED');
+    expect(ctx.read(path).equals(before)).toBe(true);
+  };
 
   it('contents and geometry: writable true, offset, length, the file bytes', () => {
     const content = pattern(SIZE, 1);
@@ -211,10 +219,11 @@ function register(ctx: SuiteContext): void {
     }
   });
 
-  it('sources: an fd opened read-write, which stays open after close()', () => {
+  it(`sources: an fd opened read-write, which stays open after close()${noCallerFd ? callerFdReason : ''}`, () => {
     const path = ctx.file(SIZE);
     const fd = openSync(path, 'r+');
     try {
+      if (noCallerFd) return expectCallerFdRefused(path, fd);
       const m = backend.mapMut(fd, { offset: 1, length: 100 });
       marker.copy(m.bytes);
       m.close();
@@ -227,13 +236,14 @@ function register(ctx: SuiteContext): void {
     }
   });
 
-  it('sources: an fd opened for append (a+): writes land in place, never appended (or the call is refused)', () => {
+  it(`sources: an fd opened for append (a+): writes land in place, never appended (or the call is refused)${noCallerFd ? callerFdReason : ''}`, () => {
     // pwrite() on an O_APPEND fd appends on Linux whatever the position; mmap writes in place.
     const content = pattern(SIZE, 10);
     const path = ctx.file(content);
     const fd = openSync(path, 'a+');
     const expected = Buffer.from(content);
     try {
+      if (noCallerFd) return expectCallerFdRefused(path, fd);
       let m: MmapMut;
       try {
         m = backend.mapMut(fd);
@@ -261,10 +271,11 @@ function register(ctx: SuiteContext): void {
     expect((statSync(path).mode & 0o777).toString(8)).toBe(before);
   });
 
-  it('sources: a FileHandle, still usable after close()', async () => {
+  it(`sources: a FileHandle, still usable after close()${noCallerFd ? callerFdReason : ''}`, async () => {
     const path = ctx.file(SIZE);
     const fh = await open(path, 'r+');
     try {
+      if (noCallerFd) return expectCallerFdRefused(path, fh);
       const m = backend.mapMut(fh);
       marker.copy(m.bytes, 300);
       m.flush();
@@ -281,7 +292,20 @@ function register(ctx: SuiteContext): void {
 
   // mmap(2) lets the caller close the fd right after mapping: the map keeps its file. A backend that
   // keeps using the caller's fd number would write into whatever file reuses that number.
-  it('after the caller closes the source fd / FileHandle, flush, resize and close never touch a file that reused its number', async () => {
+  it(`after the caller closes the source fd / FileHandle, flush, resize and close never touch a file that reused its number${noCallerFd ? callerFdReason : ''}`, async () => {
+    if (noCallerFd) {
+      const path = ctx.file(SIZE);
+      const fd = openSync(path, 'r+');
+      const fh = await open(path, 'r+');
+      try {
+        expectCallerFdRefused(path, fd);
+        expectCallerFdRefused(path, fh);
+      } finally {
+        closeSync(fd);
+        await fh.close();
+      }
+      return;
+    }
     for (const kind of ['fd', 'FileHandle'] as const) {
       const mine = ctx.file(SIZE);
       const other = pattern(SIZE, 13);
@@ -315,9 +339,17 @@ function register(ctx: SuiteContext): void {
     }
   });
 
-  it('writes still reach the mapped file after the caller closed the source fd', () => {
+  it(`writes still reach the mapped file after the caller closed the source fd${noCallerFd ? callerFdReason : ''}`, () => {
     const path = ctx.file(SIZE);
     const fd = openSync(path, 'r+');
+    if (noCallerFd) {
+      try {
+        expectCallerFdRefused(path, fd);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
     const m = backend.mapMut(fd);
     closeSync(fd);
     marker.copy(m.bytes, 50);

@@ -12,7 +12,7 @@ import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
-import { namedIsSection, sectionSize } from './named-sections.js';
+import { namedIsSection, sectionSize } from './windows-limits.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Backend, Mmap, MmapMut } from '@memmap/core';
 import { FileModel, firstMismatch, UNKNOWN, type ModelMap } from './file-model.js';
 import type { Op } from './operations.js';
+import { namedIsSection, refusesCallerFd } from '../groups/windows-limits.js';
 
 interface Live {
   model: ModelMap;
@@ -162,7 +163,9 @@ export class SequenceRunner {
       const len = (op.len ?? op.off) % (3 * pageSize);
       // With create (and named memory here): a named map, unlinked at once, behaves as anonymous
       // memory does in the model (private to this run, zero-filled, zeros after a shrink and grow).
-      const real = op.create && backend.capabilities.named ? this.named(len) : backend.mapAnon(len, { populate: op.populate });
+      // Not a Windows named section: it cannot resize as anonymous memory does.
+      const asNamed = op.create && backend.capabilities.named && !namedIsSection;
+      const real = asNamed ? this.named(len) : backend.mapAnon(len, { populate: op.populate });
       return this.adopt(this.model.open('mapAnon', 0, len), real);
     }
     const create = op.kind === 'mapMut' && op.create;
@@ -202,6 +205,8 @@ export class SequenceRunner {
       case 'buffer':
         return Buffer.from(path);
       case 'fd': {
+        // The Windows fallback refuses mapMut() of a caller's fd (windows-limits.ts): use the path.
+        if (op.kind === 'mapMut' && refusesCallerFd(this.setup.backend)) return path;
         const fd = openSync(path, op.kind === 'mapMut' ? 'r+' : 'r');
         this.fds.push(fd);
         return fd;

@@ -24,7 +24,7 @@ export function namedSections() {
         created,
         map(length: number) {
           try {
-            return new NapiRegion(sectionMap(section, length), undefined);
+            return new NapiRegion(sectionMap(section, length), undefined, -1, 0);
           } catch (error) {
             throw toMmapError(error, request.name);
           }

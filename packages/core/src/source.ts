@@ -2,7 +2,7 @@
 // file's size. Types are checked before anything is opened; what we open we also close on failure.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { errnoOf, fromNodeError, invalidType, invalidValue, syscallError } from './errors.js';
+import { ErrorCodes, errnoOf, fromNodeError, invalidType, invalidValue, MmapError, syscallError } from './errors.js';
 import type { DescriptorOps, FileInfo } from './region.js';
 import { runtime } from './runtime.js';
 
@@ -107,6 +107,7 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
       // Deno's node:fs refuses descriptors it did not open itself (EBADF), so there core reopens.
       const own = ops && runtime().name !== 'deno' ? ops.duplicate(fd) : reopen(fd, write);
       if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
+      if (process.platform === 'win32') throw noOwnDescriptorOnWindows();
     }
     return { fd, ownsFd, path, created, openedPath, size: stat.size };
   } catch (error) {
@@ -132,9 +133,22 @@ function openPath(path: string | Buffer, write: boolean, create: boolean, mode: 
   }
 }
 
+/**
+ * Windows without the backend's duplicate() (the fallback): Node can neither dup a descriptor nor
+ * reopen it there (no /dev/fd, and no path of an fd), so the map would keep writing through the
+ * caller's fd, which the caller may close (and Windows reuse for another file), and an append-mode
+ * fd would misplace every write. Refused up front instead of failing later.
+ */
+function noOwnDescriptorOnWindows(): MmapError {
+  return new MmapError(
+    ErrorCodes.UNSUPPORTED,
+    "mapMut() of a caller's fd or FileHandle is not supported by this backend on Windows: a shared map needs a descriptor of its own (the caller's may be closed, or be in append mode), and Node can neither duplicate nor reopen one there; map the path instead, or use the napi or ffi backend",
+  );
+}
+
 /** A fresh fd on the same file through /proc/self/fd (Linux) or /dev/fd; undefined where impossible. */
 function reopen(fd: number, write: boolean): number | undefined {
-  if (process.platform === 'win32') return undefined; // no /dev/fd: without the backend's duplicate() the caller's fd is used
+  if (process.platform === 'win32') return undefined; // no /dev/fd, and no path of an fd
   const dir = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
   try {
     return fs.openSync(`${dir}/${fd}`, (write ? O_RDWR : O_RDONLY) | O_NONBLOCK);
