@@ -1,8 +1,17 @@
-// @memmap/core: the interface, errors, validation, capabilities and backend selection.
+// @memmap/core: the calls and types users need, MmapError, backend selection, and what a backend
+// author needs to build one with defineBackend(). Everything else in src/ is internal.
 import { defaultBackend } from './select.js';
 import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 
 export type * from './types.js';
+export { MmapError, ErrorCodes, type MmapErrorCode, type SyscallErrorFields } from './errors.js';
+export { ownerOf } from './mapping.js';
+export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';
+export { adviceNames } from './validate.js';
+export { runtime, runtimeLabel, type RuntimeInfo } from './runtime.js';
+
+// For backend authors (docs/writing-a-backend.md): the seam of defineBackend() and the small
+// helpers every backend needs. Validation, file opening and the map objects stay internal.
 export type {
   AnonRegionRequest,
   BackendImplementation,
@@ -18,27 +27,103 @@ export type {
   Region,
   RemapOptions,
 } from './region.js';
-export { MmapError, ErrorCodes, syscallError, fromNodeError, type MmapErrorCode } from './errors.js';
-export { defineCapabilities, capabilityFlags } from './capabilities.js';
 export { defineBackend } from './define-backend.js';
-export { ownerOf } from './mapping.js';
-export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
+export { defineCapabilities, capabilityFlags } from './capabilities.js';
+export { syscallError } from './errors.js';
 export { detach } from './detach.js';
+export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
 export { readFullyAt, writeFullyAt, MAX_IO_CHUNK } from './file-io.js';
-export { adviceNames, validateAdvice, validateCount, validateOffset, validateOptions, validateRange } from './validate.js';
-export { checkSource, openSource, releaseFile, type CheckedSource, type OpenedFile } from './source.js';
-export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';
-export { runtime, runtimeLabel, type RuntimeInfo } from './runtime.js';
 
-/** Maps a file read-only on the default backend. */
+/**
+ * Maps a file read-only, with shared semantics, on the default backend: it sees other processes'
+ * writes where the backend is coherent, and a stray write through its views never reaches the file.
+ *
+ * @param source - a path (string, file: URL, Buffer), an fd or a FileHandle (never closed here)
+ * @param options - offset (number or bigint), length (default: to the end of the file), populate
+ * @throws {@link MmapError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for bad arguments;
+ *   ERR_MMAP_OUT_OF_RANGE for a range past the end of the file; the OS code (ENOENT, EACCES,
+ *   EISDIR, ENODEV, EBADF, ...) when the file cannot be opened or mapped; ERR_MMAP_UNSUPPORTED
+ *   when no backend loads.
+ * @example
+ * ```ts
+ * import { map } from '@memmap/core';
+ * { using m = map('example.dat'); console.log(m.bytes.subarray(0, 10)); }
+ * ```
+ */
 export const map = (source: FileSource, options?: MapOptions): Mmap => defaultBackend().map(source, options);
-/** Maps a file read-write (shared: writes reach the file) on the default backend. */
+
+/**
+ * Maps a file read-write and shared on the default backend: writes reach the file (by close(),
+ * exit or collection at the latest; flush() makes them durable on return).
+ *
+ * @param options - as map(), plus create (make the file and extend it to offset + length, never
+ *   shrink), mode (default 0o600) and allocate (reserve the disk blocks now)
+ * @throws {@link MmapError} as map(); EACCES for a descriptor opened read-only; ENOSPC when
+ *   `allocate` finds the disk full.
+ * @example
+ * ```ts
+ * import { mapMut } from '@memmap/core';
+ * const msg = Buffer.from('IPC using mmap!');
+ * { using w = mapMut('shared.dat', { create: true, length: msg.length }); msg.copy(w.bytes); w.flush(); }
+ * ```
+ */
 export const mapMut = (source: FileSource, options?: MapMutOptions): MmapMut => defaultBackend().mapMut(source, options);
-/** Maps a file copy-on-write (writes never reach the file) on the default backend. */
+
+/**
+ * Maps a file copy-on-write on the default backend: writes change only this map, never the file.
+ *
+ * @throws {@link MmapError} as map().
+ * @example
+ * ```ts
+ * import { mapCopy } from '@memmap/core';
+ * { using c = mapCopy('template.bin'); c.bytes[0] = 1; } // template.bin is unchanged
+ * ```
+ */
 export const mapCopy = (source: FileSource, options?: MapOptions): MmapMut => defaultBackend().mapCopy(source, options);
-/** Maps anonymous zero-filled memory on the default backend. */
+
+/**
+ * Maps private anonymous memory, zero-filled, on the default backend.
+ *
+ * @param length - bytes (0 gives a valid empty map)
+ * @param options - populate, hugePages
+ * @throws {@link MmapError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for a bad length or
+ *   option; ERR_MMAP_UNSUPPORTED for hugePages where the backend lacks them; ENOMEM from the OS.
+ * @example
+ * ```ts
+ * import { mapAnon } from '@memmap/core';
+ * { using scratch = mapAnon(1 << 20); scratch.bytes.fill(7); }
+ * ```
+ */
 export const mapAnon = (length: number, options?: AnonOptions): MmapMut => defaultBackend().mapAnon(length, options);
-/** Maps named shared memory (no file on disk) on the default backend. */
+
+/**
+ * Maps named shared memory (no file on disk) on the default backend; another process maps the
+ * same name to share it (POSIX shm_open, a `Local\` section on Windows).
+ *
+ * @param name - 1 to 31 characters of [A-Za-z0-9._-], not '.' or '..'
+ * @param options - create (true, or 'exclusive'), length (required with create), mode
+ * @throws {@link MmapError} ERR_INVALID_ARG_VALUE for a bad name; ENOENT for a missing name
+ *   without create; EEXIST for create: 'exclusive' on an existing one; ERR_MMAP_UNSUPPORTED where
+ *   capabilities.named is false.
+ * @example
+ * ```ts
+ * import { mapNamed } from '@memmap/core';
+ * { using ring = mapNamed('my-app.ring', { create: true, length: 65536 }); Atomics.add(new Int32Array(ring.bytes.buffer, ring.bytes.byteOffset, 1), 0, 1); }
+ * ```
+ */
 export const mapNamed = (name: string, options?: NamedOptions): MmapMut => defaultBackend().mapNamed(name, options);
-/** Removes a named shared memory name on the default backend; live maps stay valid. */
+
+/**
+ * Removes a shared-memory name on the default backend; maps already open stay valid.
+ *
+ * @returns true when the name was removed; false where names cannot be removed (Windows, where a
+ *   name lives while a process holds it).
+ * @throws {@link MmapError} ERR_INVALID_ARG_VALUE for a bad name; ENOENT for a missing one;
+ *   ERR_MMAP_UNSUPPORTED where capabilities.named is false.
+ * @example
+ * ```ts
+ * import { unlinkNamed } from '@memmap/core';
+ * unlinkNamed('my-app.ring');
+ * ```
+ */
 export const unlinkNamed = (name: string): boolean => defaultBackend().unlinkNamed(name);

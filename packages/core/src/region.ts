@@ -2,11 +2,12 @@
 // opens the file, checks ranges and orchestrates resize/close; a backend only maps memory.
 import type { Advice, Capabilities, Residency, WaitResult } from './types.js';
 
-/** map() = 'read', mapMut() = 'shared', mapCopy() = 'copy'. */
+/** Which call made a file map: map() = 'read', mapMut() = 'shared', mapCopy() = 'copy'. */
 export type FileMapKind = 'read' | 'shared' | 'copy';
 
 /** A file mapping request, already validated: the range lies inside the file. */
 export interface FileRegionRequest {
+  /** Which call this is. */
   readonly kind: FileMapKind;
   /**
    * Open fd on the file (readable for read/copy, readable and writable for shared). For 'read' and
@@ -23,6 +24,7 @@ export interface FileRegionRequest {
   readonly length: number;
   /** File size at map time (offset + length <= fileSize). */
   readonly fileSize: number;
+  /** Fault the pages in at map time (read and copy maps: without copying them). */
   readonly populate: boolean;
   /**
    * 'shared' only: reserve disk blocks for the whole range before mapping (never set for length
@@ -41,9 +43,11 @@ export interface RemapOptions {
   readonly allocate: boolean;
 }
 
+/** An anonymous mapping request, already validated. */
 export interface AnonRegionRequest {
   /** Bytes to map; may be 0. */
   readonly length: number;
+  /** Fault the pages in at map time. */
   readonly populate: boolean;
   /** Only true when the backend's capabilities.hugePages is true (core checks). */
   readonly hugePages: boolean;
@@ -66,9 +70,11 @@ export interface Region {
   advise(advice: Advice, offset: number, length: number): boolean;
   /** Fault the range in off the main thread. */
   prefetch(offset: number, length: number): Promise<void>;
+  /** Pages of the range in memory, of those it spans. */
   residency(offset: number, length: number): Residency;
   /** Only called when capabilities.lock is true. */
   lock(): void;
+  /** Only called when capabilities.lock is true. */
   unlock(): void;
   /**
    * Change the map's length to newLength (may be 0). For 'shared' maps core has already grown the
@@ -97,6 +103,7 @@ export interface Region {
    * until the waiting thread has returned. Core refuses remap() while one is pending.
    */
   waitAsync?(offset: number, expected: number, timeoutMs: number): Promise<WaitResult>;
+  /** Wakes up to `count` waiters on the int32 at `offset`; returns how many woke. Only called when capabilities.waitNotify is true. */
   notify?(offset: number, count: number): number;
   /**
    * Optional: a promise that settles when no asynchronous work (flushAsync, prefetch) still uses the
@@ -131,7 +138,9 @@ export interface DescriptorOps {
 
 /** What core needs from fstat. */
 export interface FileInfo {
+  /** Size in bytes. */
   readonly size: number;
+  /** What the descriptor names (only regular files can be mapped). */
   readonly type: 'file' | 'directory' | 'fifo' | 'socket' | 'other';
 }
 
@@ -143,6 +152,7 @@ export interface NamedRegionRequest {
   readonly create: boolean;
   /** With create: fail with EEXIST if it exists. */
   readonly exclusive: boolean;
+  /** Permission bits for a created region. */
   readonly mode: number;
 }
 
@@ -153,7 +163,9 @@ export interface NamedRegionRequest {
  * Windows section) comes through openNamedSection() instead.
  */
 export interface OpenedNamed {
+  /** The region's descriptor, owned by core from now on. */
   readonly fd: number;
+  /** This call created the name. */
   readonly created: boolean;
 }
 
@@ -181,10 +193,15 @@ export interface OpenedSection {
 
 /** What a backend supplies to defineBackend(). */
 export interface BackendImplementation {
+  /** The backend's name ('napi', 'ffi', or a third party's). */
   readonly name: string;
+  /** Its frozen manifest, from defineCapabilities(). */
   readonly capabilities: Capabilities;
+  /** Maps a validated file range; throw MmapError (or an fs-style error) on failure. */
   openFile(request: FileRegionRequest): Region;
+  /** Maps validated anonymous memory. */
   openAnon(request: AnonRegionRequest): Region;
+  /** Optional native help with a caller's descriptor. */
   readonly descriptors?: DescriptorOps;
   /** Only called when capabilities.named is true; errors are thrown as OS errors (ENOENT, EEXIST, ...). */
   openNamed?(request: NamedRegionRequest): OpenedNamed;

@@ -1,7 +1,9 @@
 // The JavaScript runtime this process runs in. Node, Bun and Deno all load the backends, each with
 // its own limits (Buffer sizes, detaching, JIT): loadBackend() and the CLI report which one it is.
 
+/** Which JavaScript runtime this is, as {@link runtime} reports it. */
 export interface RuntimeInfo {
+  /** The runtime's name. */
   readonly name: 'node' | 'bun' | 'deno';
   /** The runtime's own version ('22.12.0', '1.4.5', '2.9.6'), not the Node version it emulates. */
   readonly version: string;

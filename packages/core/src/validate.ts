@@ -67,6 +67,15 @@ export function validateRange(offset: unknown, length: unknown, total: number): 
   return { offset: start, length: count };
 }
 
+/**
+ * Every {@link Advice} name, in a fixed order.
+ *
+ * @example
+ * ```ts
+ * import { adviceNames } from '@memmap/core';
+ * adviceNames.includes('willneed'); // true
+ * ```
+ */
 export const adviceNames: readonly Advice[] = Object.freeze([
   'normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage',
 ]);

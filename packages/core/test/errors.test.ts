@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineCapabilities, fromNodeError, MmapError, syscallError } from '../src/index.js';
+import { fromNodeError } from '../src/errors.js';
+import { defineCapabilities, MmapError, syscallError } from '../src/index.js';
 
 describe('syscallError', () => {
   it('looks like a Node fs error', () => {
