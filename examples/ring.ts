@@ -48,9 +48,16 @@ export class Ring {
   send(message: Uint8Array): void {
     const need = this.#needed(message);
     for (;;) {
-      if (this.#free() >= need) return this.#write(message, need);
+      if (this.#free() >= need) {
+        this.#write(message, need);
+        return;
+      }
       const tail = this.#load(TAIL);
-      this.#sleepWhile(PRODUCER_WAITING, () => this.#free() < need, () => this.#map.wait(TAIL, tail));
+      this.#sleepWhile(
+        PRODUCER_WAITING,
+        () => this.#free() < need,
+        () => this.#map.wait(TAIL, tail),
+      );
     }
   }
 
@@ -73,7 +80,11 @@ export class Ring {
     for (;;) {
       if (!this.#empty()) return this.#read();
       const head = this.#load(HEAD);
-      this.#sleepWhile(CONSUMER_WAITING, () => this.#empty(), () => this.#map.wait(HEAD, head));
+      this.#sleepWhile(
+        CONSUMER_WAITING,
+        () => this.#empty(),
+        () => this.#map.wait(HEAD, head),
+      );
     }
   }
 

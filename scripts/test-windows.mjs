@@ -9,7 +9,7 @@
 // Ends with one line: "test:windows: PASS ..." or "test:windows: FAIL ...".
 // Env: MEMMAP_WIN_NODE_VERSIONS ("22 20"), MEMMAP_WIN_BACKENDS ("napi ffi fallback"), WINE.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,9 +30,9 @@ const knownWindowsFailures = {
     'mutable maps and durability > writes still reach the mapped file after the caller closed the source fd':
       "same: the fallback's shared map writes back through the caller's fd, which the caller closed",
     'mutable maps and durability > sources: an fd opened for append (a+): writes land in place, never appended (or the call is refused)':
-      "an append-mode fd cannot be detected or reopened from pure fs on Windows; positioned writes through it land at the end",
+      'an append-mode fd cannot be detected or reopened from pure fs on Windows; positioned writes through it land at the end',
   },
-}
+};
 
 /** Groups that cannot run under Wine, with the reason (none today: see the closing note). */
 const wineSkips = {};
@@ -153,13 +153,36 @@ function runExamples(wine, prefix, exe, examples, version, backend) {
   const file = (name) => relative(root, join(dir, name));
   writeFileSync(join(dir, 'example.dat'), 'hello from a mapped file');
   const problems = [];
-  const read = runWine(wine, prefix, [exe, at('read-first-bytes.mjs'), file('example.dat')], join(logs, `ex-read-${version}-${backend}`), 120_000, env);
-  if (read.status !== 0 || !read.stdout.includes('68 65 6c 6c 6f')) problems.push(`read-first-bytes: ${read.status} ${read.stdout}${read.stderr}`.trim());
+  const read = runWine(
+    wine,
+    prefix,
+    [exe, at('read-first-bytes.mjs'), file('example.dat')],
+    join(logs, `ex-read-${version}-${backend}`),
+    120_000,
+    env,
+  );
+  if (read.status !== 0 || !read.stdout.includes('68 65 6c 6c 6f'))
+    problems.push(`read-first-bytes: ${read.status} ${read.stdout}${read.stderr}`.trim());
   const msg = `IPC via ${backend} on Windows Node ${version}`;
-  const writer = runWine(wine, prefix, [exe, at('ipc-writer.mjs'), file('shared.dat'), msg], join(logs, `ex-writer-${version}-${backend}`), 120_000, env);
+  const writer = runWine(
+    wine,
+    prefix,
+    [exe, at('ipc-writer.mjs'), file('shared.dat'), msg],
+    join(logs, `ex-writer-${version}-${backend}`),
+    120_000,
+    env,
+  );
   if (writer.status !== 0) problems.push(`ipc-writer: ${writer.status} ${writer.stderr}`.trim());
-  const reader = runWine(wine, prefix, [exe, at('ipc-reader.mjs'), file('shared.dat')], join(logs, `ex-reader-${version}-${backend}`), 120_000, env);
-  if (reader.status !== 0 || !reader.stdout.includes(msg)) problems.push(`ipc-reader: ${reader.status} ${reader.stdout}${reader.stderr}`.trim());
+  const reader = runWine(
+    wine,
+    prefix,
+    [exe, at('ipc-reader.mjs'), file('shared.dat')],
+    join(logs, `ex-reader-${version}-${backend}`),
+    120_000,
+    env,
+  );
+  if (reader.status !== 0 || !reader.stdout.includes(msg))
+    problems.push(`ipc-reader: ${reader.status} ${reader.stdout}${reader.stderr}`.trim());
   return problems;
 }
 
@@ -169,7 +192,9 @@ async function main() {
   mkdirSync(logs, { recursive: true });
   if (!existsSync(join(root, 'conformance', 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   log('== cross-building the addon for win32-x64');
-  execFileSync('node', [join(root, 'packages', 'backend-napi', 'scripts', 'prebuild.mjs'), '--target', 'win32-x64', '--strict'], { stdio: 'inherit' });
+  execFileSync('node', [join(root, 'packages', 'backend-napi', 'scripts', 'prebuild.mjs'), '--target', 'win32-x64', '--strict'], {
+    stdio: 'inherit',
+  });
   koffiWin32();
   const prefix = winePrefix(wine);
   const examples = await buildExamples();
@@ -196,8 +221,11 @@ async function main() {
       const good = groups.length > 0 && unexpected.length === 0 && exProblems.length === 0;
       ok &&= good;
       const secs = ((Date.now() - started) / 1000).toFixed(0);
-      log(`-- Windows Node ${version} ${backend}: ${good ? 'pass' : 'FAIL'} ${passed}/${failed}/${skipped} passed/failed/skipped in ${groups.length} groups, ${known.length} known Windows failures, examples ${exProblems.length ? 'FAIL' : 'pass'} (${secs} s; log .cache/win-logs/run-${version}-${backend}.out)`);
-      for (const g of groups) if (g.result !== 'pass') log(`     ${g.group}: ${g.result} ${g.passed}/${g.failed}/${g.skipped}${g.why ? ` (${g.why})` : ''}`);
+      log(
+        `-- Windows Node ${version} ${backend}: ${good ? 'pass' : 'FAIL'} ${passed}/${failed}/${skipped} passed/failed/skipped in ${groups.length} groups, ${known.length} known Windows failures, examples ${exProblems.length ? 'FAIL' : 'pass'} (${secs} s; log .cache/win-logs/run-${version}-${backend}.out)`,
+      );
+      for (const g of groups)
+        if (g.result !== 'pass') log(`     ${g.group}: ${g.result} ${g.passed}/${g.failed}/${g.skipped}${g.why ? ` (${g.why})` : ''}`);
       for (const f of unexpected) log(`     FAIL ${f}`);
       for (const f of known) log(`     known: ${f} -- ${knownHere[f]}`);
       for (const p of exProblems) log(`     example FAIL ${p}`);
@@ -206,7 +234,9 @@ async function main() {
     }
   }
   for (const [group, why] of Object.entries(wineSkips)) log(`   not run under Wine: ${group}: ${why}`);
-  log(`test:windows: ${ok ? 'PASS' : 'FAIL'} (${summary.join(', ')}; passed/failed/skipped, failed includes the known Windows failures listed above)`);
+  log(
+    `test:windows: ${ok ? 'PASS' : 'FAIL'} (${summary.join(', ')}; passed/failed/skipped, failed includes the known Windows failures listed above)`,
+  );
   process.exitCode = ok ? 0 : 1;
 }
 

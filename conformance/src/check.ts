@@ -69,7 +69,13 @@ export async function checkModule(module: string, options: { exportName?: string
 }
 
 export function formatCheck(result: CheckResult): string {
-  const rows = result.groups.map((g) => [g.group, g.failed ? 'FAIL' : g.passed ? 'pass' : 'skipped', String(g.passed), String(g.failed), String(g.skipped)]);
+  const rows = result.groups.map((g) => [
+    g.group,
+    g.failed ? 'FAIL' : g.passed ? 'pass' : 'skipped',
+    String(g.passed),
+    String(g.failed),
+    String(g.skipped),
+  ]);
   return table(['group', 'result', 'passed', 'failed', 'skipped'], rows);
 }
 

@@ -42,7 +42,10 @@ export function runScript(script: string, options: ChildOptions = {}): ChildResu
 }
 
 /** As runScript, without waiting: the child (for concurrent writers) and a promise of its result. */
-export function spawnScript(script: string, options: ChildOptions = {}): { child: ChildProcessWithoutNullStreams; done: Promise<ChildResult> } {
+export function spawnScript(
+  script: string,
+  options: ChildOptions = {},
+): { child: ChildProcessWithoutNullStreams; done: Promise<ChildResult> } {
   const [command, argv] = commandFor(script, options);
   const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // memmap-conformance: `info` (which backends load here and why), `check <module>` (run the suite
 // against any backend module), `check-all` (every in-repo backend that loads), `bench` (benchmarks).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { builtinBackends, defaultBackend, listBackends, selectionReason } from '@memmap/core';
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
-import { formatRun, runSuite, type RunResult } from './run.js';
+import { formatRun, type RunResult, runSuite } from './run.js';
 import { currentRuntime, runtimeLabel } from './runtime.js';
 
 const usage = `usage: memmap-conformance <command>
@@ -49,8 +49,13 @@ function info(): number {
   const r = currentRuntime();
   const emulated = r.name === 'node' ? '' : `, Node API of ${process.version}`;
   console.log(`Runtime: ${r.name} ${r.version} on ${process.platform}-${process.arch}${emulated}\n`);
-  console.log(table(['backend', 'module', 'loads', 'why not'], statuses.map((s) => [s.name, s.module, s.loaded ? 'yes' : 'no', s.error ?? ''])));
-  console.log('\nCapabilities:\n' + capabilityTable(statuses.filter((s) => s.loaded)));
+  console.log(
+    table(
+      ['backend', 'module', 'loads', 'why not'],
+      statuses.map((s) => [s.name, s.module, s.loaded ? 'yes' : 'no', s.error ?? '']),
+    ),
+  );
+  console.log(`\nCapabilities:\n${capabilityTable(statuses.filter((s) => s.loaded))}`);
   try {
     const chosen = defaultBackend();
     console.log(`\nloadBackend() picks: ${chosen.name} (${selectionReason()})`);
@@ -77,7 +82,11 @@ async function run(args: string[]): Promise<number> {
     console.error(`--timeout takes a positive whole number of ms, not ${JSON.stringify(timeoutText)}`);
     return 2;
   }
-  const targets = modules.length ? modules : listBackends().filter((s) => s.loaded && s.name in builtinBackends).map((s) => s.module);
+  const targets = modules.length
+    ? modules
+    : listBackends()
+        .filter((s) => s.loaded && s.name in builtinBackends)
+        .map((s) => s.module);
   const label = runtimeLabel();
   const results: RunResult[] = [];
   for (const module of targets) {
@@ -87,7 +96,14 @@ async function run(args: string[]): Promise<number> {
       result = await runSuite(module, { exportName, group, timeout, verbose });
     } catch (error) {
       console.log(`  cannot run: ${(error as Error).message}`);
-      result = { module, backend: module, ok: false, groups: [], failures: [(error as Error).message], totals: { passed: 0, failed: 1, skipped: 0 } };
+      result = {
+        module,
+        backend: module,
+        ok: false,
+        groups: [],
+        failures: [(error as Error).message],
+        totals: { passed: 0, failed: 1, skipped: 0 },
+      };
     }
     if (result.groups.length) console.log(formatRun(result));
     results.push(result);
@@ -154,8 +170,8 @@ async function checkAll(args: string[]): Promise<number> {
     summary.push([s.name, result.ok ? 'PASS' : 'FAIL', ...counts.map(String)]);
     if (!result.ok) status = 1;
   }
-  console.log('\nSummary:\n' + table(['backend', 'result', 'passed', 'failed', 'skipped'], summary));
-  console.log('\nCapabilities:\n' + capabilityTable(loaded));
+  console.log(`\nSummary:\n${table(['backend', 'result', 'passed', 'failed', 'skipped'], summary)}`);
+  console.log(`\nCapabilities:\n${capabilityTable(loaded)}`);
   return status;
 }
 

@@ -1,10 +1,10 @@
 // Shared plumbing for the conformance groups: temp files, the backend under test, child processes.
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '@memmap/core';
-import { resolveModuleUrl } from './module-url.js';
 import { type ChildResult, runScript, spawnScript } from './child-process.js';
+import { resolveModuleUrl } from './module-url.js';
 import { CHILD_RUNTIME_PRELUDE } from './runtime.js';
 
 export interface ConformanceOptions {

@@ -2,10 +2,10 @@
 // whatever runtime runs it (Node, Bun, Deno, node.exe under Wine). No vitest involved.
 import type { Backend } from '@memmap/core';
 import { SuiteContext } from './context.js';
-import { resolveModuleUrl } from './module-url.js';
 import { groups } from './groups/index.js';
 import { addSuite, resetCollection, runCollected, type TestOutcome } from './harness/runner.js';
 import { table } from './matrix.js';
+import { resolveModuleUrl } from './module-url.js';
 
 export interface RunSuiteOptions {
   /** Export holding the backend (default 'backend', then the default export). */
@@ -58,7 +58,8 @@ export async function runSuite(module: string, options: RunSuiteOptions = {}): P
   const skips = options.skip ?? {};
   const ctx = new SuiteContext(backend, { module, exportName: options.exportName, skip: Object.keys(skips) });
   const selected = groups.filter((g) => !options.group || g.name.startsWith(options.group));
-  if (selected.length === 0) throw new Error(`no group matches ${JSON.stringify(options.group)}; groups: ${groups.map((g) => g.name).join(', ')}`);
+  if (selected.length === 0)
+    throw new Error(`no group matches ${JSON.stringify(options.group)}; groups: ${groups.map((g) => g.name).join(', ')}`);
 
   resetCollection();
   for (const group of selected) addSuite(group.name, () => group.register(ctx), ctx.skipped(group.name));
@@ -83,7 +84,9 @@ export async function runSuite(module: string, options: RunSuiteOptions = {}): P
     ctx.cleanup();
   }
 
-  const counts = new Map<string, GroupCount>(selected.map((g) => [g.name, { group: g.name, passed: 0, failed: 0, skipped: 0, reason: skips[g.name] }]));
+  const counts = new Map<string, GroupCount>(
+    selected.map((g) => [g.name, { group: g.name, passed: 0, failed: 0, skipped: 0, reason: skips[g.name] }]),
+  );
   const failures: string[] = [];
   for (const o of outcomes) {
     const entry = counts.get(o.path[0])!;
@@ -92,7 +95,11 @@ export async function runSuite(module: string, options: RunSuiteOptions = {}): P
   }
   for (const error of stray) failures.push(`unhandled error: ${describeFailure(error)}`);
   const list = [...counts.values()];
-  const totals = list.reduce((t, g) => ({ passed: t.passed + g.passed, failed: t.failed + g.failed, skipped: t.skipped + g.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  const totals = list.reduce((t, g) => ({ passed: t.passed + g.passed, failed: t.failed + g.failed, skipped: t.skipped + g.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
   const ok = totals.failed === 0 && stray.length === 0 && totals.passed > 0;
   return { module, backend: backend.name, ok, groups: list, failures, totals };
 }

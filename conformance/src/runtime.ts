@@ -1,7 +1,7 @@
 // The JavaScript runtime this process runs in, and how to start another process of the same
 // runtime on a script file (child-process checks must test the runtime under test, not Node).
 
-import { runtime, type RuntimeInfo } from '@memmap/core';
+import { type RuntimeInfo, runtime } from '@memmap/core';
 
 export type { RuntimeInfo } from '@memmap/core';
 

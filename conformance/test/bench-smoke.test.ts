@@ -3,9 +3,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 import { backend as fallback } from '@memmap/backend-fallback';
-import { parseSize, README_END, README_START, replaceReadmeSection, runBenchmarks, updateReadme, type BenchReport } from '../src/bench/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type BenchReport,
+  parseSize,
+  README_END,
+  README_START,
+  replaceReadmeSection,
+  runBenchmarks,
+  updateReadme,
+} from '../src/bench/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memmap-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +39,18 @@ describe('benchmark suite (smoke)', () => {
     expect(typeof json.machine.cpu).toBe('string');
     expect(json.options.size).toBe(256 * 1024);
     expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(json.scenarios.map((s) => s.key)).toEqual(['open-map-close', 'random-read', 'sequential', 'random-write', 'handoff', 'map-rss', 'open-map-close-loop', 'messages-64', 'messages-64k', 'message-latency']);
+    expect(json.scenarios.map((s) => s.key)).toEqual([
+      'open-map-close',
+      'random-read',
+      'sequential',
+      'random-write',
+      'handoff',
+      'map-rss',
+      'open-map-close-loop',
+      'messages-64',
+      'messages-64k',
+      'message-latency',
+    ]);
     for (const s of json.scenarios) {
       const base = s.rows.find((r) => r.subject === s.baseline);
       expect(base, `baseline of scenario ${s.id}`).toBeDefined();
@@ -40,13 +59,17 @@ describe('benchmark suite (smoke)', () => {
         expect(r.opsPerSec).toBeGreaterThan(0);
         expect(r.samples).toBeGreaterThan(0);
         // Finite, not just numbers: NaN is a number too (e.g. a ratio with no baseline).
-        for (const k of ['p50Ns', 'p99Ns', 'meanNs', 'rme', 'ratio'] as const) expect(Number.isFinite(r[k]), `${r.subject} ${k} = ${r[k]}`).toBe(true);
+        for (const k of ['p50Ns', 'p99Ns', 'meanNs', 'rme', 'ratio'] as const)
+          expect(Number.isFinite(r[k]), `${r.subject} ${k} = ${r[k]}`).toBe(true);
       }
     }
     // The fallback is measured wherever it can be, and skipped with a reason where it cannot.
     for (const id of [1, 2, 3, 4, 6]) {
       const s = json.scenarios.find((x) => x.id === id)!;
-      expect(s.rows.map((r) => r.subject), `scenario ${id}`).toContain('fallback');
+      expect(
+        s.rows.map((r) => r.subject),
+        `scenario ${id}`,
+      ).toContain('fallback');
     }
     const handoff = json.scenarios.find((s) => s.key === 'handoff')!;
     expect(handoff.skipped.find((k) => k.subject === 'fallback')?.skipped).toMatch(/coherent/);
@@ -54,7 +77,10 @@ describe('benchmark suite (smoke)', () => {
     for (const key of ['messages-64', 'messages-64k', 'message-latency']) {
       const s = json.scenarios.find((x) => x.key === key)!;
       expect(s.skipped.find((k) => k.subject === 'fallback')?.skipped, key).toMatch(/waitNotify/);
-      expect(s.rows.map((r) => r.subject), key).toEqual(['process.send IPC', 'Unix-domain socket']);
+      expect(
+        s.rows.map((r) => r.subject),
+        key,
+      ).toEqual(['process.send IPC', 'Unix-domain socket']);
       for (const r of s.rows) expect(r.extra?.cpuPerMessageNs, `${key} ${r.subject}`).toBeGreaterThan(0);
     }
     expect(json.scenarios.find((s) => s.key === 'map-rss')!.rows.every((r) => typeof r.extra?.rssGrowthBytes === 'number')).toBe(true);

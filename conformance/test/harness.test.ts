@@ -18,32 +18,98 @@ function both(pass: () => unknown, fail: () => unknown): void {
 
 describe('built-in expect', () => {
   it('toBe uses Object.is; toEqual compares deeply, ignores undefined properties, Buffers by bytes', () => {
-    both(() => builtin(NaN).toBe(NaN), () => builtin(0).toBe(-0));
-    both(() => builtin({ a: 1, b: undefined, c: [1, { d: 2 }] }).toEqual({ a: 1, c: [1, { d: 2 }] }), () => builtin({ a: 1 }).toEqual({ a: 2 }));
-    both(() => builtin(Buffer.from('abc')).toEqual(Buffer.from('abc')), () => builtin(Buffer.from('abc')).toEqual(Buffer.from('abd')));
-    both(() => builtin([1, 2]).toEqual([1, 2]), () => builtin([1, 2]).toEqual([1, 2, 3]));
-    both(() => builtin(new Uint8Array(2)).toEqual(new Uint8Array(2)), () => builtin(new Uint8Array(2)).toEqual([0, 0]));
-    both(() => builtin({ code: 'E' }).toEqual({ code: builtin.any(String) }), () => builtin({ code: 1 }).toEqual({ code: builtin.any(String) }));
+    both(
+      () => builtin(NaN).toBe(NaN),
+      () => builtin(0).toBe(-0),
+    );
+    both(
+      () => builtin({ a: 1, b: undefined, c: [1, { d: 2 }] }).toEqual({ a: 1, c: [1, { d: 2 }] }),
+      () => builtin({ a: 1 }).toEqual({ a: 2 }),
+    );
+    both(
+      () => builtin(Buffer.from('abc')).toEqual(Buffer.from('abc')),
+      () => builtin(Buffer.from('abc')).toEqual(Buffer.from('abd')),
+    );
+    both(
+      () => builtin([1, 2]).toEqual([1, 2]),
+      () => builtin([1, 2]).toEqual([1, 2, 3]),
+    );
+    both(
+      () => builtin(new Uint8Array(2)).toEqual(new Uint8Array(2)),
+      () => builtin(new Uint8Array(2)).toEqual([0, 0]),
+    );
+    both(
+      () => builtin({ code: 'E' }).toEqual({ code: builtin.any(String) }),
+      () => builtin({ code: 1 }).toEqual({ code: builtin.any(String) }),
+    );
   });
 
   it('comparisons, containment, type and shape matchers', () => {
-    both(() => builtin(1).toBeLessThan(2), () => builtin(2).toBeLessThan(2));
-    both(() => builtin(2).toBeLessThanOrEqual(2), () => builtin(3).toBeLessThanOrEqual(2));
-    both(() => builtin(3).toBeGreaterThan(2), () => builtin(2).toBeGreaterThan(2));
-    both(() => builtin(2).toBeGreaterThanOrEqual(2), () => builtin(1).toBeGreaterThanOrEqual(2));
-    both(() => builtin(['a', 'b']).toContain('b'), () => builtin(['a']).toContain('b'));
-    both(() => builtin('hello').toContain('ell'), () => builtin('hello').toContain('z'));
-    both(() => builtin(new TypeError('x')).toBeInstanceOf(Error), () => builtin({}).toBeInstanceOf(Error));
-    both(() => builtin('abc').toMatch(/b/), () => builtin('abc').toMatch(/z/));
-    both(() => builtin([1, 2]).toHaveLength(2), () => builtin([1]).toHaveLength(2));
-    both(() => builtin(undefined).toBeUndefined(), () => builtin(null).toBeUndefined());
-    both(() => builtin(null).toBeNull(), () => builtin(undefined).toBeNull());
-    both(() => builtin(1).not.toBe(2), () => builtin(1).not.toBe(1));
+    both(
+      () => builtin(1).toBeLessThan(2),
+      () => builtin(2).toBeLessThan(2),
+    );
+    both(
+      () => builtin(2).toBeLessThanOrEqual(2),
+      () => builtin(3).toBeLessThanOrEqual(2),
+    );
+    both(
+      () => builtin(3).toBeGreaterThan(2),
+      () => builtin(2).toBeGreaterThan(2),
+    );
+    both(
+      () => builtin(2).toBeGreaterThanOrEqual(2),
+      () => builtin(1).toBeGreaterThanOrEqual(2),
+    );
+    both(
+      () => builtin(['a', 'b']).toContain('b'),
+      () => builtin(['a']).toContain('b'),
+    );
+    both(
+      () => builtin('hello').toContain('ell'),
+      () => builtin('hello').toContain('z'),
+    );
+    both(
+      () => builtin(new TypeError('x')).toBeInstanceOf(Error),
+      () => builtin({}).toBeInstanceOf(Error),
+    );
+    both(
+      () => builtin('abc').toMatch(/b/),
+      () => builtin('abc').toMatch(/z/),
+    );
+    both(
+      () => builtin([1, 2]).toHaveLength(2),
+      () => builtin([1]).toHaveLength(2),
+    );
+    both(
+      () => builtin(undefined).toBeUndefined(),
+      () => builtin(null).toBeUndefined(),
+    );
+    both(
+      () => builtin(null).toBeNull(),
+      () => builtin(undefined).toBeNull(),
+    );
+    both(
+      () => builtin(1).not.toBe(2),
+      () => builtin(1).not.toBe(1),
+    );
   });
 
   it('toThrow, .not.toThrow, .rejects and .resolves', async () => {
-    both(() => builtin(() => { throw new Error('boom'); }).toThrow('boom'), () => builtin(() => 1).toThrow());
-    both(() => builtin(() => 1).not.toThrow(), () => builtin(() => { throw new Error('x'); }).not.toThrow());
+    both(
+      () =>
+        builtin(() => {
+          throw new Error('boom');
+        }).toThrow('boom'),
+      () => builtin(() => 1).toThrow(),
+    );
+    both(
+      () => builtin(() => 1).not.toThrow(),
+      () =>
+        builtin(() => {
+          throw new Error('x');
+        }).not.toThrow(),
+    );
     await builtin(Promise.reject(new Error('no'))).rejects.toThrow('no');
     await builtin(Promise.resolve(5)).resolves.toBe(5);
     await expect(builtin(Promise.resolve(5)).rejects.toThrow()).rejects.toThrow('expected the promise to reject');

@@ -22,8 +22,11 @@ function run(script: string, args: string[], backend: string): string {
 /** As run(), without blocking: for two example processes that talk to each other. */
 function start(script: string, args: string[], backend: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, [tsx, join(here, script), ...args], { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${script} failed: ${error.message}\n${stderr}`)) : resolvePromise(stdout),
+    execFile(
+      process.execPath,
+      [tsx, join(here, script), ...args],
+      { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
+      (error, stdout, stderr) => (error ? reject(new Error(`${script} failed: ${error.message}\n${stderr}`)) : resolvePromise(stdout)),
     );
   });
 }
@@ -31,7 +34,15 @@ function start(script: string, args: string[], backend: string): Promise<string>
 /** Whether a backend can wait/notify here (the ring needs it; the pure-fs fallback cannot share memory). */
 function waits(name: string): boolean {
   try {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('@memmap/core').then(c => console.log(c.loadBackend(${JSON.stringify(name)}).capabilities.waitNotify))`], { cwd: here, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import('@memmap/core').then(c => console.log(c.loadBackend(${JSON.stringify(name)}).capabilities.waitNotify))`,
+      ],
+      { cwd: here, encoding: 'utf8' },
+    );
     return out.trim() === 'true';
   } catch {
     return false;
@@ -40,7 +51,11 @@ function waits(name: string): boolean {
 
 function loads(name: string): boolean {
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', `import('@memmap/core').then(c => c.loadBackend(${JSON.stringify(name)}))`], { cwd: here, stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import('@memmap/core').then(c => c.loadBackend(${JSON.stringify(name)}))`],
+      { cwd: here, stdio: 'ignore' },
+    );
     return true;
   } catch {
     return false;
@@ -54,14 +69,17 @@ it('the fallback backend loads everywhere', () => {
 describe.each(backends)('examples on $name', ({ name: backend, loads: available, waits: canWait }) => {
   // 1000 messages of 12..61 bytes through a 256-byte ring: it fills (the producer waits), wraps
   // around many times (messages split across the end) and empties (the consumer waits).
-  it.skipIf(!canWait)(`ring-producer and ring-consumer pass 1000 messages in order between two processes${canWait ? '' : ' [skipped: waitNotify is false]'}`, async () => {
-    const file = join(mkdtempSync(join(scratch, 'run-')), 'ring.dat');
-    const consumer = start('ring-consumer.ts', [file, '256'], backend);
-    const producer = start('ring-producer.ts', [file, '1000', '256'], backend);
-    expect((await producer).trim()).toBe('sent 1000 messages');
-    const expected = Array.from({ length: 1000 }, (_, k) => `message ${k + 1} ${'.'.repeat((k + 1) % 50)}`);
-    expect((await consumer).split('\n')).toEqual([...expected, '']);
-  });
+  it.skipIf(!canWait)(
+    `ring-producer and ring-consumer pass 1000 messages in order between two processes${canWait ? '' : ' [skipped: waitNotify is false]'}`,
+    async () => {
+      const file = join(mkdtempSync(join(scratch, 'run-')), 'ring.dat');
+      const consumer = start('ring-consumer.ts', [file, '256'], backend);
+      const producer = start('ring-producer.ts', [file, '1000', '256'], backend);
+      expect((await producer).trim()).toBe('sent 1000 messages');
+      const expected = Array.from({ length: 1000 }, (_, k) => `message ${k + 1} ${'.'.repeat((k + 1) % 50)}`);
+      expect((await consumer).split('\n')).toEqual([...expected, '']);
+    },
+  );
 
   it.skipIf(!available)('read-first-bytes prints the first 10 bytes', () => {
     const file = join(mkdtempSync(join(scratch, 'run-')), 'example.dat');

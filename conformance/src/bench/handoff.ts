@@ -3,14 +3,14 @@
 // (spinning) sees it: one round trip. Atomics.wait needs a SharedArrayBuffer, which a mapped file
 // is not across processes, so both sides busy-poll with Atomics.load (which V8 cannot hoist out of
 // the loop), bounded: the child naps 1 ms at a time once it has spun for a few milliseconds idle.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 /** Int32 slots in the shared page. */
 const PING = 0; // parent -> child: sequence number, or -1 to stop
 const PONG = 1; // child -> parent: the sequence number seen
 const READY = 3; // child sets 1 once mapped
 
-const CHILD_LOOP = String.raw`
+const CHILD_LOOP = `
 function serve(i32) {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   const SPIN = 1 << 22;
@@ -126,7 +126,10 @@ export async function startMapChannel(i32: Int32Array, childSource: string): Pro
 
 /** The baseline: the same sequence number through process.send IPC, echoed by the child. */
 export async function startIpcChannel(): Promise<HandoffChannel> {
-  const { child, stderr } = startChild(`process.on('message', (n) => process.send(n)); process.on('disconnect', () => process.exit(0));`, true);
+  const { child, stderr } = startChild(
+    `process.on('message', (n) => process.send(n)); process.on('disconnect', () => process.exit(0));`,
+    true,
+  );
   let resolve: ((n: number) => void) | undefined;
   let reject: ((e: Error) => void) | undefined;
   child.on('message', (n) => resolve?.(n as number));

@@ -9,17 +9,17 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize } from './data.js';
 import { README_END, README_START, updateReadme } from './readme.js';
-import { runBenchmarks, svgPathFor, type RunOptions } from './run.js';
+import { type RunOptions, runBenchmarks, svgPathFor } from './run.js';
 
-export { runBenchmarks, type RunOptions } from './run.js';
+export { parseSize } from './data.js';
+export { README_END, README_START, readReport, replaceReadmeSection, updateReadme } from './readme.js';
+export { evaluateTargets, formatReport, formatScenario, formatTargets, renderMarkdown, renderSvg } from './report.js';
+export { type RunOptions, runBenchmarks } from './run.js';
+export type { Plan, Scenario, ScenarioContext, ScenarioDef, Settings, Work } from './scenarios/index.js';
+export { scenarios } from './scenarios/index.js';
 export type { BackendEntry, BackendSpec } from './subjects.js';
 export { IN_REPO_BACKENDS } from './subjects.js';
 export type * from './types.js';
-export { evaluateTargets, formatReport, formatScenario, formatTargets, renderMarkdown, renderSvg } from './report.js';
-export { README_END, README_START, readReport, replaceReadmeSection, updateReadme } from './readme.js';
-export { scenarios } from './scenarios/index.js';
-export type { Plan, Scenario, ScenarioContext, ScenarioDef, Settings, Work } from './scenarios/index.js';
-export { parseSize } from './data.js';
 
 export const BENCH_USAGE = `usage: memmap-conformance bench [module...] [options]
 
@@ -121,7 +121,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     return 0;
   }
   const { modules, options } = parsed;
-  let report;
+  let report: Awaited<ReturnType<typeof runBenchmarks>>;
   try {
     report = await runBenchmarks(modules, { ...options, print: true });
   } catch (err) {
@@ -135,14 +135,22 @@ export async function benchMain(argv: string[]): Promise<number> {
     if (hasMarkers(readme)) {
       const json = options.json ?? `${options.outDir}/bench.json`;
       const svg = options.svg ?? svgPathFor(json);
-      const changed = updateReadme(readme, report, { source: relative(process.cwd(), json) || json, chart: relative(process.cwd(), svg) || svg });
+      const changed = updateReadme(readme, report, {
+        source: relative(process.cwd(), json) || json,
+        chart: relative(process.cwd(), svg) || svg,
+      });
       process.stderr.write(`[bench] ${readme}: results section ${changed ? 'rewritten' : 'unchanged'}\n`);
     } else if (parsed.readme !== undefined) {
       process.stderr.write(`[bench] ${readme} has no ${README_START} / ${README_END} markers: not updated\n`);
     }
   }
   if (parsed.check && report.targets.some((t) => t.pass === false)) {
-    process.stderr.write(`[bench] missed: ${report.targets.filter((t) => t.pass === false).map((t) => t.id).join(', ')}\n`);
+    process.stderr.write(
+      `[bench] missed: ${report.targets
+        .filter((t) => t.pass === false)
+        .map((t) => t.id)
+        .join(', ')}\n`,
+    );
     return 2;
   }
   return 0;

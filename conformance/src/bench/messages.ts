@@ -3,7 +3,7 @@
 // waitNotify), over process.send IPC, or over a Unix-domain socket. send(n) sends n messages and
 // returns once the child has acknowledged them all (so a timed batch covers delivery). The child
 // reports its CPU time when it stops.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import type { MmapMut } from '@memmap/core';
@@ -19,7 +19,10 @@ export interface MessageChannel {
 const cpuOf = (u: NodeJS.CpuUsage): number => u.user + u.system;
 
 function startChild(source: string, extra: Array<'ipc'> = []): { child: ChildProcess; output: Promise<string>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'pipe', ...extra], serialization: 'advanced' });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+    stdio: ['ignore', 'pipe', 'pipe', ...extra],
+    serialization: 'advanced',
+  });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

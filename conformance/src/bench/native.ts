@@ -193,7 +193,8 @@ export function buildNative(cacheDir: string, log: Log): NativeTool | { skipped:
   if (process.platform === 'win32') return { skipped: 'the C loop uses POSIX mmap; not built on Windows' };
   const compiler = process.env.CC || 'cc';
   const probe = spawnSync(compiler, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { skipped: `no C compiler (${compiler}: ${probe.error ? firstLine(probe.error) : `exit ${probe.status}`})` };
+  if (probe.error || probe.status !== 0)
+    return { skipped: `no C compiler (${compiler}: ${probe.error ? firstLine(probe.error) : `exit ${probe.status}`})` };
   const dir = join(cacheDir, 'membench');
   mkdirSync(dir, { recursive: true });
   const hash = createHash('sha256').update(MEMBENCH_C).digest('hex').slice(0, 12);
@@ -203,7 +204,8 @@ export function buildNative(cacheDir: string, log: Log): NativeTool | { skipped:
   writeFileSync(src, MEMBENCH_C);
   log(`compiling the C reference loop with ${compiler} -O2`);
   const r = spawnSync(compiler, ['-O2', '-o', bin, src], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { skipped: `C compile failed: ${r.error ? firstLine(r.error) : r.stderr.trim().split('\n').slice(-2).join(' | ')}` };
+  if (r.error || r.status !== 0)
+    return { skipped: `C compile failed: ${r.error ? firstLine(r.error) : r.stderr.trim().split('\n').slice(-2).join(' | ')}` };
   return { path: bin, compiler };
 }
 
@@ -215,7 +217,8 @@ export interface NativeRun {
 
 export function runNative(tool: NativeTool, args: string[]): NativeRun {
   const r = spawnSync(tool.path, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
-  if (r.error || r.status !== 0) throw new Error(`membench ${args[0]} failed: ${r.error ? firstLine(r.error) : r.stderr.trim() || `exit ${r.status}`}`);
+  if (r.error || r.status !== 0)
+    throw new Error(`membench ${args[0]} failed: ${r.error ? firstLine(r.error) : r.stderr.trim() || `exit ${r.status}`}`);
   const lines = r.stdout.trim().split('\n');
   const head = /^result (\d+)$/.exec(lines[0] ?? '');
   if (!head) throw new Error(`membench ${args[0]}: unexpected output ${JSON.stringify(lines[0])}`);

@@ -12,7 +12,8 @@ export function replaceReadmeSection(text: string, section: string): string {
   const b = text.indexOf(README_END);
   if (a < 0 || b < 0) throw new Error(`README has no ${README_START} ... ${README_END} markers; add them where the results belong`);
   if (b < a) throw new Error(`README markers are out of order (${README_END} before ${README_START})`);
-  if (text.indexOf(README_START, a + 1) >= 0 || text.indexOf(README_END, b + 1) >= 0) throw new Error('README has more than one pair of bench markers');
+  if (text.indexOf(README_START, a + 1) >= 0 || text.indexOf(README_END, b + 1) >= 0)
+    throw new Error('README has more than one pair of bench markers');
   return `${text.slice(0, a + README_START.length)}\n${section.trim()}\n${text.slice(b)}`;
 }
 

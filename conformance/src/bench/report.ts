@@ -46,10 +46,18 @@ function columns(s: ScenarioResult): Column[] {
     cols.push({ head: 'GiB/s', cell: (r) => (r.extra?.gibPerSec !== undefined ? r.extra.gibPerSec.toFixed(2) : '-'), right: true });
   }
   if (s.rows.some((r) => r.extra?.cpuPerMessageNs !== undefined)) {
-    cols.push({ head: 'CPU/msg', cell: (r) => (r.extra?.cpuPerMessageNs !== undefined ? fmtNs(r.extra.cpuPerMessageNs) : '-'), right: true });
+    cols.push({
+      head: 'CPU/msg',
+      cell: (r) => (r.extra?.cpuPerMessageNs !== undefined ? fmtNs(r.extra.cpuPerMessageNs) : '-'),
+      right: true,
+    });
   }
   if (s.rows.some((r) => r.extra?.rssGrowthBytes !== undefined)) {
-    cols.push({ head: 'RSS growth', cell: (r) => (r.extra?.rssGrowthBytes !== undefined ? formatBytes(r.extra.rssGrowthBytes) : '-'), right: true });
+    cols.push({
+      head: 'RSS growth',
+      cell: (r) => (r.extra?.rssGrowthBytes !== undefined ? formatBytes(r.extra.rssGrowthBytes) : '-'),
+      right: true,
+    });
   }
   return cols;
 }
@@ -125,7 +133,15 @@ export function evaluateTargets(report: BenchReport): TargetResult[] {
   const add = (t: TargetSpec) => {
     const has = t.measured !== undefined && Number.isFinite(t.measured);
     const note = has ? t.info : (t.missing ?? 'not measured');
-    targets.push({ id: t.id, description: t.description, measured: has ? t.measured! : null, goal: t.goal, unit: t.unit ?? 'x', pass: has ? t.ok(t.measured!) : null, ...(note ? { note } : {}) });
+    targets.push({
+      id: t.id,
+      description: t.description,
+      measured: has ? t.measured! : null,
+      goal: t.goal,
+      unit: t.unit ?? 'x',
+      pass: has ? t.ok(t.measured!) : null,
+      ...(note ? { note } : {}),
+    });
   };
   const why = (key: ScenarioKey, subject: string) =>
     sc(key) ? (sc(key)!.skipped.find((k) => k.subject === subject)?.skipped ?? 'not measured') : 'scenario not run';
@@ -143,26 +159,76 @@ export function evaluateTargets(report: BenchReport): TargetResult[] {
     if (sc('random-read')) {
       const c = row('random-read', 'C (mmap)');
       const ceiling = c ? `the C loop over mmap reaches ${fmtRatio(c.ratio)} of pread here` : undefined;
-      add({ id: `${b}-random-vs-pread`, description: `${b}: random 64-byte reads vs pread`, measured: row('random-read', b)?.ratio, goal: '>= 50x', ok: (v) => v >= 50, missing: why('random-read', b), info: ceiling });
+      add({
+        id: `${b}-random-vs-pread`,
+        description: `${b}: random 64-byte reads vs pread`,
+        measured: row('random-read', b)?.ratio,
+        goal: '>= 50x',
+        ok: (v) => v >= 50,
+        missing: why('random-read', b),
+        info: ceiling,
+      });
       const r = row('random-read', b);
-      add({ id: `${b}-random-vs-c`, description: `${b}: random 64-byte reads vs the C loop (speed ratio)`, measured: c && r ? r.opsPerSec / c.opsPerSec : undefined, goal: '>= 0.8x', ok: (v) => v >= 0.8, missing: c ? why('random-read', b) : why('random-read', 'C (mmap)') });
+      add({
+        id: `${b}-random-vs-c`,
+        description: `${b}: random 64-byte reads vs the C loop (speed ratio)`,
+        measured: c && r ? r.opsPerSec / c.opsPerSec : undefined,
+        goal: '>= 0.8x',
+        ok: (v) => v >= 0.8,
+        missing: c ? why('random-read', b) : why('random-read', 'C (mmap)'),
+      });
     }
     if (sc('sequential')) {
-      add({ id: `${b}-sequential`, description: `${b}: sequential checksum vs 1 MiB chunked reads`, measured: row('sequential', b)?.ratio, goal: '>= 1.5x', ok: (v) => v >= 1.5, missing: why('sequential', b) });
+      add({
+        id: `${b}-sequential`,
+        description: `${b}: sequential checksum vs 1 MiB chunked reads`,
+        measured: row('sequential', b)?.ratio,
+        goal: '>= 1.5x',
+        ok: (v) => v >= 1.5,
+        missing: why('sequential', b),
+      });
     }
     if (sc(loopKey)) {
-      add({ id: `${b}-map-fd-vs-path`, description: `${b}: map(fd) time / map(path) (open+map+read+close)`, measured: timeRatio(loopKey, `${b} map(fd)`, b), goal: '<= 1.1x', ok: (v) => v <= 1.1, missing: why(loopKey, `${b} map(fd)`) });
+      add({
+        id: `${b}-map-fd-vs-path`,
+        description: `${b}: map(fd) time / map(path) (open+map+read+close)`,
+        measured: timeRatio(loopKey, `${b} map(fd)`, b),
+        goal: '<= 1.1x',
+        ok: (v) => v <= 1.1,
+        missing: why(loopKey, `${b} map(fd)`),
+      });
     }
   }
   if (loaded.has('napi') && sc(loopKey)) {
-    add({ id: 'napi-open-map-close', description: 'napi: open+map+read+close time / readFileSync\'s', measured: timeRatio(loopKey, 'napi', 'fs.readFileSync'), goal: '<= 1.6x', ok: (v) => v <= 1.6, missing: why(loopKey, 'napi') });
+    add({
+      id: 'napi-open-map-close',
+      description: "napi: open+map+read+close time / readFileSync's",
+      measured: timeRatio(loopKey, 'napi', 'fs.readFileSync'),
+      goal: '<= 1.6x',
+      ok: (v) => v <= 1.6,
+      missing: why(loopKey, 'napi'),
+    });
   }
   if (loaded.has('napi') && loaded.has('ffi')) {
     if (sc(loopKey)) {
-      add({ id: 'ffi-vs-napi-open-map-close', description: 'ffi: open+map+read+close time / napi\'s', measured: timeRatio(loopKey, 'ffi', 'napi'), goal: '<= 1.3x', ok: (v) => v <= 1.3, missing: row(loopKey, 'napi') ? why(loopKey, 'ffi') : why(loopKey, 'napi') });
+      add({
+        id: 'ffi-vs-napi-open-map-close',
+        description: "ffi: open+map+read+close time / napi's",
+        measured: timeRatio(loopKey, 'ffi', 'napi'),
+        goal: '<= 1.3x',
+        ok: (v) => v <= 1.3,
+        missing: row(loopKey, 'napi') ? why(loopKey, 'ffi') : why(loopKey, 'napi'),
+      });
     }
     if (sc('map-rss')) {
-      add({ id: 'ffi-vs-napi-map-rss', description: "ffi: map+close (big file) time / napi's", measured: timeRatio('map-rss', 'ffi', 'napi'), goal: '<= 1.5x', ok: (v) => v <= 1.5, missing: row('map-rss', 'napi') ? why('map-rss', 'ffi') : why('map-rss', 'napi') });
+      add({
+        id: 'ffi-vs-napi-map-rss',
+        description: "ffi: map+close (big file) time / napi's",
+        measured: timeRatio('map-rss', 'ffi', 'napi'),
+        goal: '<= 1.5x',
+        ok: (v) => v <= 1.5,
+        missing: row('map-rss', 'napi') ? why('map-rss', 'ffi') : why('map-rss', 'napi'),
+      });
     }
   }
   if (loaded.has('fallback')) {
@@ -173,12 +239,27 @@ export function evaluateTargets(report: BenchReport): TargetResult[] {
       if (!sc(key)) continue;
       const f = row(key, 'fallback');
       const b = base(key);
-      add({ id: `fallback-${key}`, description: `fallback: ${key} time / ${sc(key)!.baseline}'s`, measured: f && b ? f.meanNs / b.meanNs : undefined, goal: '<= 1.2x', ok: (v) => v <= 1.2, missing: b ? why(key, 'fallback') : 'baseline not measured' });
+      add({
+        id: `fallback-${key}`,
+        description: `fallback: ${key} time / ${sc(key)!.baseline}'s`,
+        measured: f && b ? f.meanNs / b.meanNs : undefined,
+        goal: '<= 1.2x',
+        ok: (v) => v <= 1.2,
+        missing: b ? why(key, 'fallback') : 'baseline not measured',
+      });
     }
   }
   for (const b of zeroCopy) {
     if (sc('map-rss')) {
-      add({ id: `${b}-rss`, description: `${b}: RSS growth of mapping ${formatBytes(report.options.size)} read-only`, measured: row('map-rss', b)?.extra?.rssGrowthBytes, goal: '< 2 MiB', ok: (v) => v < 2 * 1024 * 1024, unit: 'bytes', missing: why('map-rss', b) });
+      add({
+        id: `${b}-rss`,
+        description: `${b}: RSS growth of mapping ${formatBytes(report.options.size)} read-only`,
+        measured: row('map-rss', b)?.extra?.rssGrowthBytes,
+        goal: '< 2 MiB',
+        ok: (v) => v < 2 * 1024 * 1024,
+        unit: 'bytes',
+        missing: why('map-rss', b),
+      });
     }
   }
   for (const b of zeroCopy) {
@@ -187,7 +268,13 @@ export function evaluateTargets(report: BenchReport): TargetResult[] {
       const mine = s.rows.find((r) => r.subject === b);
       if (!peer || !mine) continue;
       // Within 5% counts as met: where both hand JS an external Buffer, the timed loop is the same code.
-      add({ id: `${b}-vs-mmap-io-${s.key}`, description: `${b}: ${s.key} vs mmap-io (speed ratio)`, measured: mine.opsPerSec / peer.opsPerSec, goal: '>= 1x (±5%)', ok: (v) => v >= 0.95 });
+      add({
+        id: `${b}-vs-mmap-io-${s.key}`,
+        description: `${b}: ${s.key} vs mmap-io (speed ratio)`,
+        measured: mine.opsPerSec / peer.opsPerSec,
+        goal: '>= 1x (±5%)',
+        ok: (v) => v >= 0.95,
+      });
     }
   }
   return targets;
@@ -209,7 +296,9 @@ export function renderSvg(report: BenchReport): string {
   const x1 = W - 70;
   const barH = 14;
   const gap = 5;
-  const ratios = report.scenarios.flatMap((s) => s.rows.filter((r) => r.kind !== 'baseline').map((r) => r.ratio)).filter((r) => Number.isFinite(r) && r > 0);
+  const ratios = report.scenarios
+    .flatMap((s) => s.rows.filter((r) => r.kind !== 'baseline').map((r) => r.ratio))
+    .filter((r) => Number.isFinite(r) && r > 0);
   const lo = Math.floor(Math.log10(Math.min(1, ...ratios)));
   let hi = Math.ceil(Math.log10(Math.max(1, ...ratios)));
   if (hi === lo) hi = lo + 1;
@@ -217,7 +306,9 @@ export function renderSvg(report: BenchReport): string {
   const body: string[] = [];
   let y = 64;
   for (const s of report.scenarios) {
-    body.push(`<text x="10" y="${y + 12}"><tspan class="h">${esc(`${s.id}. ${s.title}`)}</tspan><tspan class="n" dx="8">${esc(`vs ${s.baseline}`)}</tspan></text>`);
+    body.push(
+      `<text x="10" y="${y + 12}"><tspan class="h">${esc(`${s.id}. ${s.title}`)}</tspan><tspan class="n" dx="8">${esc(`vs ${s.baseline}`)}</tspan></text>`,
+    );
     y += 20;
     const rows = s.rows.filter((r) => r.kind !== 'baseline');
     if (rows.length === 0) {
@@ -230,9 +321,13 @@ export function renderSvg(report: BenchReport): string {
       if (Number.isFinite(r.ratio) && r.ratio > 0) {
         const a = Math.min(x(1), x(r.ratio));
         const b = Math.max(x(1), x(r.ratio));
-        body.push(`<rect x="${a.toFixed(1)}" y="${y}" width="${Math.max(1, b - a).toFixed(1)}" height="${barH}" fill="${fill}" opacity="${r.ratio >= 1 ? 1 : 0.55}"><title>${esc(`${r.subject}: ${fmtRatio(r.ratio)} of ${s.baseline}`)}</title></rect>`);
+        body.push(
+          `<rect x="${a.toFixed(1)}" y="${y}" width="${Math.max(1, b - a).toFixed(1)}" height="${barH}" fill="${fill}" opacity="${r.ratio >= 1 ? 1 : 0.55}"><title>${esc(`${r.subject}: ${fmtRatio(r.ratio)} of ${s.baseline}`)}</title></rect>`,
+        );
         const tx = r.ratio >= 1 ? b + 4 : a - 4;
-        body.push(`<text x="${tx.toFixed(1)}" y="${y + 11}" class="v"${r.ratio >= 1 ? '' : ' text-anchor="end"'}>${esc(fmtRatio(r.ratio))}</text>`);
+        body.push(
+          `<text x="${tx.toFixed(1)}" y="${y + 11}" class="v"${r.ratio >= 1 ? '' : ' text-anchor="end"'}>${esc(fmtRatio(r.ratio))}</text>`,
+        );
       }
       y += barH + gap;
     }
@@ -268,13 +363,15 @@ export function renderSvg(report: BenchReport): string {
 
 export function renderMarkdown(report: BenchReport, opts: { chart?: string; source?: string } = {}): string {
   const out: string[] = [];
-  out.push(`<!-- generated from ${opts.source ?? 'the benchmark JSON'} by \`memmap-conformance bench\` or conformance/dist/bench/update-readme.js; do not edit by hand -->`);
+  out.push(
+    `<!-- generated from ${opts.source ?? 'the benchmark JSON'} by \`memmap-conformance bench\` or conformance/dist/bench/update-readme.js; do not edit by hand -->`,
+  );
   const m = report.machine;
   out.push(
     `Measured ${report.startedAt.slice(0, 10)} on **${m.cpu}** (${m.cores} cores, ${Math.round(m.memoryBytes / 1024 ** 3)} GiB RAM, ${m.platform} ${m.kernel}, ${m.arch}) with **Node ${report.runtime.version}**, ` +
       `data file ${formatBytes(report.options.size)} in the page cache${report.options.quick ? ' (quick run: small sizes, short timings)' : ''}. ` +
       '**mean** is the time per operation over the whole timed run (first timed op to last, divided by the ops), so garbage collection and finalizers are in it; ' +
-      'ratios are speed relative to the scenario\'s plain-fs baseline by means (higher is better); p50/p99 are per operation ' +
+      "ratios are speed relative to the scenario's plain-fs baseline by means (higher is better); p50/p99 are per operation " +
       '(for batched scenarios, percentiles of batch means); ±rme is the 95% margin of error of the mean of the samples. ' +
       `The machine has ${m.cores} cores shared with other work, so expect noise between runs. Reproduce with \`npm run bench\`.`,
   );
@@ -291,7 +388,9 @@ export function renderMarkdown(report: BenchReport, opts: { chart?: string; sour
     out.push('', '#### Targets', '', '| target | measured | goal | result |', '| --- | --: | --: | --- |');
     for (const t of report.targets) {
       const measured = t.measured === null ? '-' : t.unit === 'bytes' ? formatBytes(t.measured) : fmtRatio(t.measured);
-      out.push(`| ${t.description} | ${measured} | ${t.goal} | ${t.pass === null ? `n/a (${t.note ?? ''})` : t.pass ? 'met' : '**missed**'} |`);
+      out.push(
+        `| ${t.description} | ${measured} | ${t.goal} | ${t.pass === null ? `n/a (${t.note ?? ''})` : t.pass ? 'met' : '**missed**'} |`,
+      );
     }
   }
   return out.join('\n');

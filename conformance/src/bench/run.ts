@@ -4,13 +4,22 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bench, type FnReturnedObject } from 'tinybench';
-import { defaultCacheDir, ensureDataFile, ensureWriteFile, formatBytes, seededWordOffsets, smallFile, warmPageCache, type Log } from './data.js';
+import {
+  defaultCacheDir,
+  ensureDataFile,
+  ensureWriteFile,
+  formatBytes,
+  type Log,
+  seededWordOffsets,
+  smallFile,
+  warmPageCache,
+} from './data.js';
 import { buildNative } from './native.js';
 import { evaluateTargets, fmtNs, formatReport, formatScenario, renderSvg } from './report.js';
 import { turn } from './scenarios/gc.js';
-import { scenarios, type Plan, type ScenarioContext, type Settings } from './scenarios/index.js';
-import { summarize, fromTask, type Summary } from './stats.js';
-import { firstLine, IN_REPO_BACKENDS, loadBackends, loadMmapIo, type BackendSpec } from './subjects.js';
+import { type Plan, type ScenarioContext, type Settings, scenarios } from './scenarios/index.js';
+import { fromTask, type Summary, summarize } from './stats.js';
+import { type BackendSpec, firstLine, IN_REPO_BACKENDS, loadBackends, loadMmapIo } from './subjects.js';
 import type { BenchReport, Row, ScenarioKey, ScenarioResult, SkippedRow } from './types.js';
 
 export interface RunOptions {
@@ -57,14 +66,18 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   const log: Log = options.log === false ? () => {} : (options.log ?? ((l) => process.stderr.write(`[bench] ${l}\n`)));
   const quick = options.quick ?? false;
   const size = options.size ?? (quick ? 32 << 20 : 1 << 30);
-  if (!Number.isSafeInteger(size) || size < 4096 || size % 4 !== 0) throw new RangeError(`size must be a multiple of 4 and >= 4096, got ${size}`);
+  if (!Number.isSafeInteger(size) || size < 4096 || size % 4 !== 0)
+    throw new RangeError(`size must be a multiple of 4 and >= 4096, got ${size}`);
   if (size > 16 * 1024 ** 3) throw new RangeError('size above 16 GiB is not supported (u32 word offsets)');
   const seed = options.seed ?? 0x5eed;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dataDir = join(cacheDir, 'memmap-bench');
   const wanted = options.scenarios?.length ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key)) : scenarios;
   const unknown = options.scenarios?.filter((w) => !scenarios.some((s) => w === s.id || w === s.key)) ?? [];
-  if (unknown.length) throw new RangeError(`unknown scenario ${unknown.join(', ')} (numbers 1-${scenarios.length} or ${scenarios.map((s) => s.key).join(', ')})`);
+  if (unknown.length)
+    throw new RangeError(
+      `unknown scenario ${unknown.join(', ')} (numbers 1-${scenarios.length} or ${scenarios.map((s) => s.key).join(', ')})`,
+    );
 
   const { loaded, skipped } = await loadBackends(backends.length ? backends : IN_REPO_BACKENDS, log);
   if (loaded.length === 0) {
@@ -103,7 +116,9 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       log(`skipping the C loop: ${nativeSkip}`);
     } else native = n;
   }
-  subjects.push(native ? { name: 'C (mmap)', kind: 'native', loaded: true } : { name: 'C (mmap)', kind: 'native', loaded: false, reason: nativeSkip });
+  subjects.push(
+    native ? { name: 'C (mmap)', kind: 'native', loaded: true } : { name: 'C (mmap)', kind: 'native', loaded: false, reason: nativeSkip },
+  );
 
   const data = ensureDataFile(dataDir, size, log);
   const smallSize = 4096;
@@ -161,7 +176,9 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
         const extra = { ...def.extra?.(ctx, m.summary.meanNs), ...m.extra };
         if (Object.keys(extra).length) row.extra = extra;
         rows.push(row);
-        log(`  ${plan.subject}: mean ${fmtNs(row.meanNs)}, p50 ${fmtNs(row.p50Ns)}, p99 ${fmtNs(row.p99Ns)} (${row.samples} samples)${row.extra?.rssGrowthBytes !== undefined ? `, RSS +${formatBytes(row.extra.rssGrowthBytes)}` : ''}`);
+        log(
+          `  ${plan.subject}: mean ${fmtNs(row.meanNs)}, p50 ${fmtNs(row.p50Ns)}, p99 ${fmtNs(row.p99Ns)} (${row.samples} samples)${row.extra?.rssGrowthBytes !== undefined ? `, RSS +${formatBytes(row.extra.rssGrowthBytes)}` : ''}`,
+        );
       } catch (err) {
         const reason = `error: ${firstLine(err)}`;
         skippedRows.push({ subject: plan.subject, kind: plan.kind, skipped: reason });
@@ -235,6 +252,7 @@ interface Measured {
   extra?: Record<string, number>;
 }
 
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, so the engine cannot drop the timed work
 let sink = 0;
 
 /**

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { builtinBackends, type Backend } from '@memmap/core';
+import { type Backend, builtinBackends } from '@memmap/core';
 import { resolveModuleUrl } from '../module-url.js';
 import type { Log } from './data.js';
 
@@ -35,7 +35,6 @@ export interface SkippedSubject {
 
 /** The in-repo backends (core's list), measured when no module is named. */
 export const IN_REPO_BACKENDS: string[] = Object.values(builtinBackends);
-
 
 function isBackend(x: unknown): x is Backend {
   const b = x as Backend | undefined;
@@ -88,8 +87,17 @@ export async function loadBackends(specs: BackendSpec[], log: Log): Promise<{ lo
 }
 
 export function firstLine(err: unknown): string {
-  const msg = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ` : ''}${err.message}` : String(err);
-  return msg.split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? msg;
+  const msg =
+    err instanceof Error
+      ? `${(err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ` : ''}${err.message}`
+      : String(err);
+  return (
+    msg
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 300) ?? msg
+  );
 }
 
 /** The subset of mmap-io 1.x that the benchmarks use. */
@@ -142,11 +150,18 @@ export function loadMmapIo(cacheDir: string, log: Log): PeerLoad {
       return { skipped: { name: 'mmap-io', reason: `npm install failed: ${why}` } };
     }
     got = tryLoad();
-    if (got instanceof Error) return { skipped: { name: 'mmap-io', reason: `installed but does not load (addon not built?): ${firstLine(got)}` } };
+    if (got instanceof Error)
+      return { skipped: { name: 'mmap-io', reason: `installed but does not load (addon not built?): ${firstLine(got)}` } };
   }
   return { peer: got };
 }
 
 function lastLines(text: string, n = 3): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-n).join(' | ').slice(0, 400);
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-n)
+    .join(' | ')
+    .slice(0, 400);
 }

@@ -71,7 +71,14 @@ export interface BenchReport {
   machine: { cpu: string; cores: number; memoryBytes: number; platform: string; arch: string; kernel: string };
   runtime: { name: 'node'; version: string; v8: string };
   options: { size: number; quick: boolean; timeMs: number; seed: number; dataFile: string };
-  subjects: Array<{ name: string; kind: SubjectKind; loaded: boolean; reason?: string; capabilities?: Record<string, boolean>; version?: string }>;
+  subjects: Array<{
+    name: string;
+    kind: SubjectKind;
+    loaded: boolean;
+    reason?: string;
+    capabilities?: Record<string, boolean>;
+    version?: string;
+  }>;
   scenarios: ScenarioResult[];
   targets: TargetResult[];
 }

@@ -18,12 +18,16 @@ export function updateReadmeMain(argv: string[]): number {
   });
   const { json, readme, chart } = values;
   if (values.help) {
-    process.stdout.write('usage: update-readme [--json bench-results/bench.json] [--readme README.md] [--chart <image path relative to the README>]\n');
+    process.stdout.write(
+      'usage: update-readme [--json bench-results/bench.json] [--readme README.md] [--chart <image path relative to the README>]\n',
+    );
     return 0;
   }
   const report = readReport(json);
   const changed = updateReadme(readme, report, { chart, source: relative(process.cwd(), json) || json });
-  process.stderr.write(`${readme}: ${changed ? 'results section rewritten' : 'already up to date'} (Node ${report.runtime.version}, ${report.machine.cpu})\n`);
+  process.stderr.write(
+    `${readme}: ${changed ? 'results section rewritten' : 'already up to date'} (Node ${report.runtime.version}, ${report.machine.cpu})\n`,
+  );
   return 0;
 }
 

@@ -1,9 +1,10 @@
 // anonymous: mapAnon is private, zero-filled, writable memory with offset 0; it flushes as a
 // no-op and resizes keeping its prefix.
-import { expect, it } from '../harness/index.js';
+
 import type { SuiteContext } from '../context.js';
-import type { Group } from './index.js';
+import { expect, it } from '../harness/index.js';
 import { allZero } from './assert.js';
+import type { Group } from './index.js';
 
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;

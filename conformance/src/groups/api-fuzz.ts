@@ -4,12 +4,12 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open as openHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import fc from 'fast-check';
-import { expect, it } from '../harness/index.js';
 import type { Mmap, MmapMut } from '@memmap/core';
+import fc from 'fast-check';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
-import { MiB, describeError } from './assert.js';
+import { expect, it } from '../harness/index.js';
+import { describeError, MiB } from './assert.js';
 import { anyValueArb, CoerceError, GetterError, numberArb, optionsArb, sourceArb } from './fuzz-values.js';
 import type { Group } from './index.js';
 import { fcParams, isContractError, timeoutFor } from './robust-util.js';
@@ -117,53 +117,74 @@ const fileFns = ['map', 'mapMut', 'mapCopy'] as const;
 
 function registerFactories(ctx: SuiteContext): void {
   const runs = ctx.runs;
-  it(`map/mapMut/mapCopy: ${runs} arbitrary sources and options`, async () => {
-    const w = await watch(ctx);
-    try {
-      const valid = [0, 1, 100, SIZE - 1, SIZE, SIZE + 1, 4096, 0o644];
+  it(
+    `map/mapMut/mapCopy: ${runs} arbitrary sources and options`,
+    async () => {
+      const w = await watch(ctx);
+      try {
+        const valid = [0, 1, 100, SIZE - 1, SIZE, SIZE + 1, 4096, 0o644];
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...fileFns), sourceArb(w), optionsArb(valid), async (fn, source, options) => {
+            fc.pre(!costly(field(options, 'length'), options));
+            const what = `${fn}(${show(source)}, ${show(options)})`;
+            const r = await outcome(() => ctx.backend[fn](source as string, options as object));
+            if (r.ok) {
+              const m = r.value as Mmap;
+              expect(typeof m.close, `${what} returned no map`).toBe('function');
+              expect(m.writable, what).toBe(fn !== 'map');
+              m.close();
+            } else {
+              assertAllowedError(r.error, what);
+            }
+            settle(w, !r.ok, what);
+          }),
+          fcParams(runs),
+        );
+      } finally {
+        await w.release();
+      }
+    },
+    timeoutFor(runs, 50),
+  );
+
+  const anonRuns = Math.ceil(runs / 2);
+  it(
+    `mapAnon: ${anonRuns} arbitrary lengths and options`,
+    async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...fileFns), sourceArb(w), optionsArb(valid), async (fn, source, options) => {
-          fc.pre(!costly(field(options, 'length'), options));
-          const what = `${fn}(${show(source)}, ${show(options)})`;
-          const r = await outcome(() => ctx.backend[fn](source as string, options as object));
+        fc.asyncProperty(fc.oneof(numberArb, anyValueArb), optionsArb([0, 1, 4096]), async (length, options) => {
+          fc.pre(!costly(length, options));
+          const what = `mapAnon(${show(length)}, ${show(options)})`;
+          const r = await outcome(() => ctx.backend.mapAnon(length as number, options as object));
           if (r.ok) {
-            const m = r.value as Mmap;
-            expect(typeof m.close, `${what} returned no map`).toBe('function');
-            expect(m.writable, what).toBe(fn !== 'map');
+            const m = r.value as MmapMut;
+            expect(m.length, what).toBe(length);
             m.close();
           } else {
             assertAllowedError(r.error, what);
           }
-          settle(w, !r.ok, what);
         }),
-        fcParams(runs),
+        fcParams(anonRuns),
       );
-    } finally {
-      await w.release();
-    }
-  }, timeoutFor(runs, 50));
-
-  const anonRuns = Math.ceil(runs / 2);
-  it(`mapAnon: ${anonRuns} arbitrary lengths and options`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(numberArb, anyValueArb), optionsArb([0, 1, 4096]), async (length, options) => {
-        fc.pre(!costly(length, options));
-        const what = `mapAnon(${show(length)}, ${show(options)})`;
-        const r = await outcome(() => ctx.backend.mapAnon(length as number, options as object));
-        if (r.ok) {
-          const m = r.value as MmapMut;
-          expect(m.length, what).toBe(length);
-          m.close();
-        } else {
-          assertAllowedError(r.error, what);
-        }
-      }),
-      fcParams(anonRuns),
-    );
-  }, timeoutFor(anonRuns, 50));
+    },
+    timeoutFor(anonRuns, 50),
+  );
 }
 
-const methods = ['bytes', 'view', 'advise', 'prefetch', 'residency', 'lock', 'unlock', 'flush', 'flushAsync', 'resize', 'close', 'dispose'] as const;
+const methods = [
+  'bytes',
+  'view',
+  'advise',
+  'prefetch',
+  'residency',
+  'lock',
+  'unlock',
+  'flush',
+  'flushAsync',
+  'resize',
+  'close',
+  'dispose',
+] as const;
 type Method = (typeof methods)[number];
 
 function invoke(m: MmapMut, method: Method, args: unknown[]): unknown {
@@ -184,53 +205,58 @@ function checkResult(method: Method, value: unknown, m: MmapMut, what: string): 
 
 function registerMethods(ctx: SuiteContext): void {
   const runs = Math.ceil(ctx.runs * 1.5);
-  it(`every method of live and closed maps: ${runs} arbitrary argument lists`, async () => {
-    const w = await watch(ctx);
-    const open = (kind: string): MmapMut =>
-      kind === 'mapAnon' ? ctx.backend.mapAnon(SIZE) : (ctx.backend[kind as (typeof fileFns)[number]](w.path) as MmapMut);
-    const arg = fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: 0, max: SIZE + 2 }) },
-      { weight: 1, arbitrary: fc.constantFrom('normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage') },
-      { weight: 4, arbitrary: anyValueArb },
-    );
-    try {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom('map', 'mapMut', 'mapCopy', 'mapAnon'),
-          fc.constantFrom(...methods),
-          fc.array(arg, { maxLength: 3 }),
-          fc.boolean(),
-          async (kind, method, args, closed) => {
-            fc.pre(method !== 'resize' || !costly(args[0], undefined));
-            const m = open(kind);
-            const what = `${closed ? 'closed ' : ''}${kind}.${method}(${args.map(show).join(', ')})`;
-            let r: Outcome;
-            let before: Buffer | undefined;
-            try {
-              fc.pre(method === 'bytes' || method === 'dispose' || typeof m[method] === 'function');
-              if (closed) m.close();
-              else before = Buffer.from(m.bytes);
-              r = await outcome(() => invoke(m, method, args));
-              if (r.ok) {
-                if (closed) expect(['close', 'dispose'], `${what} succeeded on a closed map`).toContain(method);
-                checkResult(method, r.value, m, what);
-              } else {
-                assertAllowedError(r.error, what);
-                if (closed && !(r.error instanceof GetterError)) expect((r.error as { code: string }).code, what).not.toBe('ERR_MMAP_UNSUPPORTED');
-                if (before) expect(m.bytes.equals(before), `${what} failed but changed the map`).toBe(true);
-              }
-            } finally {
-              m.close();
-            }
-            settle(w, !r.ok, what);
-          },
-        ),
-        fcParams(runs),
+  it(
+    `every method of live and closed maps: ${runs} arbitrary argument lists`,
+    async () => {
+      const w = await watch(ctx);
+      const open = (kind: string): MmapMut =>
+        kind === 'mapAnon' ? ctx.backend.mapAnon(SIZE) : (ctx.backend[kind as (typeof fileFns)[number]](w.path) as MmapMut);
+      const arg = fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: 0, max: SIZE + 2 }) },
+        { weight: 1, arbitrary: fc.constantFrom('normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage') },
+        { weight: 4, arbitrary: anyValueArb },
       );
-    } finally {
-      await w.release();
-    }
-  }, timeoutFor(runs, 50));
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom('map', 'mapMut', 'mapCopy', 'mapAnon'),
+            fc.constantFrom(...methods),
+            fc.array(arg, { maxLength: 3 }),
+            fc.boolean(),
+            async (kind, method, args, closed) => {
+              fc.pre(method !== 'resize' || !costly(args[0], undefined));
+              const m = open(kind);
+              const what = `${closed ? 'closed ' : ''}${kind}.${method}(${args.map(show).join(', ')})`;
+              let r: Outcome;
+              let before: Buffer | undefined;
+              try {
+                fc.pre(method === 'bytes' || method === 'dispose' || typeof m[method] === 'function');
+                if (closed) m.close();
+                else before = Buffer.from(m.bytes);
+                r = await outcome(() => invoke(m, method, args));
+                if (r.ok) {
+                  if (closed) expect(['close', 'dispose'], `${what} succeeded on a closed map`).toContain(method);
+                  checkResult(method, r.value, m, what);
+                } else {
+                  assertAllowedError(r.error, what);
+                  if (closed && !(r.error instanceof GetterError))
+                    expect((r.error as { code: string }).code, what).not.toBe('ERR_MMAP_UNSUPPORTED');
+                  if (before) expect(m.bytes.equals(before), `${what} failed but changed the map`).toBe(true);
+                }
+              } finally {
+                m.close();
+              }
+              settle(w, !r.ok, what);
+            },
+          ),
+          fcParams(runs),
+        );
+      } finally {
+        await w.release();
+      }
+    },
+    timeoutFor(runs, 50),
+  );
 }
 
 export const apiFuzzGroup: Group = {

@@ -3,8 +3,8 @@
 // its own copy of @memmap/core is judged the same way.
 import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
+import { expect } from '../harness/index.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the rows pass values the types forbid, on purpose
 // bad input: a table. Each row runs on a fresh file with known content in its own directory and
 // asserts the exact MmapError code, that the file is byte-for-byte (and size-for-size) unchanged,
 // and that no file appeared or vanished in the directory (a refused create leaves nothing behind).
@@ -5,13 +6,13 @@
 // NaN / Infinity / unknown enum → ERR_INVALID_ARG_VALUE; a bigint beyond 2^53 or a range past the
 // file / map end → ERR_MMAP_OUT_OF_RANGE; OS failures → the errno name.
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, it } from '../harness/index.js';
 import type { Backend, Mmap, MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
+import { expect, it } from '../harness/index.js';
+import { type ErrorLike, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
-import { expectRejects, expectThrows, type ErrorLike } from './assert.js';
 
 const SIZE = 8192;
 const T = 'ERR_INVALID_ARG_TYPE';
@@ -42,7 +43,6 @@ interface Row {
   check?: (err: ErrorLike, env: Env) => void;
 }
 
-// `any` on purpose: the rows pass values the types forbid.
 const b = (env: Env): any => env.backend;
 
 /** Runs `fn` on a map opened by `open`, closing the map afterwards (also after a Promise settles). */
@@ -122,9 +122,18 @@ const ROWS: Row[] = [
       expect(err.message).toContain('ENOENT');
     },
   },
-  { name: 'mapMut(missing file) without create', code: 'ENOENT', call: (e) => b(e).mapMut(e.missing), check: (err, env) => expect(err.path).toBe(env.missing) },
+  {
+    name: 'mapMut(missing file) without create',
+    code: 'ENOENT',
+    call: (e) => b(e).mapMut(e.missing),
+    check: (err, env) => expect(err.path).toBe(env.missing),
+  },
   { name: 'mapCopy(missing file)', code: 'ENOENT', call: (e) => b(e).mapCopy(e.missing) },
-  { name: 'mapMut(missing/dir/file, { create: true })', code: 'ENOENT', call: (e) => b(e).mapMut(join(e.missing, 'f'), { create: true, length: 10 }) },
+  {
+    name: 'mapMut(missing/dir/file, { create: true })',
+    code: 'ENOENT',
+    call: (e) => b(e).mapMut(join(e.missing, 'f'), { create: true, length: 10 }),
+  },
   {
     name: 'map(directory)',
     code: 'EISDIR',
@@ -170,12 +179,24 @@ const ROWS: Row[] = [
   { name: "populate: 'yes'", code: T, call: (e) => b(e).map(e.path, { populate: 'yes' }) },
   { name: 'populate: 1', code: T, call: (e) => b(e).mapCopy(e.path, { populate: 1 }) },
   { name: "create: 'yes' (missing file)", code: T, call: (e) => b(e).mapMut(e.missing, { create: 'yes', length: 10 }) },
-  { name: "mode: '0644' with create (missing file)", code: T, call: (e) => b(e).mapMut(e.missing, { create: true, length: 10, mode: '0644' }) },
+  {
+    name: "mode: '0644' with create (missing file)",
+    code: T,
+    call: (e) => b(e).mapMut(e.missing, { create: true, length: 10, mode: '0644' }),
+  },
   { name: 'mode: -1 with create (missing file)', code: V, call: (e) => b(e).mapMut(e.missing, { create: true, length: 10, mode: -1 }) },
   { name: 'mode: 1.5 with create (missing file)', code: V, call: (e) => b(e).mapMut(e.missing, { create: true, length: 10, mode: 1.5 }) },
   { name: 'length: -1 with create (missing file)', code: V, call: (e) => b(e).mapMut(e.missing, { create: true, length: -1 }) },
-  { name: "offset: 'x' with create (missing file)", code: T, call: (e) => b(e).mapMut(e.missing, { create: true, offset: 'x', length: 1 }) },
-  { name: 'offset: 2n ** 64n with create (missing file)', code: R, call: (e) => b(e).mapMut(e.missing, { create: true, offset: 2n ** 64n, length: 1 }) },
+  {
+    name: "offset: 'x' with create (missing file)",
+    code: T,
+    call: (e) => b(e).mapMut(e.missing, { create: true, offset: 'x', length: 1 }),
+  },
+  {
+    name: 'offset: 2n ** 64n with create (missing file)',
+    code: R,
+    call: (e) => b(e).mapMut(e.missing, { create: true, offset: 2n ** 64n, length: 1 }),
+  },
   // ---- mapAnon --------------------------------------------------------------------------
   { name: 'mapAnon(-1)', code: V, call: (e) => b(e).mapAnon(-1) },
   { name: 'mapAnon(1.5)', code: V, call: (e) => b(e).mapAnon(1.5) },
@@ -232,8 +253,22 @@ const ROWS: Row[] = [
   { name: 'resize(-1) on an anonymous map', code: V, call: onAnon((m) => m.resize(-1)) },
   // ---- after close ----------------------------------------------------------------------
   { name: 'bytes after close', code: C, call: closedMut((m) => m.bytes) },
-  { name: 'bytes after close (map)', code: C, call: afterClose((e) => e.backend.map(e.path), (m) => m.bytes) },
-  { name: 'bytes after close (mapAnon)', code: C, call: afterClose((e) => e.backend.mapAnon(16), (m) => m.bytes) },
+  {
+    name: 'bytes after close (map)',
+    code: C,
+    call: afterClose(
+      (e) => e.backend.map(e.path),
+      (m) => m.bytes,
+    ),
+  },
+  {
+    name: 'bytes after close (mapAnon)',
+    code: C,
+    call: afterClose(
+      (e) => e.backend.mapAnon(16),
+      (m) => m.bytes,
+    ),
+  },
   { name: 'view() after close', code: C, call: closedMut((m) => m.view(0, 1)) },
   { name: 'advise() after close', code: C, call: closedMut((m) => m.advise('normal')) },
   { name: 'residency() after close', code: C, call: closedMut((m) => m.residency()) },
@@ -243,7 +278,14 @@ const ROWS: Row[] = [
   { name: 'resize() after close', code: C, call: closedMut((m) => m.resize(SIZE * 2)) },
   { name: 'prefetch() after close rejects', code: C, how: 'rejects', call: closedMut((m) => m.prefetch()) },
   { name: 'flushAsync() after close rejects', code: C, how: 'rejects', call: closedMut((m) => m.flushAsync()) },
-  { name: 'view() after close (mapCopy)', code: C, call: afterClose((e) => e.backend.mapCopy(e.path), (m) => m.view()) },
+  {
+    name: 'view() after close (mapCopy)',
+    code: C,
+    call: afterClose(
+      (e) => e.backend.mapCopy(e.path),
+      (m) => m.view(),
+    ),
+  },
 ];
 
 function register(ctx: SuiteContext): void {

@@ -4,13 +4,14 @@
 // Full-disk checks run in a child process (ffi cannot survive the SIGBUS of a page the disk refused:
 // truncationSafe false) on a 1 MiB tmpfs, which needs root on Linux; elsewhere they are skipped
 // with the reason.
+
+import { constants as bufferConstants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { constants as bufferConstants } from 'node:buffer';
-import { expect, it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
+import { expect, it } from '../harness/index.js';
+import { allZero, expectThrows, GiB, readAt, sparseFile } from './assert.js';
 import type { Group } from './index.js';
-import { GiB, allZero, expectThrows, readAt, sparseFile } from './assert.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const BIG = 5 * GiB;
@@ -22,14 +23,18 @@ const OVER_2G = 2 * GiB + 8192;
 /** Why a 1 MiB tmpfs cannot be mounted here, or undefined when it can (probed once). */
 let mountProbe: string | undefined | null = null;
 function tmpfsRefusal(ctx: SuiteContext): string | undefined {
-  if (mountProbe !== null) return mountProbe;
-  if (process.platform !== 'linux') return (mountProbe = 'tmpfs mounts are a Linux test fixture');
-  if (process.getuid?.() !== 0) return (mountProbe = 'mounting a tmpfs needs root');
+  if (mountProbe === null) mountProbe = probeTmpfs(ctx);
+  return mountProbe;
+}
+
+function probeTmpfs(ctx: SuiteContext): string | undefined {
+  if (process.platform !== 'linux') return 'tmpfs mounts are a Linux test fixture';
+  if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root';
   const dir = ctx.tmpDir();
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) return (mountProbe = `mount -t tmpfs refused: ${(r.stderr || String(r.error)).trim()}`);
+  if (r.status !== 0) return `mount -t tmpfs refused: ${(r.stderr || String(r.error)).trim()}`;
   spawnSync('umount', [dir]);
-  return (mountProbe = undefined);
+  return undefined;
 }
 
 /** A fresh 1 MiB tmpfs for one test; `use` gets its directory; always unmounted after. */

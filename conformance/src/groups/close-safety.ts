@@ -1,11 +1,12 @@
 // Group "close, dispose and GC safety": close()/using in this process, and every way an old Buffer
 // can outlive its mapping (close, resize, GC, read-only stray writes, pending async work) checked in
 // child processes, where a SIGSEGV/SIGBUS shows as a signal instead of killing the test runner.
-import { expect, it } from '../harness/index.js';
+
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import type { Mmap, MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { expect, it } from '../harness/index.js';
 import { expectRejects, expectThrows, readAt } from './assert.js';
 import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson, hasProcFs } from './robust-util.js';

@@ -1,10 +1,10 @@
 // copy-on-write: mapCopy is writable, its writes are visible in the map and never in the file
 // (not after flush, not after close); it cannot be resized.
 import { closeSync, openSync } from 'node:fs';
-import { expect, it } from '../harness/index.js';
 import { pattern, type SuiteContext } from '../context.js';
-import type { Group } from './index.js';
+import { expect, it } from '../harness/index.js';
 import { expectThrows } from './assert.js';
+import type { Group } from './index.js';
 
 const SIZE = 12_288;
 

@@ -3,14 +3,14 @@
 // and durability: kill -9 after flush() and plain exit without flush lose nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from '../harness/index.js';
+import { runtime } from '@memmap/core';
+import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
-import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
+import { expect, it } from '../harness/index.js';
 import { expectCleanExit } from './assert.js';
 import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
-import { runtime } from '@memmap/core';
 
 const MSG = 'IPC using mmap!';
 
@@ -114,7 +114,9 @@ function registerAtomicsSpin(ctx: SuiteContext): void {
       async () => {
         const path = ctx.file(Buffer.alloc(4096));
         const reader = ctx.spawnChild(spinReader(kind), [path]);
-        const ready = new Promise<void>((resolve) => reader.child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+        const ready = new Promise<void>((resolve) =>
+          reader.child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()),
+        );
         const early = await Promise.race([ready.then(() => undefined), reader.done]);
         if (early) {
           expectCleanExit(early);

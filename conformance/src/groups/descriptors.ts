@@ -2,9 +2,9 @@
 // RLIMIT_NOFILE lowered to 256 (prlimit) holds 20,000 read maps of one file and 5,000 of different
 // files at once; shared maps keep at most one each. Needs Linux /proc and prlimit(1): skips elsewhere.
 import { spawnSync } from 'node:child_process';
-import { expect, it } from '../harness/index.js';
+import { type DescriptorFigures, descriptorProbe } from '../children/descriptor-probe.js';
 import type { SuiteContext } from '../context.js';
-import { descriptorProbe, type DescriptorFigures } from '../children/descriptor-probe.js';
+import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
 import { childJson, hasProcFs } from './robust-util.js';
 

@@ -1,15 +1,16 @@
 // Groups that exercise the API in this process: one import per group file.
-import type { Group } from './index.js';
-import { manifestGroup } from './manifest.js';
-import { readOnlyGroup } from './read-only.js';
-import { mutableGroup } from './mutable.js';
-import { offsetsGroup } from './offsets.js';
-import { copyOnWriteGroup } from './copy-on-write.js';
+
 import { anonymousGroup } from './anonymous.js';
-import { hintsGroup } from './hints.js';
-import { resizeGroup } from './resize.js';
 import { badInputGroup } from './bad-input.js';
 import { bigFilesGroup } from './big-files.js';
+import { copyOnWriteGroup } from './copy-on-write.js';
+import { hintsGroup } from './hints.js';
+import type { Group } from './index.js';
+import { manifestGroup } from './manifest.js';
+import { mutableGroup } from './mutable.js';
+import { offsetsGroup } from './offsets.js';
+import { readOnlyGroup } from './read-only.js';
+import { resizeGroup } from './resize.js';
 
 export const functionalGroups: Group[] = [
   manifestGroup,

@@ -47,9 +47,27 @@ const thrower = (): never => {
 /** Objects a careless implementation trips over. Fresh per use (some count their reads). */
 const hostileMakers: Array<() => unknown> = [
   coercible,
-  () => named('<throwing getters>', { get offset() { return thrower(); }, get length() { return thrower(); } }),
+  () =>
+    named('<throwing getters>', {
+      get offset() {
+        return thrower();
+      },
+      get length() {
+        return thrower();
+      },
+    }),
   throwingProxy,
-  () => { let n = 0; return named('<getters changing between reads>', { get length() { return n++ === 0 ? 1 : -1; }, get offset() { return n++ === 0 ? 0 : 2 ** 60; } }); },
+  () => {
+    let n = 0;
+    return named('<getters changing between reads>', {
+      get length() {
+        return n++ === 0 ? 1 : -1;
+      },
+      get offset() {
+        return n++ === 0 ? 0 : 2 ** 60;
+      },
+    });
+  },
   () => Object.freeze({ offset: 0, length: 1 }),
   () => Object.create(null),
   () => Object.assign(Object.create({ length: 3, offset: 1 }), {}),
@@ -71,9 +89,35 @@ export const hostileArb = fc.constantFrom(...hostileMakers.map((_, i) => i)).map
 
 /** Numbers and bigints at and around every boundary an implementation might get wrong. */
 export const numberArb = fc.oneof(
-  fc.constantFrom(0, -0, 1, -1, 0.5, 1.5, -0.5, NaN, Infinity, -Infinity, 4095, 4096, 4097, 65536,
-    2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 40, 2 ** 52, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 2 ** 64,
-    Number.MAX_VALUE, Number.MIN_VALUE, Number.EPSILON, -(2 ** 53)),
+  fc.constantFrom(
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    1.5,
+    -0.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    4095,
+    4096,
+    4097,
+    65536,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32,
+    2 ** 40,
+    2 ** 52,
+    2 ** 53 - 1,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 64,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.EPSILON,
+    -(2 ** 53),
+  ),
   fc.integer({ min: -10, max: 70_000 }),
   fc.double(),
 );
@@ -105,7 +149,13 @@ export function optionsArb(validNumbers: number[]): fc.Arbitrary<unknown> {
   );
   const flag = fc.oneof({ weight: 3, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyValueArb });
   return fc.oneof(
-    { weight: 6, arbitrary: fc.record({ offset: field, length: field, populate: flag, create: flag, mode: field, hugePages: flag }, { requiredKeys: [] }) },
+    {
+      weight: 6,
+      arbitrary: fc.record(
+        { offset: field, length: field, populate: flag, create: flag, mode: field, hugePages: flag },
+        { requiredKeys: [] },
+      ),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 2, arbitrary: anyValueArb },
   );
@@ -122,10 +172,28 @@ export function sandboxed(sandbox: string, value: unknown): unknown {
 export function sourceArb(known: { path: string; rwFd: number; roFd: number; handle: unknown; closedHandle: unknown; sandbox: string }) {
   const missing = join(known.sandbox, 'missing.bin');
   const fixed: unknown[] = [
-    known.path, pathToFileURL(known.path), Buffer.from(known.path), known.rwFd, known.roFd, known.handle, known.closedHandle,
-    missing, pathToFileURL(missing), join(known.sandbox, basename(known.path), 'below-a-file'),
-    '', '\0', `${known.path}\0x`, Buffer.from([0]), Buffer.alloc(0), new URL('http://example.com/'), new URL('file:///dev/null/x'),
-    -1, 999_999, 1.5, NaN, 2 ** 31,
+    known.path,
+    pathToFileURL(known.path),
+    Buffer.from(known.path),
+    known.rwFd,
+    known.roFd,
+    known.handle,
+    known.closedHandle,
+    missing,
+    pathToFileURL(missing),
+    join(known.sandbox, basename(known.path), 'below-a-file'),
+    '',
+    '\0',
+    `${known.path}\0x`,
+    Buffer.from([0]),
+    Buffer.alloc(0),
+    new URL('http://example.com/'),
+    new URL('file:///dev/null/x'),
+    -1,
+    999_999,
+    1.5,
+    NaN,
+    2 ** 31,
   ];
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...fixed) },

@@ -1,10 +1,11 @@
 // advise, prefetch, residency, lock: hints answer honestly (a boolean / a resolved Promise),
 // residency counts the pages a range spans, lock follows capabilities.lock.
-import { expect, it } from '../harness/index.js';
-import { adviceNames, type Advice, type Mmap, type MmapMut } from '@memmap/core';
+
+import { type Advice, adviceNames, type Mmap, type MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
-import type { Group } from './index.js';
+import { expect, it } from '../harness/index.js';
 import { assertMmapError, expectThrows, pagesSpanned } from './assert.js';
+import type { Group } from './index.js';
 
 const ADVICE: readonly Advice[] = adviceNames;
 const SIZE = 10 * 4096 + 123;

@@ -1,9 +1,10 @@
 // Group "leaks": thousands of map/close cycles and failing calls in a child (--expose-gc) must leave
 // open fds, /proc/self/maps entries and RSS at their baseline; maps dropped without close() must
 // all be released by the garbage collector. The measurements need /proc, so they skip elsewhere.
-import { expect, it } from '../harness/index.js';
+
+import { type LeakFigures, leakProbe } from '../children/leak-probe.js';
 import type { SuiteContext } from '../context.js';
-import { leakProbe, type LeakFigures } from '../children/leak-probe.js';
+import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
 import { childJson, hasProcFs, isContractCode } from './robust-util.js';
 

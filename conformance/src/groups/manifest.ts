@@ -8,7 +8,16 @@ import type { Group } from './index.js';
 import { sectionSize } from './windows-limits.js';
 import { MiB, allZero, assertMmapError, expectCleanExit, expectRejects, expectThrows, sparseFile } from './assert.js';
 
-const FLAGS: Array<keyof Capabilities> = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages', 'waitNotify', 'named'];
+const FLAGS: Array<keyof Capabilities> = [
+  'zeroCopy',
+  'coherent',
+  'detachOnClose',
+  'truncationSafe',
+  'lock',
+  'hugePages',
+  'waitNotify',
+  'named',
+];
 
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;
@@ -101,9 +110,11 @@ function register(ctx: SuiteContext): void {
       expect(bufs.map((b) => b.length)).toEqual([0, 0, 0, 0]);
     });
 
-    it.skipIf(caps.detachOnClose)('old Buffers keep their length after close, and reading them does not crash (flag false, child process)', () => {
-      const path = ctx.file(8192);
-      const r = ctx.runChild(`
+    it.skipIf(caps.detachOnClose)(
+      'old Buffers keep their length after close, and reading them does not crash (flag false, child process)',
+      () => {
+        const path = ctx.file(8192);
+        const r = ctx.runChild(`
         const m = backend.map(${JSON.stringify(path)});
         const b = m.bytes, v = m.view(4096, 10);
         m.close();
@@ -112,9 +123,10 @@ function register(ctx: SuiteContext): void {
         for (let i = 0; i < v.length; i++) sum += v[i] ?? 0;
         console.log('ok', b.length, v.length, sum);
       `);
-      expectCleanExit(r);
-      expect(r.stdout).toMatch(/^ok 8192 10 /);
-    });
+        expectCleanExit(r);
+        expect(r.stdout).toMatch(/^ok 8192 10 /);
+      },
+    );
   });
 
   describe('truncationSafe', () => {

@@ -1,12 +1,13 @@
 // offsets, lengths, empty files, large sparse files: any byte offset (number or bigint, above
 // 4 GiB too), default lengths, empty maps, ranges past EOF, maps larger than one Buffer can hold.
-import { statSync } from 'node:fs';
+
 import { constants as bufferConstants } from 'node:buffer';
-import { expect, it } from '../harness/index.js';
+import { statSync } from 'node:fs';
 import type { Mmap } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
+import { expect, it } from '../harness/index.js';
+import { allZero, expectThrows, GiB, readAt, sparseFile } from './assert.js';
 import type { Group } from './index.js';
-import { GiB, allZero, expectThrows, readAt, sparseFile } from './assert.js';
 
 const SIZE = 20_000;
 const UNALIGNED = [1, 4095, 4097, 12_345];

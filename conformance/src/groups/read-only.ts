@@ -3,10 +3,10 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { expect, it } from '../harness/index.js';
 import { pattern, type SuiteContext } from '../context.js';
-import type { Group } from './index.js';
+import { expect, it } from '../harness/index.js';
 import { expectThrows } from './assert.js';
+import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const SIZE = 20_000;
@@ -104,7 +104,8 @@ function register(ctx: SuiteContext): void {
       `),
     );
     expect(out.clean).toBe(true);
-    if (ctx.caps.zeroCopy) expect({ viewToBytes: out.viewToBytes, bytesToView: out.bytesToView }).toEqual({ viewToBytes: true, bytesToView: true });
+    if (ctx.caps.zeroCopy)
+      expect({ viewToBytes: out.viewToBytes, bytesToView: out.bytesToView }).toEqual({ viewToBytes: true, bytesToView: true });
     expect(ctx.read(path).equals(content)).toBe(true);
   });
 

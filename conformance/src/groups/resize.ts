@@ -1,10 +1,10 @@
 // resize: a shared file map grows the file to at least offset + n (new bytes zero, old kept);
 // shrinking cuts the file only when the map reached its end; old Buffers are detached.
 import { statSync } from 'node:fs';
-import { expect, it } from '../harness/index.js';
 import { pattern, type SuiteContext } from '../context.js';
-import type { Group } from './index.js';
+import { expect, it } from '../harness/index.js';
 import { allZero } from './assert.js';
+import type { Group } from './index.js';
 
 const SIZE = 10_000;
 

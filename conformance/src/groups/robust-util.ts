@@ -11,8 +11,7 @@ export const hasProcFs = isLinux && existsSync('/proc/self/maps');
 export const CONTRACT_CODES: readonly string[] = Object.values(ErrorCodes);
 
 export const isOsCode = (code: unknown): boolean => typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
-export const isContractCode = (code: unknown): boolean =>
-  typeof code === 'string' && (CONTRACT_CODES.includes(code) || isOsCode(code));
+export const isContractCode = (code: unknown): boolean => typeof code === 'string' && (CONTRACT_CODES.includes(code) || isOsCode(code));
 
 /** True when `err` is an MmapError (judged by name, as assert.ts does) with a contract code. */
 export function isContractError(err: unknown): boolean {

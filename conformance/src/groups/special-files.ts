@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from '../harness/index.js';
 import type { SuiteContext } from '../context.js';
+import { expect, it } from '../harness/index.js';
 import { CHILD_HELPERS, childJson, isOsCode } from './robust-util.js';
 
 interface Outcome {
@@ -53,8 +53,7 @@ function check(ctx: SuiteContext, path: string, setup = ''): Outcome[] {
   for (const o of results) {
     if (o.ok) continue;
     // An explicit length/offset past a 0-byte special file may be refused as out of range.
-    const allowed = (c: string | undefined) =>
-      isOsCode(c) || (c === 'ERR_MMAP_OUT_OF_RANGE' && /length|offset/.test(o.call));
+    const allowed = (c: string | undefined) => isOsCode(c) || (c === 'ERR_MMAP_OUT_OF_RANGE' && /length|offset/.test(o.call));
     expect({ call: o.call, name: o.name, allowed: allowed(o.code) }, `${o.call}: ${o.name} [${o.code}] ${o.message}`).toEqual({
       call: o.call,
       name: 'MmapError',

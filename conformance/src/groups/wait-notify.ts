@@ -77,22 +77,25 @@ function register(ctx: SuiteContext): void {
 
   // ---- in one process ----
 
-  it.skipIf(!caps.waitNotify)(`wait/waitAsync: not-equal at once, timed-out after the timeout, on shared, anon and copy maps${noWait}`, async () => {
-    const { map } = sharedFile();
-    using shared = map();
-    using anon = backend.mapAnon(4096);
-    const copyPath = ctx.file(4096);
-    using copy = backend.mapCopy(copyPath);
-    for (const m of [shared, anon, copy]) {
-      words(m)[1] = 7;
-      expect(m.wait(4, 8)).toBe('not-equal');
-      expect(m.wait(4, 7, 0)).toBe('timed-out');
-      expect(m.wait(4, 7, 20)).toBe('timed-out');
-      await expect(m.waitAsync(4, 8)).resolves.toBe('not-equal');
-      await expect(m.waitAsync(4, 7, 20)).resolves.toBe('timed-out');
-      expect(m.notify(4)).toBe(0); // nobody waits
-    }
-  });
+  it.skipIf(!caps.waitNotify)(
+    `wait/waitAsync: not-equal at once, timed-out after the timeout, on shared, anon and copy maps${noWait}`,
+    async () => {
+      const { map } = sharedFile();
+      using shared = map();
+      using anon = backend.mapAnon(4096);
+      const copyPath = ctx.file(4096);
+      using copy = backend.mapCopy(copyPath);
+      for (const m of [shared, anon, copy]) {
+        words(m)[1] = 7;
+        expect(m.wait(4, 8)).toBe('not-equal');
+        expect(m.wait(4, 7, 0)).toBe('timed-out');
+        expect(m.wait(4, 7, 20)).toBe('timed-out');
+        await expect(m.waitAsync(4, 8)).resolves.toBe('not-equal');
+        await expect(m.waitAsync(4, 7, 20)).resolves.toBe('timed-out');
+        expect(m.notify(4)).toBe(0); // nobody waits
+      }
+    },
+  );
 
   it.skipIf(!caps.waitNotify)(`waitAsync is woken by notify in this process and resolves 'ok'${noWait}`, async () => {
     using m = backend.mapAnon(4096);
@@ -110,44 +113,50 @@ function register(ctx: SuiteContext): void {
     await expect(settled).resolves.toBe('ok');
   });
 
-  it.skipIf(!caps.waitNotify)(`bad offsets: unaligned ERR_INVALID_ARG_VALUE, outside ERR_MMAP_OUT_OF_RANGE (wait, waitAsync, notify)${noWait}`, async () => {
-    using m = backend.mapAnon(64);
-    for (const off of [1, 2, 3, 63]) {
-      expectThrows(() => m.wait(off, 0, 0), 'ERR_INVALID_ARG_VALUE');
-      expectThrows(() => m.notify(off), 'ERR_INVALID_ARG_VALUE');
-      await expectRejects(() => m.waitAsync(off, 0, 0), 'ERR_INVALID_ARG_VALUE');
-    }
-    for (const off of [64, 68, 4096]) {
-      expectThrows(() => m.wait(off, 0, 0), 'ERR_MMAP_OUT_OF_RANGE');
-      expectThrows(() => m.notify(off), 'ERR_MMAP_OUT_OF_RANGE');
-      await expectRejects(() => m.waitAsync(off, 0, 0), 'ERR_MMAP_OUT_OF_RANGE');
-    }
-    expectThrows(() => m.wait(0, 1.5), 'ERR_INVALID_ARG_VALUE');
-    expectThrows(() => m.wait(0, 0, -1), 'ERR_INVALID_ARG_VALUE');
-    expectThrows(() => m.wait(0, 0, NaN), 'ERR_INVALID_ARG_VALUE');
-    using empty = backend.mapAnon(0);
-    expectThrows(() => empty.notify(0), 'ERR_MMAP_OUT_OF_RANGE');
-  });
-
-  it.skipIf(!caps.waitNotify)(`close() rejects every pending waitAsync with ERR_MMAP_CLOSED and releases the mapping${noWait}`, async () => {
-    const { path, map } = sharedFile();
-    const m = map();
-    const pending = [m.waitAsync(0, 0), m.waitAsync(0, 0, 60_000), m.waitAsync(4, 0)];
-    await sleep(50);
-    m.close();
-    for (const p of pending) await expectRejects(() => p, 'ERR_MMAP_CLOSED');
-    await expectRejects(() => m.waitAsync(0, 0), 'ERR_MMAP_CLOSED');
-    expectThrows(() => m.notify(0), 'ERR_MMAP_CLOSED');
-    // The waiting threads returned and let the memory go (Linux: nothing of the file stays mapped).
-    if (process.platform === 'linux') {
-      let mapped = true;
-      for (let i = 0; i < 400 && mapped; i++) {
-        mapped = readFileSync('/proc/self/maps', 'utf8').includes(path);
-        if (mapped) await sleep(10);
+  it.skipIf(!caps.waitNotify)(
+    `bad offsets: unaligned ERR_INVALID_ARG_VALUE, outside ERR_MMAP_OUT_OF_RANGE (wait, waitAsync, notify)${noWait}`,
+    async () => {
+      using m = backend.mapAnon(64);
+      for (const off of [1, 2, 3, 63]) {
+        expectThrows(() => m.wait(off, 0, 0), 'ERR_INVALID_ARG_VALUE');
+        expectThrows(() => m.notify(off), 'ERR_INVALID_ARG_VALUE');
+        await expectRejects(() => m.waitAsync(off, 0, 0), 'ERR_INVALID_ARG_VALUE');
       }
-      expect(mapped, 'the file is still mapped after close() and the waits ended').toBe(false);
-    }
-  });
+      for (const off of [64, 68, 4096]) {
+        expectThrows(() => m.wait(off, 0, 0), 'ERR_MMAP_OUT_OF_RANGE');
+        expectThrows(() => m.notify(off), 'ERR_MMAP_OUT_OF_RANGE');
+        await expectRejects(() => m.waitAsync(off, 0, 0), 'ERR_MMAP_OUT_OF_RANGE');
+      }
+      expectThrows(() => m.wait(0, 1.5), 'ERR_INVALID_ARG_VALUE');
+      expectThrows(() => m.wait(0, 0, -1), 'ERR_INVALID_ARG_VALUE');
+      expectThrows(() => m.wait(0, 0, NaN), 'ERR_INVALID_ARG_VALUE');
+      using empty = backend.mapAnon(0);
+      expectThrows(() => empty.notify(0), 'ERR_MMAP_OUT_OF_RANGE');
+    },
+  );
+
+  it.skipIf(!caps.waitNotify)(
+    `close() rejects every pending waitAsync with ERR_MMAP_CLOSED and releases the mapping${noWait}`,
+    async () => {
+      const { path, map } = sharedFile();
+      const m = map();
+      const pending = [m.waitAsync(0, 0), m.waitAsync(0, 0, 60_000), m.waitAsync(4, 0)];
+      await sleep(50);
+      m.close();
+      for (const p of pending) await expectRejects(() => p, 'ERR_MMAP_CLOSED');
+      await expectRejects(() => m.waitAsync(0, 0), 'ERR_MMAP_CLOSED');
+      expectThrows(() => m.notify(0), 'ERR_MMAP_CLOSED');
+      // The waiting threads returned and let the memory go (Linux: nothing of the file stays mapped).
+      if (process.platform === 'linux') {
+        let mapped = true;
+        for (let i = 0; i < 400 && mapped; i++) {
+          mapped = readFileSync('/proc/self/maps', 'utf8').includes(path);
+          if (mapped) await sleep(10);
+        }
+        expect(mapped, 'the file is still mapped after close() and the waits ended').toBe(false);
+      }
+    },
+  );
 
   it.skipIf(!caps.waitNotify)(`resize() with a pending waitAsync is refused (EBUSY) and the wait still completes${noWait}`, async () => {
     using m = backend.mapAnon(4096);
@@ -180,13 +189,16 @@ function register(ctx: SuiteContext): void {
   }
 
   for (const mode of ['wait', 'waitAsync'] as const) {
-    it.skipIf(!caps.waitNotify)(`another process's ${mode}() on a shared file map is woken by notify here ('ok', notify returns 1)${noWait}`, async () => {
-      const { path, map } = sharedFile();
-      using m = map();
-      const { done } = ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, mode), [path]);
-      expect(await wakeOne(m, done)).toBe(1);
-      expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
-    });
+    it.skipIf(!caps.waitNotify)(
+      `another process's ${mode}() on a shared file map is woken by notify here ('ok', notify returns 1)${noWait}`,
+      async () => {
+        const { path, map } = sharedFile();
+        using m = map();
+        const { done } = ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, mode), [path]);
+        expect(await wakeOne(m, done)).toBe(1);
+        expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
+      },
+    );
   }
 
   it.skipIf(!caps.waitNotify)(`waitAsync here is woken by notify from another process${noWait}`, async () => {
@@ -204,33 +216,46 @@ function register(ctx: SuiteContext): void {
     await expect(p).resolves.toBe('ok');
   });
 
-  it.skipIf(!caps.waitNotify)(`notify(offset, count) wakes exactly count of the blocked waiters; notify() wakes the rest${noWait}`, async () => {
-    const { path, map } = sharedFile();
-    using m = map();
-    const children = [0, 1, 2].map(() => ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, 'wait'), [path]));
-    for (const c of children) await blockedInWait(c.child.pid!);
-    expect(m.notify(8, 0)).toBe(0);
-    expect(m.notify(8, 2)).toBe(2);
-    expect(m.notify(8)).toBe(1);
-    expect(m.notify(8)).toBe(0);
-    for (const c of children) expect(childJson<{ r: string }>(await c.done)).toEqual({ r: 'ok' });
-  });
+  it.skipIf(!caps.waitNotify)(
+    `notify(offset, count) wakes exactly count of the blocked waiters; notify() wakes the rest${noWait}`,
+    async () => {
+      const { path, map } = sharedFile();
+      using m = map();
+      const children = [0, 1, 2].map(() => ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, 'wait'), [path]));
+      for (const c of children) await blockedInWait(c.child.pid!);
+      expect(m.notify(8, 0)).toBe(0);
+      expect(m.notify(8, 2)).toBe(2);
+      expect(m.notify(8)).toBe(1);
+      expect(m.notify(8)).toBe(0);
+      for (const c of children) expect(childJson<{ r: string }>(await c.done)).toEqual({ r: 'ok' });
+    },
+  );
 
-  it.skipIf(!caps.waitNotify)(`a wait in another process times out ('timed-out') and sees 'not-equal' for a changed value${noWait}`, async () => {
-    const { path, map } = sharedFile();
-    using m = map();
-    words(m)[3] = 5;
-    const child = `${CHILD_HELPERS}
+  it.skipIf(!caps.waitNotify)(
+    `a wait in another process times out ('timed-out') and sees 'not-equal' for a changed value${noWait}`,
+    async () => {
+      const { path, map } = sharedFile();
+      using m = map();
+      words(m)[3] = 5;
+      const child = `${CHILD_HELPERS}
       const m = backend.mapMut(process.argv[1]);
       out({ timedOut: m.wait(12, 5, 30), asyncTimedOut: await m.waitAsync(12, 5, 30), ne: m.wait(12, 4), asyncNe: await m.waitAsync(12, 4) });
       m.close();`;
-    expect(childJson(await ctx.spawnChild(child, [path]).done)).toEqual({ timedOut: 'timed-out', asyncTimedOut: 'timed-out', ne: 'not-equal', asyncNe: 'not-equal' });
-  });
+      expect(childJson(await ctx.spawnChild(child, [path]).done)).toEqual({
+        timedOut: 'timed-out',
+        asyncTimedOut: 'timed-out',
+        ne: 'not-equal',
+        asyncNe: 'not-equal',
+      });
+    },
+  );
 
-  it.skipIf(!caps.waitNotify)(`waitAsync holds no libuv pool thread: 8 pending waits (UV_THREADPOOL_SIZE=4) while fs.promises work completes${noWait}`, async () => {
-    const { path } = sharedFile();
-    backend.mapMut(path, { create: true, length: 4096 }).close();
-    const child = `${CHILD_HELPERS}
+  it.skipIf(!caps.waitNotify)(
+    `waitAsync holds no libuv pool thread: 8 pending waits (UV_THREADPOOL_SIZE=4) while fs.promises work completes${noWait}`,
+    async () => {
+      const { path } = sharedFile();
+      backend.mapMut(path, { create: true, length: 4096 }).close();
+      const child = `${CHILD_HELPERS}
       const fsp = await import('node:fs/promises');
       const m = backend.mapMut(process.argv[1]);
       const waits = Array.from({ length: 8 }, (_, i) => m.waitAsync(4 * i, 0));
@@ -249,19 +274,22 @@ function register(ctx: SuiteContext): void {
       const results = await Promise.all(waits);
       m.close();
       out({ bytes, results });`;
-    const r = childJson<{ bytes: number; results: string[] }>(
-      await new Promise((resolve) => {
-        const c = ctx.spawnChild(child, [path], []);
-        void c.done.then(resolve);
-      }),
-    );
-    expect(r).toEqual({ bytes: 5 * 16 * 4096, results: Array(8).fill('ok') });
-  });
+      const r = childJson<{ bytes: number; results: string[] }>(
+        await new Promise((resolve) => {
+          const c = ctx.spawnChild(child, [path], []);
+          void c.done.then(resolve);
+        }),
+      );
+      expect(r).toEqual({ bytes: 5 * 16 * 4096, results: Array(8).fill('ok') });
+    },
+  );
 
-  it.skipIf(!caps.waitNotify)(`a Worker that ends with a pending waitAsync settles nothing, throws nothing and does not abort${noWait}`, () => {
-    const { path } = sharedFile();
-    backend.mapMut(path, { create: true, length: 4096 }).close();
-    const body = `${CHILD_HELPERS}
+  it.skipIf(!caps.waitNotify)(
+    `a Worker that ends with a pending waitAsync settles nothing, throws nothing and does not abort${noWait}`,
+    () => {
+      const { path } = sharedFile();
+      backend.mapMut(path, { create: true, length: 4096 }).close();
+      const body = `${CHILD_HELPERS}
       const { Worker } = await import('node:worker_threads');
       const src = ${JSON.stringify(`import * as __m from ${JSON.stringify(ctx.moduleUrl)};
         import { parentPort, workerData } from 'node:worker_threads';
@@ -278,9 +306,10 @@ function register(ctx: SuiteContext): void {
         await new Promise((r) => w.on('exit', r));
       }
       out({ events });`;
-    const r = childJson<{ events: string[] }>(ctx.runChild(body, [path]));
-    expect(r.events).toEqual(['terminate:waiting', 'exit:waiting']);
-  });
+      const r = childJson<{ events: string[] }>(ctx.runChild(body, [path]));
+      expect(r.events).toEqual(['terminate:waiting', 'exit:waiting']);
+    },
+  );
 
   /** N processes each add 1 to word 0 M times with Atomics.add: the total is exact. */
   const counterChild = (open: string) => `${CHILD_HELPERS}
@@ -293,31 +322,43 @@ function register(ctx: SuiteContext): void {
   const PROCS = 8;
   const INCREMENTS = 100_000;
 
-  it.skipIf(!(caps.zeroCopy && caps.coherent))(`Atomics.add from ${PROCS} processes x ${INCREMENTS} on a shared file map loses no increment`, async () => {
-    const { path, map } = sharedFile();
-    map().close();
-    const runs = Array.from({ length: PROCS }, () => ctx.spawnChild(counterChild('backend.mapMut(process.argv[1])'), [path, String(INCREMENTS)]).done);
-    for (const r of await Promise.all(runs)) childJson(r);
-    expect(readFileSync(path).readInt32LE(0)).toBe(PROCS * INCREMENTS);
-  });
+  it.skipIf(!(caps.zeroCopy && caps.coherent))(
+    `Atomics.add from ${PROCS} processes x ${INCREMENTS} on a shared file map loses no increment`,
+    async () => {
+      const { path, map } = sharedFile();
+      map().close();
+      const runs = Array.from(
+        { length: PROCS },
+        () => ctx.spawnChild(counterChild('backend.mapMut(process.argv[1])'), [path, String(INCREMENTS)]).done,
+      );
+      for (const r of await Promise.all(runs)) childJson(r);
+      expect(readFileSync(path).readInt32LE(0)).toBe(PROCS * INCREMENTS);
+    },
+  );
 
   // ---- named memory ----
 
   it.skipIf(!caps.named)(`Atomics.add from ${PROCS} processes x ${INCREMENTS} on a named map loses no increment${noNamed}`, async () => {
     const name = named('count');
     using m = backend.mapNamed(name, { create: 'exclusive', length: 4096 });
-    const runs = Array.from({ length: PROCS }, () => ctx.spawnChild(counterChild(`backend.mapNamed(${JSON.stringify(name)})`), ['-', String(INCREMENTS)]).done);
+    const runs = Array.from(
+      { length: PROCS },
+      () => ctx.spawnChild(counterChild(`backend.mapNamed(${JSON.stringify(name)})`), ['-', String(INCREMENTS)]).done,
+    );
     for (const r of await Promise.all(runs)) childJson(r);
     expect(Atomics.load(words(m), 0)).toBe(PROCS * INCREMENTS);
   });
 
-  it.skipIf(!(caps.named && caps.waitNotify))(`a waiter in another process on a named map is woken by notify here${noNamed}${noWait}`, async () => {
-    const name = named('wake');
-    using m = backend.mapNamed(name, { create: 'exclusive', length: 64 });
-    const { done } = ctx.spawnChild(waiterChild(`backend.mapNamed(${JSON.stringify(name)})`, 'waitAsync'));
-    expect(await wakeOne(m, done)).toBe(1);
-    expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
-  });
+  it.skipIf(!(caps.named && caps.waitNotify))(
+    `a waiter in another process on a named map is woken by notify here${noNamed}${noWait}`,
+    async () => {
+      const name = named('wake');
+      using m = backend.mapNamed(name, { create: 'exclusive', length: 64 });
+      const { done } = ctx.spawnChild(waiterChild(`backend.mapNamed(${JSON.stringify(name)})`, 'waitAsync'));
+      expect(await wakeOne(m, done)).toBe(1);
+      expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
+    },
+  );
 
   it.skipIf(!caps.named)(`named maps: shared bytes, zero-filled on create, EEXIST for 'exclusive', ENOENT when missing${noNamed}`, () => {
     const name = named('rules');
@@ -359,64 +400,73 @@ function register(ctx: SuiteContext): void {
     expect(m.bytes.toString('latin1', 100, 111)).toBe('from child!');
   });
 
-  it.skipIf(!caps.named)(`unlinkNamed while mapped: live maps keep working, the name is gone (ENOENT), a new region starts zeroed${noNamed}`, () => {
-    const name = named('unlink');
-    using m = backend.mapNamed(name, { create: true, length: 64 });
-    m.bytes.fill(9);
-    const removed = backend.unlinkNamed(name);
-    expect(removed).toBe(!namedIsSection);
-    if (namedIsSection) {
-      // Windows: the name lives while a process holds it: it still opens now, and is gone (and
-      // unlinkNamed says ENOENT) once the last map of it is closed.
-      {
-        using again = backend.mapNamed(name);
-        expect(again.bytes.subarray(0, 64).every((b) => b === 9)).toBe(true);
+  it.skipIf(!caps.named)(
+    `unlinkNamed while mapped: live maps keep working, the name is gone (ENOENT), a new region starts zeroed${noNamed}`,
+    () => {
+      const name = named('unlink');
+      using m = backend.mapNamed(name, { create: true, length: 64 });
+      m.bytes.fill(9);
+      const removed = backend.unlinkNamed(name);
+      expect(removed).toBe(!namedIsSection);
+      if (namedIsSection) {
+        // Windows: the name lives while a process holds it: it still opens now, and is gone (and
+        // unlinkNamed says ENOENT) once the last map of it is closed.
+        {
+          using again = backend.mapNamed(name);
+          expect(again.bytes.subarray(0, 64).every((b) => b === 9)).toBe(true);
+        }
+        m.close();
+        expectThrows(() => backend.mapNamed(name), 'ENOENT');
+        expectThrows(() => backend.unlinkNamed(name), 'ENOENT');
+        using fresh = backend.mapNamed(name, { create: 'exclusive', length: 64 });
+        expect(fresh.bytes.every((b) => b === 0)).toBe(true);
+        return;
       }
-      m.close();
       expectThrows(() => backend.mapNamed(name), 'ENOENT');
       expectThrows(() => backend.unlinkNamed(name), 'ENOENT');
+      expect(m.bytes.every((b) => b === 9)).toBe(true);
+      m.bytes[0] = 1;
+      expect(m.bytes[0]).toBe(1);
       using fresh = backend.mapNamed(name, { create: 'exclusive', length: 64 });
       expect(fresh.bytes.every((b) => b === 0)).toBe(true);
-      return;
-    }
-    expectThrows(() => backend.mapNamed(name), 'ENOENT');
-    expectThrows(() => backend.unlinkNamed(name), 'ENOENT');
-    expect(m.bytes.every((b) => b === 9)).toBe(true);
-    m.bytes[0] = 1;
-    expect(m.bytes[0]).toBe(1);
-    using fresh = backend.mapNamed(name, { create: 'exclusive', length: 64 });
-    expect(fresh.bytes.every((b) => b === 0)).toBe(true);
-  });
+    },
+  );
 
-  it.skipIf(!caps.named || namedIsSection)(`resize() of a named map grows and shrinks the region${noNamed}${namedIsSection ? ' [skipped: a Windows named section cannot change size]' : ''}`, () => {
-    const name = named('resize');
-    using m = backend.mapNamed(name, { create: true, length: 4096 });
-    m.bytes.fill(3);
-    m.resize(3 * 4096);
-    expect(m.length).toBe(3 * 4096);
-    expect(m.bytes.subarray(0, 4096).every((b) => b === 3)).toBe(true);
-    expect(m.bytes.subarray(4096).every((b) => b === 0)).toBe(true);
-    {
+  it.skipIf(!caps.named || namedIsSection)(
+    `resize() of a named map grows and shrinks the region${noNamed}${namedIsSection ? ' [skipped: a Windows named section cannot change size]' : ''}`,
+    () => {
+      const name = named('resize');
+      using m = backend.mapNamed(name, { create: true, length: 4096 });
+      m.bytes.fill(3);
+      m.resize(3 * 4096);
+      expect(m.length).toBe(3 * 4096);
+      expect(m.bytes.subarray(0, 4096).every((b) => b === 3)).toBe(true);
+      expect(m.bytes.subarray(4096).every((b) => b === 0)).toBe(true);
+      {
+        using other = backend.mapNamed(name);
+        expect(other.length).toBe(3 * 4096);
+      }
+      m.resize(100);
+      using after = backend.mapNamed(name);
+      expect(after.length).toBe(100);
+    },
+  );
+
+  it.skipIf(!caps.named || !namedIsSection)(
+    `resize() of a named map on Windows is ERR_MMAP_UNSUPPORTED (a section keeps its size) and changes nothing${namedIsSection ? '' : ' [skipped: Windows only]'}${noNamed}`,
+    () => {
+      const name = named('fixed');
+      using m = backend.mapNamed(name, { create: true, length: 4096 });
+      m.bytes.fill(3);
+      expectThrows(() => m.resize(3 * 4096), 'ERR_MMAP_UNSUPPORTED');
+      expectThrows(() => m.resize(100), 'ERR_MMAP_UNSUPPORTED');
+      expect(m.length).toBe(4096);
+      expect(m.bytes.every((b) => b === 3)).toBe(true);
       using other = backend.mapNamed(name);
-      expect(other.length).toBe(3 * 4096);
-    }
-    m.resize(100);
-    using after = backend.mapNamed(name);
-    expect(after.length).toBe(100);
-  });
-
-  it.skipIf(!caps.named || !namedIsSection)(`resize() of a named map on Windows is ERR_MMAP_UNSUPPORTED (a section keeps its size) and changes nothing${namedIsSection ? '' : ' [skipped: Windows only]'}${noNamed}`, () => {
-    const name = named('fixed');
-    using m = backend.mapNamed(name, { create: true, length: 4096 });
-    m.bytes.fill(3);
-    expectThrows(() => m.resize(3 * 4096), 'ERR_MMAP_UNSUPPORTED');
-    expectThrows(() => m.resize(100), 'ERR_MMAP_UNSUPPORTED');
-    expect(m.length).toBe(4096);
-    expect(m.bytes.every((b) => b === 3)).toBe(true);
-    using other = backend.mapNamed(name);
-    expect(other.length).toBe(4096);
-    expect(other.bytes.every((b) => b === 3)).toBe(true);
-  });
+      expect(other.length).toBe(4096);
+      expect(other.bytes.every((b) => b === 3)).toBe(true);
+    },
+  );
 
   it.skipIf(!caps.named)(`bad names and options are refused before anything is created${noNamed}`, () => {
     for (const bad of ['', '.', '..', 'a/b', '/x', 'x'.repeat(32), 'sp ace', 'tab\t', 'ü']) {

@@ -16,4 +16,5 @@ export const sectionSize = (created: number): number => (namedIsSection ? alignU
 /** Whether mapMut() of a caller's fd or FileHandle is refused (ERR_MMAP_UNSUPPORTED) here. */
 export const refusesCallerFd = (backend: Backend): boolean => process.platform === 'win32' && backend.name === 'fallback';
 
-export const callerFdReason = " [Windows fallback: mapMut() of a caller's fd is refused, ERR_MMAP_UNSUPPORTED: Node cannot dup or reopen an fd there]";
+export const callerFdReason =
+  " [Windows fallback: mapMut() of a caller's fd is refused, ERR_MMAP_UNSUPPORTED: Node cannot dup or reopen an fd there]";

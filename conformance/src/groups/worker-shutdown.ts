@@ -2,8 +2,9 @@
 // terminated settles nothing and throws nothing; the process lives on, the worker's mapping is
 // released, what the worker wrote through its shared map reaches the file, and the main thread's
 // maps of the same file are unaffected. Runs in a child process whose exit status is asserted.
-import { expect, it } from '../harness/index.js';
+
 import type { SuiteContext } from '../context.js';
+import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
 

@@ -1,7 +1,7 @@
 // The built-in `expect`: exactly the matchers the conformance groups use, with vitest's semantics,
 // for runtimes where vitest cannot run (Bun, Deno, node.exe under Wine).
 import { inspect } from 'node:util';
-import { equals, type AsymmetricMatcher } from './equals.js';
+import { type AsymmetricMatcher, equals } from './equals.js';
 
 export class AssertionError extends Error {
   override name = 'AssertionError';
@@ -56,21 +56,36 @@ const checks: Record<keyof Matchers, Check> = {
   toBeFalsy: (a) => ({ pass: !a, message: `expected ${show(a)} to be falsy` }),
   toBeNaN: (a) => ({ pass: Number.isNaN(a), message: `expected ${show(a)} to be NaN` }),
   toBeLessThan: (a, n) => ({ pass: numeric(a) && (a as number) < (n as number), message: `expected ${show(a)} to be < ${show(n)}` }),
-  toBeLessThanOrEqual: (a, n) => ({ pass: numeric(a) && (a as number) <= (n as number), message: `expected ${show(a)} to be <= ${show(n)}` }),
+  toBeLessThanOrEqual: (a, n) => ({
+    pass: numeric(a) && (a as number) <= (n as number),
+    message: `expected ${show(a)} to be <= ${show(n)}`,
+  }),
   toBeGreaterThan: (a, n) => ({ pass: numeric(a) && (a as number) > (n as number), message: `expected ${show(a)} to be > ${show(n)}` }),
-  toBeGreaterThanOrEqual: (a, n) => ({ pass: numeric(a) && (a as number) >= (n as number), message: `expected ${show(a)} to be >= ${show(n)}` }),
+  toBeGreaterThanOrEqual: (a, n) => ({
+    pass: numeric(a) && (a as number) >= (n as number),
+    message: `expected ${show(a)} to be >= ${show(n)}`,
+  }),
   toContain: (a, item) => ({
-    pass: typeof a === 'string' ? typeof item === 'string' && a.includes(item) : a != null && typeof (a as Iterable<unknown>)[Symbol.iterator] === 'function' && [...(a as Iterable<unknown>)].includes(item),
+    pass:
+      typeof a === 'string'
+        ? typeof item === 'string' && a.includes(item)
+        : a != null && typeof (a as Iterable<unknown>)[Symbol.iterator] === 'function' && [...(a as Iterable<unknown>)].includes(item),
     message: `expected ${show(a)} to contain ${show(item)}`,
   }),
-  toBeInstanceOf: (a, ctor) => ({ pass: a instanceof (ctor as new () => unknown), message: `expected ${show(a)} to be an instance of ${(ctor as { name?: string }).name}` }),
+  toBeInstanceOf: (a, ctor) => ({
+    pass: a instanceof (ctor as new () => unknown),
+    message: `expected ${show(a)} to be an instance of ${(ctor as { name?: string }).name}`,
+  }),
   toMatch: (a, p) => ({
     pass: typeof a === 'string' && (typeof p === 'string' ? a.includes(p) : (p as RegExp).test(a)),
     message: `expected ${show(a)} to match ${show(p)}`,
   }),
-  toHaveLength: (a, n) => ({ pass: a != null && (a as { length?: unknown }).length === n, message: `expected ${show(a)} to have length ${show(n)}` }),
+  toHaveLength: (a, n) => ({
+    pass: a != null && (a as { length?: unknown }).length === n,
+    message: `expected ${show(a)} to have length ${show(n)}`,
+  }),
   toHaveProperty: (a, key, ...rest) => {
-    const has = a != null && Object.prototype.hasOwnProperty.call(Object(a), key as string) || (a != null && (key as string) in Object(a));
+    const has = (a != null && Object.hasOwn(Object(a), key as string)) || (a != null && (key as string) in Object(a));
     const pass = has && (rest.length === 0 || equals((a as Record<string, unknown>)[key as string], rest[0]));
     return { pass, message: `expected ${show(a)} to have property ${String(key)}${rest.length ? ` = ${show(rest[0])}` : ''}` };
   },
@@ -93,13 +108,17 @@ function numeric(a: unknown): boolean {
 }
 
 function throwResult(threw: boolean, error: unknown, expected: unknown): { pass: boolean; message: string } {
-  if (!threw) return { pass: false, message: `expected the function to throw${expected === undefined ? '' : ` ${show(expected)}`}, it did not` };
+  if (!threw)
+    return { pass: false, message: `expected the function to throw${expected === undefined ? '' : ` ${show(expected)}`}, it did not` };
   const text = error instanceof Error ? error.message : String(error);
   let pass = true;
   if (typeof expected === 'string') pass = text.includes(expected);
   else if (expected instanceof RegExp) pass = expected.test(text);
   else if (typeof expected === 'function') pass = error instanceof (expected as new () => unknown);
-  return { pass, message: `expected the function to throw ${expected === undefined ? 'an error' : show(expected)}; it threw ${show(error)}` };
+  return {
+    pass,
+    message: `expected the function to throw ${expected === undefined ? 'an error' : show(expected)}; it threw ${show(error)}`,
+  };
 }
 
 function matchers(actual: unknown, message: string | undefined, negate: boolean): Matchers {
@@ -130,7 +149,10 @@ function settled(actual: unknown, message: string | undefined, want: 'resolves' 
         value = e;
       }
       if (rejected !== (want === 'rejects')) {
-        const text = want === 'rejects' ? `expected the promise to reject, it resolved to ${show(value)}` : `expected the promise to resolve, it rejected with ${show(value)}`;
+        const text =
+          want === 'rejects'
+            ? `expected the promise to reject, it resolved to ${show(value)}`
+            : `expected the promise to resolve, it rejected with ${show(value)}`;
         throw new AssertionError(message ? `${message}: ${text}` : text);
       }
       if (name === 'toThrow') {

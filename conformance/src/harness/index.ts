@@ -5,7 +5,7 @@
 import { expect as builtinExpect, type Expect } from './expect.js';
 import { addAfterAll, addSuite, addTest, builtinActive, eachName, type TestFn } from './runner.js';
 
-export type { Expect, Assertion, Matchers } from './expect.js';
+export type { Assertion, Expect, Matchers } from './expect.js';
 
 type TestBody = (...args: never[]) => unknown;
 type Register = (name: string, fn: TestBody, timeout?: number) => void;

@@ -1,8 +1,9 @@
 // The operations of a random sequence, as plain data (so fast-check can print and shrink them).
 // Numbers are raw: the runner reduces them modulo the current state (file size, map length, live
 // maps), so any shrunk sequence still runs.
+
+import { type Advice, adviceNames } from '@memmap/core';
 import fc from 'fast-check';
-import { adviceNames, type Advice } from '@memmap/core';
 import type { MapKind } from './file-model.js';
 
 export type SourceKind = 'path' | 'url' | 'buffer' | 'fd';

@@ -98,7 +98,10 @@ export class SequenceRunner {
       case 'reopen': {
         if (m.kind === 'mapAnon') return;
         this.closeLive(l);
-        return this.open({ op: 'open', kind: m.kind, off: m.offset, len: m.length, create: false, src: 'path', bigint: false, populate: false }, true);
+        return this.open(
+          { op: 'open', kind: m.kind, off: m.offset, len: m.length, create: false, src: 'path', bigint: false, populate: false },
+          true,
+        );
       }
     }
   }
@@ -128,7 +131,10 @@ export class SequenceRunner {
     const call = (expected: number, timeout?: number) =>
       op.async ? l.real.waitAsync(at, expected, timeout) : Promise.resolve().then(() => l.real.wait(at, expected, timeout));
     if (!this.setup.backend.capabilities.waitNotify) {
-      const code = await call(value, 0).then(() => 'resolved', (e: { code?: string }) => e.code);
+      const code = await call(value, 0).then(
+        () => 'resolved',
+        (e: { code?: string }) => e.code,
+      );
       if (code !== 'ERR_MMAP_UNSUPPORTED') this.fail(`wait with waitNotify false gave ${code}, not ERR_MMAP_UNSUPPORTED`);
       return;
     }
@@ -166,7 +172,8 @@ export class SequenceRunner {
       // Not a Windows named section: it cannot resize as anonymous memory does.
       const asNamed = op.create && backend.capabilities.named && !namedIsSection;
       const real = asNamed ? this.named(len) : backend.mapAnon(len, { populate: op.populate });
-      return this.adopt(this.model.open('mapAnon', 0, len), real);
+      this.adopt(this.model.open('mapAnon', 0, len), real);
+      return;
     }
     const create = op.kind === 'mapMut' && op.create;
     const off = exact ? op.off : op.off % (size + 1);
@@ -314,7 +321,9 @@ export class SequenceRunner {
       if (bytes !== l.bytes) this.fail(`map #${m.id} (${m.kind}): bytes returned a new Buffer without resize/close`);
       const i = firstMismatch(bytes, this.model.expected(m));
       if (i >= 0) {
-        this.fail(`map #${m.id} (${m.kind} offset ${m.offset} length ${m.length}) byte ${i}: got ${bytes[i]}, model ${this.model.expected(m)[i]}`);
+        this.fail(
+          `map #${m.id} (${m.kind} offset ${m.offset} length ${m.length}) byte ${i}: got ${bytes[i]}, model ${this.model.expected(m)[i]}`,
+        );
       }
     }
     this.checkFile(false);

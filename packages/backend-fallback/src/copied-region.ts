@@ -2,10 +2,23 @@
 // map writes back exactly the bytes that changed (on flush, close, process exit and collection).
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import { detach, ErrorCodes, MmapError, maxWholeBufferLength, pageSize, readFullyAt, writeFullyAt, type Advice, type FileMapKind, type Region, type RemapOptions, type Residency } from '@memmap/core';
+import {
+  type Advice,
+  detach,
+  ErrorCodes,
+  type FileMapKind,
+  MmapError,
+  maxWholeBufferLength,
+  pageSize,
+  type Region,
+  type RemapOptions,
+  type Residency,
+  readFullyAt,
+  writeFullyAt,
+} from '@memmap/core';
 import { changedRuns, type Run } from './changes.js';
-import { reserveBlocks } from './reserve-blocks.js';
 import { trackForExit, untrackForExit } from './exit-writeback.js';
+import { reserveBlocks } from './reserve-blocks.js';
 
 const fdatasync = promisify(fs.fdatasync);
 
@@ -183,7 +196,10 @@ function readOrZero(fd: number, target: Buffer, position: number): void {
  */
 function allocate(length: number, zeroed: boolean): Buffer {
   if (length > maxWholeBufferLength()) {
-    throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`);
+    throw new MmapError(
+      ErrorCodes.TOO_LARGE,
+      `The fallback backend copies maps into memory; ${length} bytes is more than one Buffer holds`,
+    );
   }
   try {
     return zeroed ? Buffer.from(new ArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);

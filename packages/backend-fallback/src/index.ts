@@ -1,6 +1,6 @@
 // @memmap/backend-fallback: the whole contract on node:fs alone (pread into a private copy,
 // write back changed bytes). No native code, so it loads everywhere.
-import { defineBackend, defineCapabilities, type Backend } from '@memmap/core';
+import { type Backend, defineBackend, defineCapabilities } from '@memmap/core';
 import { CopiedRegion } from './copied-region.js';
 
 export const capabilities = defineCapabilities({

@@ -1,9 +1,10 @@
 // The ffi row of the capability table, computed for this runtime and platform.
 import { defineCapabilities, runtime } from '@memmap/core';
+// The platform table first: it throws on an unsupported platform before koffi is loaded.
 import { platform } from './platform/index.js';
-import { canDetach } from './runtime.js';
 import { hasFutex } from './futex.js';
 import { hasNamed } from './named.js';
+import { canDetach } from './runtime.js';
 
 export const capabilities = defineCapabilities({
   zeroCopy: true,

@@ -193,4 +193,3 @@ export function cancelWait(wait: PendingFutexWait): void {
     // the slice bound ends the wait anyway
   }
 }
-

@@ -1,6 +1,15 @@
 // @memmap/backend-ffi: memory maps through koffi calling the C library directly; no compiler
 // needed at install. Loading throws on an unsupported platform so loadBackend() moves on.
-import { defineBackend, MmapError, type AnonRegionRequest, type Backend, type DescriptorOps, type FdAccess, type FileRegionRequest, type Region } from '@memmap/core';
+import {
+  defineBackend,
+  MmapError,
+  type AnonRegionRequest,
+  type Backend,
+  type DescriptorOps,
+  type FdAccess,
+  type FileRegionRequest,
+  type Region,
+} from '@memmap/core';
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
@@ -25,7 +34,15 @@ function openFile(request: FileRegionRequest): Region {
 }
 
 function openAnon(request: AnonRegionRequest): Region {
-  const spec = { kind: 'anon' as const, fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: request.populate, hugePages: request.hugePages };
+  const spec = {
+    kind: 'anon' as const,
+    fd: -1,
+    path: undefined,
+    alignedOffset: 0,
+    delta: 0,
+    populate: request.populate,
+    hugePages: request.hugePages,
+  };
   try {
     return new FfiRegion(spec, request.length);
   } catch (error) {

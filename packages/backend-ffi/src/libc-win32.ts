@@ -57,9 +57,11 @@ function loadKernel32() {
     SetProcessWorkingSetSize: kernel32.func('int __stdcall SetProcessWorkingSetSize(void *process, size_t minimum, size_t maximum)'),
     // WIN32_MEMORY_RANGE_ENTRY[] and PSAPI_WORKING_SET_EX_INFORMATION[] are passed as raw Buffers.
     PrefetchVirtualMemory: optional('int __stdcall PrefetchVirtualMemory(void *process, size_t count, uint8_t *ranges, uint32_t flags)'),
-      // PUBLIC_OBJECT_BASIC_INFORMATION (56 bytes): GrantedAccess at 4.
-    NtQueryObject: koffi.load('ntdll.dll').func('int32_t __stdcall NtQueryObject(void *handle, int kind, _Out_ uint8_t *info, uint32_t length, void *returned)'),
-  K32QueryWorkingSetEx: kernel32.func('int __stdcall K32QueryWorkingSetEx(void *process, _Inout_ uint8_t *info, uint32_t length)'),
+    // PUBLIC_OBJECT_BASIC_INFORMATION (56 bytes): GrantedAccess at 4.
+    NtQueryObject: koffi
+      .load('ntdll.dll')
+      .func('int32_t __stdcall NtQueryObject(void *handle, int kind, _Out_ uint8_t *info, uint32_t length, void *returned)'),
+    K32QueryWorkingSetEx: kernel32.func('int __stdcall K32QueryWorkingSetEx(void *process, _Inout_ uint8_t *info, uint32_t length)'),
     RtlMoveMemory: kernel32.func('void __stdcall RtlMoveMemory(void *dst, void *src, size_t length)'),
     RtlFillMemory: kernel32.func('void __stdcall RtlFillMemory(void *dst, size_t length, uint8_t fill)'),
   };
@@ -241,7 +243,8 @@ msync.async = (addr: Pointer, length: number, _flags: number, callback: Callback
   const view = viewAt(addr, length);
   // A HANDLE of this call's own: close() may drop the view's (and its HANDLE) before we finish.
   const out: [Pointer | null] = [null];
-  const file = view?.file && k.DuplicateHandle(CURRENT_PROCESS, view.file, CURRENT_PROCESS, out, 0, 0, DUPLICATE_SAME_ACCESS) ? out[0] : null;
+  const file =
+    view?.file && k.DuplicateHandle(CURRENT_PROCESS, view.file, CURRENT_PROCESS, out, 0, 0, DUPLICATE_SAME_ACCESS) ? out[0] : null;
   const done = (error: unknown, result: number): void => {
     if (file) k.CloseHandle(file);
     callback(error, result);
@@ -347,7 +350,12 @@ const EEXIST = 4075; // libuv's code
  * without create, EEXIST when exclusive and it exists). Its size is a whole view's region size:
  * Win32 keeps no byte size for such a section, so it is the created size rounded up to a page.
  */
-export function sectionOpen(name: string, create: boolean, exclusive: boolean, size: number): { section: Pointer; created: boolean; size: number } | null {
+export function sectionOpen(
+  name: string,
+  create: boolean,
+  exclusive: boolean,
+  size: number,
+): { section: Pointer; created: boolean; size: number } | null {
   const wide = `Local\\${name}`;
   let section: Pointer | null;
   let created = false;

@@ -29,7 +29,10 @@ export interface Libc {
   mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
   /** The futex syscall (Linux only; see futexPrototype). */
   syscall:
-    | Fn<[number: number, addr: Pointer, op: number, val: number, timeout: BigInt64Array | null, addr2: null, val3: number], number | bigint>
+    | Fn<
+        [number: number, addr: Pointer, op: number, val: number, timeout: BigInt64Array | null, addr2: null, val3: number],
+        number | bigint
+      >
     | undefined;
   /** Variadic: (name, oflag, 'uint32_t', mode). In libc since glibc 2.34, in librt before. */
   shm_open: ((name: string, oflag: number, ...mode: [type: string, mode: number]) => number) | undefined;
@@ -102,7 +105,8 @@ function posixLibc(): Libc {
     fcntl: fn('int fcntl(int fd, int cmd, ...)'),
     mlock2: platform.MLOCK_ONFAULT === undefined ? undefined : optional('int mlock2(const void *addr, size_t length, unsigned int flags)'),
     // Declared without the variadic new_address: we only ever pass MREMAP_MAYMOVE.
-    mremap: platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
+    mremap:
+      platform.MREMAP_MAYMOVE === undefined ? undefined : fn('void *mremap(void *addr, size_t oldLength, size_t newLength, int flags)'),
     syscall: platform.SYS_futex === undefined ? undefined : optional(futexPrototype),
     shm_open: shm('int shm_open(const char *name, int oflag, ...)'),
     shm_unlink: shm('int shm_unlink(const char *name)'),

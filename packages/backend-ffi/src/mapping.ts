@@ -74,7 +74,10 @@ export class Mapping {
       this.tryUnmap();
     };
     return work.then(
-      (value) => (done(), value),
+      (value) => {
+        done();
+        return value;
+      },
       (error: unknown) => {
         done();
         throw error;

@@ -14,7 +14,10 @@ export function openNamedSection(request: NamedSectionRequest): OpenedSection {
     size,
     created,
     map: (length: number): Region =>
-      new FfiRegion({ kind: 'shared', fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: false, hugePages: false, section }, length),
+      new FfiRegion(
+        { kind: 'shared', fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: false, hugePages: false, section },
+        length,
+      ),
     close: () => sectionClose(section),
   };
 }

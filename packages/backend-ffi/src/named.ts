@@ -1,5 +1,5 @@
 // Named shared memory through shm_open/shm_unlink ("/" + name); core sizes and maps the fd.
-import { syscallError, type NamedRegionRequest, type OpenedNamed } from '@memmap/core';
+import { type NamedRegionRequest, type OpenedNamed, syscallError } from '@memmap/core';
 import { lastErrno, libc } from './libc.js';
 import { platform } from './platform/index.js';
 

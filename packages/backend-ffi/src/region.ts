@@ -1,8 +1,17 @@
 // The Region core drives: translates map-relative ranges to page-aligned OS calls on the
 // current Mapping, and swaps mappings on resize.
-import { maxWholeBufferLength, MmapError, ErrorCodes, type Advice, type Region, type RemapOptions, type Residency, type WaitResult } from '@memmap/core';
+import {
+  type Advice,
+  ErrorCodes,
+  MmapError,
+  maxWholeBufferLength,
+  type Region,
+  type RemapOptions,
+  type Residency,
+  type WaitResult,
+} from '@memmap/core';
+import { createMapping, type MapSpec, prefault } from './create.js';
 import { cancelWait, futexWait, futexWaitAsync, futexWake, type PendingFutexWait } from './futex.js';
-import { createMapping, prefault, type MapSpec } from './create.js';
 import { libc } from './libc.js';
 import type { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';

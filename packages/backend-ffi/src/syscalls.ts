@@ -1,9 +1,10 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
-import { syscallError, ErrorCodes, MmapError } from '@memmap/core';
+import { ErrorCodes, MmapError, syscallError } from '@memmap/core';
 
 const unsupported = (what: string, backend: string): MmapError =>
   new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
+
 import { limited } from './async-queue.js';
 import { lastErrno, libc, MAP_FAILED } from './libc.js';
 import { platform } from './platform/index.js';

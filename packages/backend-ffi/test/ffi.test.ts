@@ -4,8 +4,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 import { maxWholeBufferLength } from '@memmap/core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { backend } from '../src/index.js';
 import { backendUrl, report, runChild } from './child.js';
 
@@ -280,7 +280,9 @@ describe('read-only maps', () => {
 describe('durability and errors', () => {
   it('writes reach the file at process exit without flush or close', () => {
     const { path } = file(2 * page);
-    const r = runChild(`const m = backend.mapMut(${JSON.stringify(path)}, { offset: 100, length: 50 }); m.bytes.fill(0x31); console.log('1');`);
+    const r = runChild(
+      `const m = backend.mapMut(${JSON.stringify(path)}, { offset: 100, length: 50 }); m.bytes.fill(0x31); console.log('1');`,
+    );
     expect(report(r)).toBe(1);
     const after = readFileSync(path);
     expect(after.subarray(100, 150).every((b) => b === 0x31)).toBe(true);

@@ -78,7 +78,6 @@ function nativeDescriptors(): DescriptorOps | undefined {
   };
 }
 
-
 function openNamed(request: NamedRegionRequest): OpenedNamed {
   try {
     const [fd, created] = addon.shmOpen(request.name, request.create, request.exclusive, request.mode);

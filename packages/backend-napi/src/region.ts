@@ -38,7 +38,8 @@ export class NapiRegion implements Region {
   buffer(): Buffer {
     // Core caches the Buffer it makes from ours; this cache only guarantees a single whole-map
     // Buffer (the one close/remap detach) even if it asked twice.
-    return (this.#whole ??= this.#call(() => addon.buffer(this.#h)));
+    this.#whole ??= this.#call(() => addon.buffer(this.#h));
+    return this.#whole;
   }
 
   window(offset: number, length: number): Buffer {

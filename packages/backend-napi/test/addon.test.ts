@@ -1,7 +1,8 @@
 // Addon-specific checks beyond the conformance suite: finalizers, detaching, >4 GiB, SIGBUS.
-import { describe, expect, it } from 'vitest';
+
 import { constants } from 'node:buffer';
 import { adviceNames } from '@memmap/core';
+import { describe, expect, it } from 'vitest';
 import { addon } from '../src/addon.js';
 import { backend } from '../src/index.js';
 import { runChild } from './child.js';
@@ -149,8 +150,10 @@ describe('napi backend', () => {
     expect(c.result).toEqual({ writer: 0, before: 0, after: [77, 66] });
   });
 
-  it.skipIf(process.platform !== 'linux')('a file truncated under a live map cannot kill the process; the next call throws ERR_MMAP_TRUNCATED (child)', () => {
-    const c = runChild(`
+  it.skipIf(process.platform !== 'linux')(
+    'a file truncated under a live map cannot kill the process; the next call throws ERR_MMAP_TRUNCATED (child)',
+    () => {
+      const c = runChild(`
       const page = 4096, out = {};
       for (const how of ['self', 'other']) {
         const file = dir + '/trunc-' + how + '.dat';
@@ -172,21 +175,22 @@ describe('napi backend', () => {
         out[how].size = fs.statSync(file).size;
       }
       console.log(JSON.stringify(out));`);
-    ok(c);
-    const expected = {
-      lostRead: 0,
-      written: 9,
-      roRead: 0,
-      kept: 1,
-      flush: 'ERR_MMAP_TRUNCATED',
-      advise: 'ERR_MMAP_TRUNCATED',
-      residency: 'ERR_MMAP_TRUNCATED',
-      resize: 'ERR_MMAP_TRUNCATED',
-      flushAsync: 'ERR_MMAP_TRUNCATED',
-      size: 4096,
-    };
-    expect(c.result).toEqual({ self: expected, other: expected });
-  });
+      ok(c);
+      const expected = {
+        lostRead: 0,
+        written: 9,
+        roRead: 0,
+        kept: 1,
+        flush: 'ERR_MMAP_TRUNCATED',
+        advise: 'ERR_MMAP_TRUNCATED',
+        residency: 'ERR_MMAP_TRUNCATED',
+        resize: 'ERR_MMAP_TRUNCATED',
+        flushAsync: 'ERR_MMAP_TRUNCATED',
+        size: 4096,
+      };
+      expect(c.result).toEqual({ self: expected, other: expected });
+    },
+  );
 
   it.skipIf(process.platform !== 'linux')('SIGBUS outside our maps still reaches the previous (default) handler', () => {
     const c = runChild(`backend.mapAnon(10).close(); process.kill(process.pid, 'SIGBUS'); setTimeout(() => {}, 1000);`);
@@ -256,7 +260,8 @@ describe('napi backend', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('2000 map/close cycles (and failing calls) leave maps and fds at baseline (child)', () => {
-    const c = runChild(`
+    const c = runChild(
+      `
       const file = dir + '/leak.dat';
       fs.writeFileSync(file, Buffer.alloc(3 * 4096, 1));
       const ro = fs.openSync(file, 'r');
@@ -274,7 +279,9 @@ describe('napi backend', () => {
       for (let i = 0; i < 2000; i++) cycle();
       for (let i = 0; i < 500; i++) backend.mapAnon(1 << 20).bytes[5] = 1; // never closed: finalizers
       for (let i = 0; i < 10; i++) { globalThis.gc(); await new Promise((r) => setImmediate(r)); }
-      console.log(JSON.stringify({ before, after: count() }));`, ['--expose-gc']);
+      console.log(JSON.stringify({ before, after: count() }));`,
+      ['--expose-gc'],
+    );
     ok(c);
     const { before, after } = c.result;
     expect([after[0], after[1]]).toEqual([0, before[1]]);

@@ -3,7 +3,16 @@ import { invalidType } from './errors.js';
 import type { Capabilities } from './types.js';
 
 /** The names of every capability flag, in manifest order. */
-export const capabilityFlags = ['zeroCopy', 'coherent', 'detachOnClose', 'truncationSafe', 'lock', 'hugePages', 'waitNotify', 'named'] as const;
+export const capabilityFlags = [
+  'zeroCopy',
+  'coherent',
+  'detachOnClose',
+  'truncationSafe',
+  'lock',
+  'hugePages',
+  'waitNotify',
+  'named',
+] as const;
 
 /**
  * Builds a backend's frozen capability manifest; every flag defaults to false (absent until

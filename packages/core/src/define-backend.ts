@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfRange, unsupported } from './errors.js';
 import { MutableMap, ReadOnlyMap, type MapKind } from './mapping.js';
-import type { BackendImplementation, FileMapKind } from './region.js';
+import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
 import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 import {
@@ -78,13 +78,40 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       fs.ftruncateSync(file.fd, end);
       extended = true;
     }
-    const region = impl.openFile({ kind, fd: file.fd, path: file.path, offset, length, fileSize: Math.max(file.size, end), populate, allocate: allocate && length > 0 });
+    const region = impl.openFile({
+      kind,
+      fd: file.fd,
+      path: file.path,
+      offset,
+      length,
+      fileSize: Math.max(file.size, end),
+      populate,
+      allocate: allocate && length > 0,
+    });
     if (kind === 'shared') {
-      return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind, region, offset, length, fd: file.fd, ownsFd: file.ownsFd });
+      return new MutableMap({
+        backend: impl.name,
+        capabilities: impl.capabilities,
+        kind,
+        region,
+        offset,
+        length,
+        fd: file.fd,
+        ownsFd: file.ownsFd,
+      });
     }
     // Read and copy maps keep no descriptor: the mapping (or the fallback's copy) holds the file.
     if (file.ownsFd) fs.closeSync(file.fd);
-    const init = { backend: impl.name, capabilities: impl.capabilities, kind: kind as MapKind, region, offset, length, fd: -1, ownsFd: false };
+    const init = {
+      backend: impl.name,
+      capabilities: impl.capabilities,
+      kind: kind as MapKind,
+      region,
+      offset,
+      length,
+      fd: -1,
+      ownsFd: false,
+    };
     return kind === 'read' ? new ReadOnlyMap(init) : new MutableMap(init);
   } catch (error) {
     // 3. A failed call leaves no fd, no mapping, no new file and no changed size behind.
@@ -108,7 +135,16 @@ function mapAnon(impl: BackendImplementation, length: unknown, options: unknown)
   if (hugePages && !impl.capabilities.hugePages) throw unsupported('mapAnon({ hugePages: true })', impl.name);
   try {
     const region = impl.openAnon({ length: size, populate, hugePages });
-    return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'anon', region, offset: 0, length: size, fd: -1, ownsFd: false });
+    return new MutableMap({
+      backend: impl.name,
+      capabilities: impl.capabilities,
+      kind: 'anon',
+      region,
+      offset: 0,
+      length: size,
+      fd: -1,
+      ownsFd: false,
+    });
   } catch (error) {
     throw fromNodeError(error);
   }
@@ -131,7 +167,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
   if (!impl.openNamed) throw unsupported('mapNamed()', impl.name);
 
   // 2. Open (or create), size, map; a failure removes what this call created.
-  let opened;
+  let opened: OpenedNamed;
   try {
     opened = impl.openNamed({ name: checkedName, create: !!create, exclusive: create === 'exclusive', mode });
   } catch (error) {
@@ -145,8 +181,26 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       if (!create) throw outOfRange(`length ${length} is past the end of the named region "${checkedName}" (${size} bytes)`);
       fs.ftruncateSync(fd, length);
     }
-    const region = impl.openFile({ kind: 'shared', fd, path: undefined, offset: 0, length, fileSize: Math.max(size, length), populate: false, allocate: false });
-    return new MutableMap({ backend: impl.name, capabilities: impl.capabilities, kind: 'shared', region, offset: 0, length, fd, ownsFd: true });
+    const region = impl.openFile({
+      kind: 'shared',
+      fd,
+      path: undefined,
+      offset: 0,
+      length,
+      fileSize: Math.max(size, length),
+      populate: false,
+      allocate: false,
+    });
+    return new MutableMap({
+      backend: impl.name,
+      capabilities: impl.capabilities,
+      kind: 'shared',
+      region,
+      offset: 0,
+      length,
+      fd,
+      ownsFd: true,
+    });
   } catch (error) {
     if (created) {
       try {
@@ -169,8 +223,14 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
  * ERR_MMAP_OUT_OF_RANGE without create (as on POSIX) and ERR_MMAP_UNSUPPORTED with create (POSIX
  * would grow it). Nothing to remove on failure: the section dies with its last handle or view.
  */
-function mapNamedSection(impl: BackendImplementation, name: string, create: boolean | 'exclusive' | undefined, requested: number | undefined, mode: number): MmapMut {
-  let section;
+function mapNamedSection(
+  impl: BackendImplementation,
+  name: string,
+  create: boolean | 'exclusive' | undefined,
+  requested: number | undefined,
+  mode: number,
+): MmapMut {
+  let section: OpenedSection;
   try {
     section = impl.openNamedSection!({ name, create: !!create, exclusive: create === 'exclusive', mode, length: requested ?? 0 });
   } catch (error) {

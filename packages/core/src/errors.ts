@@ -134,7 +134,8 @@ export function fromNodeError(error: unknown): unknown {
   if (e && typeof e === 'object') {
     if (typeof e.code === 'string') {
       const errno = osErrno(e.code);
-      if (errno !== undefined) return new MmapError(e.code, e.message, { errno: -errno, syscall: e.syscall, path: e.path }, { cause: error });
+      if (errno !== undefined)
+        return new MmapError(e.code, e.message, { errno: -errno, syscall: e.syscall, path: e.path }, { cause: error });
     } else if (e.code === undefined && typeof e.message === 'string') {
       const m = /\(os error (\d+)\)$/.exec(e.message);
       if (m) {
@@ -163,8 +164,7 @@ export const invalidValue = (name: string, why: string, actual: unknown): MmapEr
 
 export const outOfRange = (message: string): MmapError => new MmapError(ErrorCodes.OUT_OF_RANGE, message);
 
-export const closedError = (method: string): MmapError =>
-  new MmapError(ErrorCodes.CLOSED, `Cannot call ${method}: the map is closed`);
+export const closedError = (method: string): MmapError => new MmapError(ErrorCodes.CLOSED, `Cannot call ${method}: the map is closed`);
 
 export const unsupported = (what: string, backend: string): MmapError =>
   new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
@@ -175,7 +175,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'bigint') return `type bigint (${value}n)`;
   if (typeof value === 'number') return `type number (${value})`;
-  if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
+  if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
   if (typeof value === 'function') return 'function';
   if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
   return `type ${typeof value}`;

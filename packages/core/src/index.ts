@@ -3,13 +3,13 @@
 import { defaultBackend } from './select.js';
 import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 
-export type * from './types.js';
-export { MmapError, ErrorCodes, type MmapErrorCode, type SyscallErrorFields } from './errors.js';
+export { capabilityFlags, defineCapabilities } from './capabilities.js';
+export { defineBackend } from './define-backend.js';
+export { detach } from './detach.js';
+export { ErrorCodes, MmapError, type MmapErrorCode, type SyscallErrorFields, syscallError } from './errors.js';
+export { MAX_IO_CHUNK, readFullyAt, writeFullyAt } from './file-io.js';
 export { ownerOf } from './mapping.js';
-export { loadBackend, defaultBackend, listBackends, selectionReason, builtinBackends, type BackendStatus } from './select.js';
-export { adviceNames } from './validate.js';
-export { runtime, runtimeLabel, type RuntimeInfo } from './runtime.js';
-
+export { alignDown, alignUp, maxWholeBufferLength, pageSize } from './pages.js';
 // For backend authors (docs/writing-a-backend.md): the seam of defineBackend() and the small
 // helpers every backend needs. Validation, file opening and the map objects stay internal.
 export type {
@@ -27,12 +27,10 @@ export type {
   Region,
   RemapOptions,
 } from './region.js';
-export { defineBackend } from './define-backend.js';
-export { defineCapabilities, capabilityFlags } from './capabilities.js';
-export { syscallError } from './errors.js';
-export { detach } from './detach.js';
-export { pageSize, alignDown, alignUp, maxWholeBufferLength } from './pages.js';
-export { readFullyAt, writeFullyAt, MAX_IO_CHUNK } from './file-io.js';
+export { type RuntimeInfo, runtime, runtimeLabel } from './runtime.js';
+export { type BackendStatus, builtinBackends, defaultBackend, listBackends, loadBackend, selectionReason } from './select.js';
+export type * from './types.js';
+export { adviceNames } from './validate.js';
 
 /**
  * Maps a file read-only, with shared semantics, on the default backend: it sees other processes'

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { closedError, ErrorCodes, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
-import type { Advice, Capabilities, Mmap, MmapMut, ResizeOptions, Residency, WaitResult } from './types.js';
+import type { Advice, Capabilities, Mmap, MmapMut, Residency, ResizeOptions, WaitResult } from './types.js';
 import {
   validateAdvice,
   validateBoolean,
@@ -70,6 +70,7 @@ function closeWhenIdle(region: Region, fd: number): void {
 /** A constructor that returns its argument, so a subclass can stamp a private field on any object. */
 class Stamp {
   constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: returning the target is the point: it lets a subclass stamp a private field on any object
     return target;
   }
 }
@@ -215,12 +216,7 @@ export class ReadOnlyMap implements Mmap {
   }
 
   /** Validates, then runs an async region call; every failure becomes a rejection. */
-  protected promise(
-    what: string,
-    offset: unknown,
-    length: unknown,
-    run: (offset: number, length: number) => Promise<void>,
-  ): Promise<void> {
+  protected promise(what: string, offset: unknown, length: unknown, run: (offset: number, length: number) => Promise<void>): Promise<void> {
     try {
       this.assertOpen(what);
       const range = validateRange(offset, length, this.currentLength);
@@ -303,7 +299,12 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     }
   }
 
-  private waitArgs(what: string, offset: unknown, expected: unknown, timeoutMs: unknown): { offset: number; expected: number; timeout: number } {
+  private waitArgs(
+    what: string,
+    offset: unknown,
+    expected: unknown,
+    timeoutMs: unknown,
+  ): { offset: number; expected: number; timeout: number } {
     this.assertOpen(what);
     if (!this.init.capabilities.waitNotify) throw unsupported(what, this.init.backend);
     return {
@@ -332,10 +333,13 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
     const next = validateCount(newLength, 'newLength');
     const allocate = validateBoolean(validateOptions(options).allocate, 'options.allocate');
     if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
-    if (this.init.fixedSize) throw new MmapError(ErrorCodes.UNSUPPORTED, `resize() of a named map is not possible here: ${this.init.fixedSize}`);
+    if (this.init.fixedSize)
+      throw new MmapError(ErrorCodes.UNSUPPORTED, `resize() of a named map is not possible here: ${this.init.fixedSize}`);
     // A pending waitAsync sleeps on an address of this mapping: it must not move under it.
     if (this.waiters.size > 0) {
-      throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, { syscall: 'mremap' });
+      throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, {
+        syscall: 'mremap',
+      });
     }
     try {
       // Anonymous memory has no disk blocks to reserve: allocate only means something for files.
@@ -367,7 +371,10 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
       }
       const reachedEnd = offset + this.currentLength >= fileSize;
       // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
-      if (isWindows && this.init.capabilities.zeroCopy && next < this.currentLength && reachedEnd) return shrinkMappedFile(region, fd, this.currentLength, next, newEnd);
+      if (isWindows && this.init.capabilities.zeroCopy && next < this.currentLength && reachedEnd) {
+        shrinkMappedFile(region, fd, this.currentLength, next, newEnd);
+        return;
+      }
       region.remap(next, { allocate });
       if (next < this.currentLength && reachedEnd) fs.ftruncateSync(fd, newEnd);
     } catch (error) {

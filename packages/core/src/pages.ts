@@ -1,6 +1,7 @@
 // Page size and the largest Buffer this runtime can hold without aborting.
-import { readFileSync } from 'node:fs';
+
 import { constants as bufferConstants } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 
 let cachedPageSize: number | undefined;
 

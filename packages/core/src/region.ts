@@ -184,6 +184,7 @@ export interface NamedSectionRequest extends NamedRegionRequest {
 export interface OpenedSection {
   /** Bytes the region holds (what the OS reports: a Windows section's size rounded up to a page). */
   readonly size: number;
+  /** This call created the name. */
   readonly created: boolean;
   /** Maps [0, length) of it (length <= size, may be 0) as a 'shared' region with no descriptor. */
   map(length: number): Region;

@@ -2,7 +2,7 @@
 // why each skipped backend did not load (listBackends() shows it).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { MmapError, ErrorCodes } from './errors.js';
+import { ErrorCodes, MmapError } from './errors.js';
 import { runtimeLabel } from './runtime.js';
 import type { Backend, Capabilities } from './types.js';
 

@@ -56,7 +56,8 @@ export function checkSource(source: unknown): CheckedSource {
 
 function checkPath(path: string | Buffer, display: string): CheckedSource {
   if (path.length === 0) throw invalidValue('source', 'must be a non-empty path', display);
-  if (typeof path === 'string' ? path.includes('\0') : path.includes(0)) throw invalidValue('source', 'must not contain null bytes', display);
+  if (typeof path === 'string' ? path.includes('\0') : path.includes(0))
+    throw invalidValue('source', 'must not contain null bytes', display);
   return { type: 'path', path, display };
 }
 
@@ -68,7 +69,9 @@ function checkFd(fd: number): number {
 
 function isFileHandle(value: unknown): value is { fd: number } {
   return (
-    typeof value === 'object' && value !== null && value.constructor?.name === 'FileHandle' &&
+    typeof value === 'object' &&
+    value !== null &&
+    value.constructor?.name === 'FileHandle' &&
     typeof (value as { fd: unknown }).fd === 'number'
   );
 }

@@ -77,7 +77,13 @@ export function validateRange(offset: unknown, length: unknown, total: number): 
  * ```
  */
 export const adviceNames: readonly Advice[] = Object.freeze([
-  'normal', 'random', 'sequential', 'willneed', 'dontneed', 'hugepage', 'nohugepage',
+  'normal',
+  'random',
+  'sequential',
+  'willneed',
+  'dontneed',
+  'hugepage',
+  'nohugepage',
 ]);
 
 export function validateAdvice(value: unknown): Advice {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineBackend, defineCapabilities, MmapError, ownerOf, type FileRegionRequest, type Region } from '../src/index.js';
+import { defineBackend, defineCapabilities, type FileRegionRequest, MmapError, ownerOf, type Region } from '../src/index.js';
 
 function fakeBackend(fail = false) {
   const requests: FileRegionRequest[] = [];
@@ -18,12 +18,18 @@ function fakeBackend(fail = false) {
       window: (o, l) => memory.subarray(o, o + l),
       flush: (o, l) => void calls.push(`flush ${o} ${l}`),
       flushAsync: async (o, l) => void calls.push(`flushAsync ${o} ${l}`),
-      advise: (a) => (calls.push(`advise ${a}`), true),
+      advise: (a) => {
+        calls.push(`advise ${a}`);
+        return true;
+      },
       prefetch: async () => {},
       residency: (_o, l) => ({ resident: 0, total: Math.ceil(l / 4096), pageSize: 4096 }),
       lock: () => void calls.push('lock'),
       unlock: () => void calls.push('unlock'),
-      remap: (n, options) => void (calls.push(`remap ${n}${options.allocate ? ' allocate' : ''}`), (memory = Buffer.alloc(n))),
+      remap: (n, options) => {
+        calls.push(`remap ${n}${options.allocate ? ' allocate' : ''}`);
+        memory = Buffer.alloc(n);
+      },
       close: () => void calls.push('close'),
       collected: () => void calls.push('collected'),
     };
@@ -66,7 +72,9 @@ const dir = () => {
   dirs.push(made);
   return made;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const file = (content: string) => {
   const path = join(dir(), 'f.bin');
   fs.writeFileSync(path, content);
@@ -214,8 +222,14 @@ describe('defineBackend', () => {
       openFile: (request) => fakeRegion(request.length),
       openAnon: (request) => fakeRegion(request.length),
       descriptors: {
-        accessMode: (fd) => (asked.push(`mode ${fd}`), fd === readOnly ? 'read' : fd === writeOnly ? 'write' : 'read-write'),
-        duplicate: (fd) => (asked.push(`dup ${fd}`), fs.openSync(path, 'r+')),
+        accessMode: (fd) => {
+          asked.push(`mode ${fd}`);
+          return fd === readOnly ? 'read' : fd === writeOnly ? 'write' : 'read-write';
+        },
+        duplicate: (fd) => {
+          asked.push(`dup ${fd}`);
+          return fs.openSync(path, 'r+');
+        },
       },
     });
     const path = file('abc');

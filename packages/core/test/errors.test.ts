@@ -44,7 +44,16 @@ describe('fromNodeError', () => {
 describe('defineCapabilities', () => {
   it('fills every flag, false unless claimed, and freezes', () => {
     const caps = defineCapabilities({ zeroCopy: true });
-    expect(caps).toEqual({ zeroCopy: true, coherent: false, detachOnClose: false, truncationSafe: false, lock: false, hugePages: false, waitNotify: false, named: false });
+    expect(caps).toEqual({
+      zeroCopy: true,
+      coherent: false,
+      detachOnClose: false,
+      truncationSafe: false,
+      lock: false,
+      hugePages: false,
+      waitNotify: false,
+      named: false,
+    });
     expect(Object.isFrozen(caps)).toBe(true);
   });
   it('refuses non-boolean flags', () => {

@@ -3,9 +3,9 @@
 // continued, bytes past the end of the file reported (not invented), a stalled read an error.
 import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_IO_CHUNK, MmapError, readFullyAt, writeFullyAt } from '../src/index.js';
 
@@ -24,9 +24,16 @@ function patch<K extends 'readSync' | 'writeSync'>(name: K, make: (real: (typeof
   const real = fsObject[name] as (typeof fs)[K];
   const calls: unknown[][] = [];
   const fake = make(real);
-  fsObject[name] = (...args: unknown[]) => (calls.push(args), fake(...args));
+  fsObject[name] = (...args: unknown[]) => {
+    calls.push(args);
+    return fake(...args);
+  };
   syncBuiltinESMExports();
-  return { calls, restore: () => ((fsObject[name] = real), syncBuiltinESMExports()) };
+  const restore = () => {
+    fsObject[name] = real;
+    syncBuiltinESMExports();
+  };
+  return { calls, restore };
 }
 
 const content = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 31 + 7) & 255));
@@ -39,7 +46,12 @@ describe('readFullyAt / writeFullyAt', () => {
 
   it('reads in chunks of the given size and gets every byte', () => {
     const fd = fileWith(content);
-    const spy = patch('readSync', (real) => (...a) => (real as any)(...a));
+    const spy = patch(
+      'readSync',
+      (real) =>
+        (...a) =>
+          (real as any)(...a),
+    );
     try {
       const target = Buffer.alloc(900);
       expect(readFullyAt(fd, target, 50, 7)).toBe(900);

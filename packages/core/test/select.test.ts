@@ -36,15 +36,23 @@ describe('backend selection', () => {
       JSON.parse(
         execFileSync(
           process.execPath,
-          ['--input-type=module', '-e', `
+          [
+            '--input-type=module',
+            '-e',
+            `
             import * as core from '@memmap/core';
             let code = null, name = null;
             try { name = core.defaultBackend().name; } catch (e) { code = e.code; }
-            console.log(JSON.stringify({ name, code, why: core.selectionReason() }));`],
+            console.log(JSON.stringify({ name, code, why: core.selectionReason() }));`,
+          ],
           { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
         ),
       );
-    expect(probe('fallback')).toEqual({ name: 'fallback', code: null, why: `MEMMAP_BACKEND=fallback, under node ${process.versions.node}` });
+    expect(probe('fallback')).toEqual({
+      name: 'fallback',
+      code: null,
+      why: `MEMMAP_BACKEND=fallback, under node ${process.versions.node}`,
+    });
     expect(probe('/nonexistent/backend.js')).toMatchObject({ name: null, code: 'ERR_MMAP_UNSUPPORTED' });
   });
 });

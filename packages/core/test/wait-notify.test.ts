@@ -6,7 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineBackend, defineCapabilities, MmapError, type NamedRegionRequest, type NamedSectionRequest, type OpenedSection, type Region, type WaitResult } from '../src/index.js';
+import {
+  defineBackend,
+  defineCapabilities,
+  MmapError,
+  type NamedRegionRequest,
+  type NamedSectionRequest,
+  type OpenedSection,
+  type Region,
+  type WaitResult,
+} from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memmap-core-wait-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,12 +36,24 @@ function fakeBackend(flags: { waitNotify: boolean; named: boolean }, failMap = f
       residency: () => ({ resident: 0, total: 0, pageSize: 4096 }),
       lock: () => {},
       unlock: () => {},
-      remap: (n) => void (calls.push(`remap ${n}`), (memory = Buffer.alloc(n))),
+      remap: (n) => {
+        calls.push(`remap ${n}`);
+        memory = Buffer.alloc(n);
+      },
       close: () => void calls.push('close'),
       collected: () => {},
-      wait: (o, e, t) => (calls.push(`wait ${o} ${e} ${t}`), 'timed-out'),
-      waitAsync: (o, e, t) => (calls.push(`waitAsync ${o} ${e} ${t}`), new Promise((r) => pending.push(r))),
-      notify: (o, c) => (calls.push(`notify ${o} ${c}`), 0),
+      wait: (o, e, t) => {
+        calls.push(`wait ${o} ${e} ${t}`);
+        return 'timed-out';
+      },
+      waitAsync: (o, e, t) => {
+        calls.push(`waitAsync ${o} ${e} ${t}`);
+        return new Promise((r) => pending.push(r));
+      },
+      notify: (o, c) => {
+        calls.push(`notify ${o} ${c}`);
+        return 0;
+      },
     };
   };
   const names = new Map<string, string>();
@@ -53,7 +74,10 @@ function fakeBackend(flags: { waitNotify: boolean; named: boolean }, failMap = f
       const fd = fs.openSync(names.get(request.name)!, exists ? 'r+' : 'w+');
       return { fd, created: !exists };
     },
-    unlinkNamed: (name) => (unlinked.push(name), names.delete(name)),
+    unlinkNamed: (name) => {
+      unlinked.push(name);
+      return names.delete(name);
+    },
   });
   return { backend, calls, pending, unlinked };
 }
@@ -179,7 +203,7 @@ describe('named memory validation (core)', () => {
 
   it('accepts the portable set up to 31 characters', () => {
     const { backend } = fakeBackend({ waitNotify: true, named: true });
-    const name = 'A-z_0.9' + 'x'.repeat(24);
+    const name = `A-z_0.9${'x'.repeat(24)}`;
     expect(name.length).toBe(31);
     using m = backend.mapNamed(name, { create: true, length: 8 });
     expect(m.length).toBe(8);

@@ -1,8 +1,8 @@
 // Cross-process hand-off round trip through a shared map, against process.send.
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import type { MmapMut } from '@memmap/core';
-import { backendChildSource, mmapIoChildSource, startIpcChannel, startMapChannel, type HandoffChannel } from '../handoff.js';
-import { backendPlans, peerPlan, settings, type ScenarioDef, type Work } from './plan.js';
+import { backendChildSource, type HandoffChannel, mmapIoChildSource, startIpcChannel, startMapChannel } from '../handoff.js';
+import { backendPlans, peerPlan, type ScenarioDef, settings, type Work } from './plan.js';
 
 export const handoff: ScenarioDef = {
   key: 'handoff',

@@ -3,8 +3,8 @@
 import { handoff } from './handoff.js';
 import { mapRss } from './map-rss.js';
 import { messageLatency, messages64, messages64k } from './message-passing.js';
-import { openMapCloseLoop } from './open-map-close-loop.js';
 import { openMapClose } from './open-map-close.js';
+import { openMapCloseLoop } from './open-map-close-loop.js';
 import type { Scenario, ScenarioDef } from './plan.js';
 import { randomRead } from './random-read.js';
 import { randomWrite } from './random-write.js';

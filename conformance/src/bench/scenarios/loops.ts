@@ -20,8 +20,13 @@ export function u32Strict(buf: Buffer, what: string): Uint32Array {
  * Tree-shaped so the adds do not form one long dependency chain.
  */
 export function fold16(u: Uint32Array, w: number): number {
-  return (((u[w] + u[w + 1]) + (u[w + 2] + u[w + 3])) + ((u[w + 4] + u[w + 5]) + (u[w + 6] + u[w + 7]))) +
-    (((u[w + 8] + u[w + 9]) + (u[w + 10] + u[w + 11])) + ((u[w + 12] + u[w + 13]) + (u[w + 14] + u[w + 15])));
+  return (
+    u[w] +
+    u[w + 1] +
+    (u[w + 2] + u[w + 3]) +
+    (u[w + 4] + u[w + 5] + (u[w + 6] + u[w + 7])) +
+    (u[w + 8] + u[w + 9] + (u[w + 10] + u[w + 11]) + (u[w + 12] + u[w + 13] + (u[w + 14] + u[w + 15])))
+  );
 }
 
 /** Same as fold16 for a Buffer whose byteOffset is not 4-aligned (a copying backend may hand one out). */

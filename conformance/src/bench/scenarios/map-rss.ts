@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { formatBytes } from '../data.js';
 import { garbageReleaser, rssGrowth } from './gc.js';
-import { backendPlans, peerPlan, plan, settings, type ScenarioDef } from './plan.js';
+import { backendPlans, peerPlan, plan, type ScenarioDef, settings } from './plan.js';
 
 export const mapRss: ScenarioDef = {
   key: 'map-rss',
@@ -20,7 +20,12 @@ export const mapRss: ScenarioDef = {
           ? 'readFileSync refuses files over 2 GiB'
           : {
               run: () => readFileSync(data).length,
-              measure: async () => ({ rssGrowthBytes: await rssGrowth(() => readFileSync(data), () => undefined) }),
+              measure: async () => ({
+                rssGrowthBytes: await rssGrowth(
+                  () => readFileSync(data),
+                  () => undefined,
+                ),
+              }),
             },
       ),
       ...backendPlans(c, (be) => ({
@@ -30,7 +35,12 @@ export const mapRss: ScenarioDef = {
           m.close();
           return n;
         },
-        measure: async () => ({ rssGrowthBytes: await rssGrowth(() => be.map(data), (m) => m.close()) }),
+        measure: async () => ({
+          rssGrowthBytes: await rssGrowth(
+            () => be.map(data),
+            (m) => m.close(),
+          ),
+        }),
       })),
       peerPlan(c, (mm) => {
         const open = () => {

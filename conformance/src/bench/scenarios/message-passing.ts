@@ -9,9 +9,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MmapMut } from '@memmap/core';
-import { startIpcMessages, startRingChannel, startSocketMessages, type MessageChannel } from '../messages.js';
+import { type MessageChannel, startIpcMessages, startRingChannel, startSocketMessages } from '../messages.js';
 import { ringBytes } from '../ring.js';
-import { backendPlans, plan, settings, type Plan, type ScenarioContext, type ScenarioDef, type Settings, type Work } from './plan.js';
+import { backendPlans, type Plan, plan, type ScenarioContext, type ScenarioDef, type Settings, settings, type Work } from './plan.js';
 
 const ringUrl = new URL('../ring.js', import.meta.url).href;
 
@@ -36,8 +36,16 @@ function channelWork(batch: number, open: () => Promise<MessageChannel> | Messag
 function plans(c: ScenarioContext, s: Settings, size: number, ackEvery: number): Plan[] {
   const sock = join(tmpdir(), `memmap-bench-${process.pid}.sock`);
   return [
-    plan('process.send IPC', 'baseline', channelWork(s.batch, () => startIpcMessages(size, ackEvery))),
-    plan('Unix-domain socket', 'baseline', channelWork(s.batch, () => startSocketMessages(size, ackEvery, sock))),
+    plan(
+      'process.send IPC',
+      'baseline',
+      channelWork(s.batch, () => startIpcMessages(size, ackEvery)),
+    ),
+    plan(
+      'Unix-domain socket',
+      'baseline',
+      channelWork(s.batch, () => startSocketMessages(size, ackEvery, sock)),
+    ),
     ...backendPlans(c, (be, b) => {
       if (!be.capabilities.waitNotify) return 'waitNotify is false: no cross-process wait/notify';
       if (!b.moduleUrl) return 'no module specifier for the child process to import the backend from';
@@ -66,7 +74,9 @@ const extra = (): Record<string, number> => {
   return cpu === undefined ? {} : { cpuPerMessageNs: cpu };
 };
 
-const notes = ['Ring: the protocol of examples/ring.ts over a shared file map; producer and consumer sleep in wait() (futex) when the ring is full or empty and notify only a sleeping side.'];
+const notes = [
+  'Ring: the protocol of examples/ring.ts over a shared file map; producer and consumer sleep in wait() (futex) when the ring is full or empty and notify only a sleeping side.',
+];
 
 export const messages64: ScenarioDef = {
   key: 'messages-64',

@@ -1,7 +1,7 @@
 // open + map + read + close, 10,000 times in a row as one timed loop: what a user's loop pays,
 // collector and finalizers included. Also maps the caller's fd, which must cost what a path costs.
 import { openMapReadCloseExpected, openMapReadClosePlans } from './open-map-close.js';
-import { settings, type ScenarioDef } from './plan.js';
+import { type ScenarioDef, settings } from './plan.js';
 
 export const openMapCloseLoop: ScenarioDef = {
   key: 'open-map-close-loop',

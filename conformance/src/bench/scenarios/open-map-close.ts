@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { word } from '../data.js';
 import { garbageReleaser } from './gc.js';
-import { backendPlans, nativePlan, peerPlan, settings, type Plan, type ScenarioContext, type ScenarioDef, type Settings } from './plan.js';
+import { backendPlans, nativePlan, type Plan, peerPlan, type ScenarioContext, type ScenarioDef, type Settings, settings } from './plan.js';
 
 /** Every subject's open + map + read the first u32 + close, `s.batch` times per sample. */
 export function openMapReadClosePlans(c: ScenarioContext, s: Settings, withFd: boolean): Plan[] {
@@ -91,6 +91,8 @@ export const openMapClose: ScenarioDef = {
   plans: (c, s) => openMapReadClosePlans(c, s, false),
   notes: (c) => [
     `The backends map by path, read bytes[0..4] and close() the map.`,
-    c.peer ? 'mmap-io has no unmap: its maps are released when the Buffer is garbage-collected, so its row omits munmap (the suite forces a minor GC every 4096 maps, untimed, or the loop would hit vm.max_map_count).' : '',
+    c.peer
+      ? 'mmap-io has no unmap: its maps are released when the Buffer is garbage-collected, so its row omits munmap (the suite forces a minor GC every 4096 maps, untimed, or the loop would hit vm.max_map_count).'
+      : '',
   ],
 };

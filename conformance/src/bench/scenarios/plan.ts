@@ -2,7 +2,7 @@
 // timing Settings, the ScenarioContext every scenario gets, and helpers that build plans.
 import type { Backend } from '@memmap/core';
 import type { DataFile } from '../data.js';
-import { runNative, type NativeRun, type NativeTool } from '../native.js';
+import { type NativeRun, type NativeTool, runNative } from '../native.js';
 import type { LoadedBackend, MmapIo } from '../subjects.js';
 import type { SubjectKind } from '../types.js';
 
@@ -107,7 +107,11 @@ export function nativePlan(c: ScenarioContext, args: () => string[]): Plan {
 }
 
 /** Full-run settings, or the quick run's short ones (`quickBatch` replaces the batch there). */
-export function settings(c: ScenarioContext, full: Omit<Settings, 'warmupTime' | 'time'> & { time?: number }, quickBatch?: number): Settings {
+export function settings(
+  c: ScenarioContext,
+  full: Omit<Settings, 'warmupTime' | 'time'> & { time?: number },
+  quickBatch?: number,
+): Settings {
   if (c.quick) {
     return { batch: quickBatch ?? full.batch, iterations: 3, warmupIterations: 1, time: c.time ?? 60, warmupTime: 15 };
   }

@@ -4,7 +4,7 @@ import type { Mmap } from '@memmap/core';
 import { formatBytes } from '../data.js';
 import { garbageReleaser } from './gc.js';
 import { fold16, fold16Unaligned, u32, u32Strict } from './loops.js';
-import { backendPlans, nativePlan, peerPlan, settings, type Plan, type ScenarioDef } from './plan.js';
+import { backendPlans, nativePlan, type Plan, peerPlan, type ScenarioDef, settings } from './plan.js';
 
 export const randomRead: ScenarioDef = {
   key: 'random-read',
@@ -28,7 +28,9 @@ export const randomRead: ScenarioDef = {
         subject: 'fs.readSync (pread)',
         kind: 'baseline',
         work: {
-          setup: () => void (fd = openSync(data, 'r')),
+          setup: () => {
+            fd = openSync(data, 'r');
+          },
           run() {
             // Hot loops keep their state in locals (closure slots would be reloaded every iteration).
             const f = fd;
@@ -112,6 +114,6 @@ export const randomRead: ScenarioDef = {
   },
   notes: (c, s) => [
     `${c.readOffsets.length} seeded offsets (4-byte aligned), cycled in the same order by every subject; batches of ${s.batch} reads; p50/p99 are of batch means.`,
-    'Maps are created once before timing; the pread baseline opens the file once and reuses one 64-byte buffer. The C row is the same loop compiled with -O2 over mmap: the machine\'s limit.',
+    "Maps are created once before timing; the pread baseline opens the file once and reuses one 64-byte buffer. The C row is the same loop compiled with -O2 over mmap: the machine's limit.",
   ],
 };

@@ -4,12 +4,16 @@ import type { MmapMut } from '@memmap/core';
 import { formatBytes, word } from '../data.js';
 import { garbageReleaser } from './gc.js';
 import { u32Strict } from './loops.js';
-import { backendPlans, nativePlan, peerPlan, settings, type Plan, type ScenarioDef } from './plan.js';
+import { backendPlans, nativePlan, type Plan, peerPlan, type ScenarioDef, settings } from './plan.js';
 
 /**
  * Each op writes word(w) + epoch, the epoch growing by one per op across all subjects, so every
  * write changes the bytes (a copying backend that skips unchanged bytes must still do real work).
  */
+const nextNativeEpoch = (): number => {
+  writeEpoch += 1 << 20;
+  return writeEpoch;
+};
 let writeEpoch = 1;
 
 export const randomWrite: ScenarioDef = {
@@ -33,7 +37,9 @@ export const randomWrite: ScenarioDef = {
         subject: 'fs.writeSync + fsync',
         kind: 'baseline',
         work: {
-          setup: () => void (fd = openSync(data, 'r+')),
+          setup: () => {
+            fd = openSync(data, 'r+');
+          },
           run() {
             const e = writeEpoch++;
             let kk = k;
@@ -111,7 +117,15 @@ export const randomWrite: ScenarioDef = {
           },
         };
       }),
-      nativePlan(c, () => ['write', data, c.writeOffsetsFile, String(W), String(st.iterations), String(st.time), String((writeEpoch += 1 << 20))]),
+      nativePlan(c, () => [
+        'write',
+        data,
+        c.writeOffsetsFile,
+        String(W),
+        String(st.iterations),
+        String(st.time),
+        String(nextNativeEpoch()),
+      ]),
     );
     return plans;
   },

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { formatBytes } from '../data.js';
 import { garbageReleaser } from './gc.js';
 import { MiB, sumWords, sumWordsUnaligned, u32, u32Strict } from './loops.js';
-import { backendPlans, nativePlan, peerPlan, settings, type ScenarioDef } from './plan.js';
+import { backendPlans, nativePlan, peerPlan, type ScenarioDef, settings } from './plan.js';
 
 export const sequential: ScenarioDef = {
   key: 'sequential',

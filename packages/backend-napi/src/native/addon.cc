@@ -181,8 +181,8 @@ Napi::Value SectionExists(const Napi::CallbackInfo& info) {
 bool ExternalBuffersAllowed(Napi::Env env) {
   static char probe[1];
   napi_value result;
-  napi_status status =
-      napi_create_external_buffer(env, sizeof probe, probe, [](napi_env, void*, void*) {}, nullptr, &result);
+  napi_status status = napi_create_external_buffer(
+      env, sizeof probe, probe, [](napi_env, void*, void*) {}, nullptr, &result);
   if (status != napi_ok && env.IsExceptionPending()) env.GetAndClearPendingException();
   return status == napi_ok;
 }

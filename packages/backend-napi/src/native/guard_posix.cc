@@ -109,8 +109,8 @@ void OnSigbus(int sig, siginfo_t* info, void* context) {
         uintptr_t b = s.begin.load(std::memory_order_acquire);
         if (addr < b || addr >= s.end.load(std::memory_order_acquire)) continue;
         uintptr_t pageAddr = addr - addr % pageSize;
-        int cause = Cause(s.fd.load(std::memory_order_acquire),
-                          s.fileOffset.load(std::memory_order_acquire) + (pageAddr - b));
+        int cause =
+            Cause(s.fd.load(std::memory_order_acquire), s.fileOffset.load(std::memory_order_acquire) + (pageAddr - b));
         void* page = reinterpret_cast<void*>(pageAddr);
         void* p = mmap(page, pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (p != MAP_FAILED) {

@@ -23,9 +23,9 @@ void* HostSymbol(const char* name) {
 }
 
 // libuv's Windows numbers (uv/errno.h), for when the host does not export uv_translate_sys_error.
-constexpr int kEACCES = 4092, kEBADF = 4083, kEBUSY = 4082, kEEXIST = 4075, kEFAULT = 4074, kEINVAL = 4071,
-              kEIO = 4070, kENOENT = 4058, kENOMEM = 4057, kENOSPC = 4055, kENOSYS = 4054, kENOTSUP = 4049,
-              kEPERM = 4048, kEAGAIN = 4088;
+constexpr int kEACCES = 4092, kEBADF = 4083, kEBUSY = 4082, kEEXIST = 4075, kEFAULT = 4074, kEINVAL = 4071, kEIO = 4070,
+              kENOENT = 4058, kENOMEM = 4057, kENOSPC = 4055, kENOSYS = 4054, kENOTSUP = 4049, kEPERM = 4048,
+              kEAGAIN = 4088;
 
 int Fallback(DWORD error) {
   switch (error) {

@@ -22,8 +22,8 @@ class RangeJob {
   // Queues the job; on failure returns a non-ok status with nothing queued and nothing held.
   napi_status Start(napi_env env, napi_value* promise) {
     napi_value name;
-    napi_status status = napi_create_string_utf8(
-        env, kind_ == JobKind::Flush ? "memmap:flush" : "memmap:prefetch", NAPI_AUTO_LENGTH, &name);
+    napi_status status = napi_create_string_utf8(env, kind_ == JobKind::Flush ? "memmap:flush" : "memmap:prefetch",
+                                                 NAPI_AUTO_LENGTH, &name);
     if (status != napi_ok) return status;
     status = napi_create_async_work(env, nullptr, name, Execute, Complete, this, &work_);
     if (status != napi_ok) return status;
@@ -84,7 +84,8 @@ class RangeJob {
     if (status != napi_ok) {
       bool pending = false;
       napi_value ignored;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+        napi_get_and_clear_last_exception(env, &ignored);
     }
     napi_close_handle_scope(env, scope);
   }

@@ -279,8 +279,10 @@ int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char*
   if (err != 0) return err;
   if (kind_ != os::Kind::Anon) {
     if (slot_ < 0) slot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
-    else if (span_.length == 0) { guard::Unregister(slot_); slot_ = -1; }
-    else guard::Update(slot_, span_.base, span_.length);
+    else if (span_.length == 0) {
+      guard::Unregister(slot_);
+      slot_ = -1;
+    } else guard::Update(slot_, span_.base, span_.length);
   }
   Account(env, kind_, static_cast<int64_t>(span_.length) - static_cast<int64_t>(before));
   return 0;

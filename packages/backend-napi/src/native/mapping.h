@@ -66,7 +66,10 @@ class Mapping {
   int Remap(napi_env env, size_t newLength, napi_value whole, const char** syscall);
 
   // Job bookkeeping: a running job keeps the mapping alive and mapped.
-  void BeginJob() { Ref(); jobs_++; }
+  void BeginJob() {
+    Ref();
+    jobs_++;
+  }
   void EndJob(napi_env env);
   std::shared_mutex& SpanLock() { return spanLock_; }
 

@@ -100,10 +100,12 @@ int MapFile(Kind kind, int fd, uint64_t offset, size_t length, bool populate, Sp
     // file, while untouched pages keep showing the page cache (coherent with other writers).
     case Kind::Read: flags = MAP_PRIVATE | MAP_NORESERVE; break;
     case Kind::Copy: flags = MAP_PRIVATE; break;
-    case Kind::Shared:
-      flags = MAP_SHARED;
+    case Kind::Shared: flags = MAP_SHARED;
 #ifdef MAP_POPULATE
-      if (populate) { flags |= MAP_POPULATE; prefault = false; }
+      if (populate) {
+        flags |= MAP_POPULATE;
+        prefault = false;
+      }
 #endif
       break;
     default: return EINVAL;
@@ -224,7 +226,10 @@ int Advise(void* addr, size_t length, int advice, bool* applied) {
   char* begin;
   size_t len;
   AlignRange(addr, length, &begin, &len);
-  if (madvise(begin, len, native) == 0) { *applied = true; return 0; }
+  if (madvise(begin, len, native) == 0) {
+    *applied = true;
+    return 0;
+  }
   // THP hints on a kernel without transparent huge pages answer EINVAL: "not applied", not an error.
   if (errno == EINVAL && (advice == HugePage || advice == NoHugePage)) return 0;
   return errno;

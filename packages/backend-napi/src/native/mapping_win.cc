@@ -47,7 +47,7 @@ void AlignRange(void* addr, size_t length, char** begin, size_t* len) {
 
 // Large pages need SeLockMemoryPrivilege held and enabled in the token; asked once per process.
 size_t LargePageSize() {
-  static size_t size = [] () -> size_t {
+  static size_t size = []() -> size_t {
     size_t minimum = GetLargePageMinimum();
     if (minimum == 0) return 0;
     HANDLE token;
@@ -107,9 +107,15 @@ int MapFile(Kind kind, int fd, uint64_t offset, size_t length, bool populate, Sp
   if (file == INVALID_HANDLE_VALUE) return host::FromWin32(ERROR_INVALID_HANDLE);
   DWORD protect, access;
   switch (kind) {
-    case Kind::Shared: protect = PAGE_READWRITE; access = FILE_MAP_READ | FILE_MAP_WRITE; break;
+    case Kind::Shared:
+      protect = PAGE_READWRITE;
+      access = FILE_MAP_READ | FILE_MAP_WRITE;
+      break;
     case Kind::Read:
-    case Kind::Copy: protect = PAGE_WRITECOPY; access = FILE_MAP_COPY; break;
+    case Kind::Copy:
+      protect = PAGE_WRITECOPY;
+      access = FILE_MAP_COPY;
+      break;
     default: return host::PortableError(EINVAL);
   }
   void* p;

@@ -163,7 +163,8 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int result = WaitBlocking(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().DoubleValue());
+  int result =
+      WaitBlocking(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().DoubleValue());
   if (result < 0) return Check(env, -result, "futex");
   return Napi::Number::New(env, result);
 }

@@ -40,7 +40,7 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
 // Durable on return. `fd` is the map's file (Windows flushes its HANDLE after the view; POSIX ignores it).
 int Sync(int fd, void* addr, size_t length);
 int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
-int Prefault(void* addr, size_t length);             // best effort: WILLNEED (+ POPULATE_READ)
+int Prefault(void* addr, size_t length);                           // best effort: WILLNEED (+ POPULATE_READ)
 int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);
 // A Read map is locked without breaking its copy-on-write pages (see mapping_posix.cc), so it stays
 // coherent with the file; other kinds are plainly mlock()ed.
