@@ -14,11 +14,12 @@ export const UNKNOWN = -1;
 /** Smallest page size any OS uses: bytes in one such block are always in one OS page. */
 const BLOCK = 4096;
 
-export type MapKind = 'map' | 'mapMut' | 'mapCopy' | 'mapAnon';
+/** The call that made a map of the model (core's map objects name the same four 'read', 'shared', 'copy', 'anon'). */
+export type MapCall = 'map' | 'mapMut' | 'mapCopy' | 'mapAnon';
 
 export interface ModelMap {
   readonly id: number;
-  readonly kind: MapKind;
+  readonly kind: MapCall;
   readonly offset: number;
   length: number;
   /** Own bytes: every kind except coherent map()/mapMut(), which read the file model. */
@@ -55,7 +56,7 @@ export class FileModel {
     return this.aliases(m) ? this.file.subarray(m.offset, m.offset + m.length) : m.data;
   }
 
-  open(kind: MapKind, offset: number, length: number, create = false): ModelMap {
+  open(kind: MapCall, offset: number, length: number, create = false): ModelMap {
     if (create && offset + length > this.size) this.setSize(offset + length);
     const data = kind === 'mapAnon' ? new Int16Array(length) : this.file.slice(offset, offset + length);
     const m: ModelMap = { id: this.nextId++, kind, offset: kind === 'mapAnon' ? 0 : offset, length, data, privateBlocks: new Set() };

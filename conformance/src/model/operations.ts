@@ -4,13 +4,13 @@
 
 import { type Advice, adviceNames } from '@memmap/core';
 import fc from 'fast-check';
-import type { MapKind } from './file-model.js';
+import type { MapCall } from './file-model.js';
 
 export type SourceKind = 'path' | 'url' | 'buffer' | 'fd';
 export type WriteVia = 'bytes' | 'view' | 'fill' | 'index';
 
 export type Op =
-  | { op: 'open'; kind: MapKind; off: number; len: number | null; create: boolean; src: SourceKind; bigint: boolean; populate: boolean }
+  | { op: 'open'; kind: MapCall; off: number; len: number | null; create: boolean; src: SourceKind; bigint: boolean; populate: boolean }
   | { op: 'write'; slot: number; at: number; via: WriteVia; data: Uint8Array }
   | { op: 'flush'; slot: number; range: [number, number] | null; async: boolean }
   | { op: 'resize'; slot: number; size: number }
@@ -27,7 +27,7 @@ const advice: readonly Advice[] = adviceNames;
 
 const open = fc.record({
   op: fc.constant('open' as const),
-  kind: fc.constantFrom<MapKind>('map', 'mapMut', 'mapCopy', 'mapAnon'),
+  kind: fc.constantFrom<MapCall>('map', 'mapMut', 'mapCopy', 'mapAnon'),
   off: nat,
   len: fc.option(nat, { nil: null }),
   create: fc.boolean(),

@@ -1,6 +1,6 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
-import { ErrorCodes, MmapError, syscallError } from '@memmap/core';
+import { alignDown, alignUp, ErrorCodes, MmapError, pageSize as systemPageSize, syscallError } from '@memmap/core';
 
 const unsupported = (what: string, backend: string): MmapError =>
   new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
@@ -9,14 +9,9 @@ import { limited } from './async-queue.js';
 import { lastErrno, libc, MAP_FAILED } from './libc.js';
 import { platform } from './platform/index.js';
 
-export const pageSize: number = (() => {
-  const size = Number(libc.sysconf(platform._SC_PAGESIZE));
-  if (!(size > 0)) throw syscallError(lastErrno(), 'sysconf');
-  return size;
-})();
-
-export const alignDown = (n: number, to = pageSize): number => n - (n % to);
-export const alignUp = (n: number, to = pageSize): number => Math.ceil(n / to) * to;
+/** The page size: core's one answer, as a constant for the paths here. */
+export const pageSize: number = systemPageSize();
+export { alignDown, alignUp };
 
 /** mmap(); returns the address or throws. */
 export function mmap(addr: bigint | null, length: number, prot: number, flags: number, fd: number, offset: number, path?: string): bigint {

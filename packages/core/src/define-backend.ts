@@ -2,7 +2,7 @@
 // validated and every file opened here, before the backend is asked to map anything.
 import * as fs from 'node:fs';
 import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfRange, unsupported } from './errors.js';
-import { MutableMap, ReadOnlyMap, type MapKind } from './mapping.js';
+import { MutableMap, ReadOnlyMap, type MapKind } from './map-objects.js';
 import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
 import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';

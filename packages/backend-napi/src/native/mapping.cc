@@ -69,7 +69,7 @@ bool Mapping::AssignHandle(napi_env env, int32_t* handle) {
   }
   d->slots[slot] = this;
   envData_ = d;
-  slot_index_ = slot;
+  handleSlot_ = slot;
   *handle = static_cast<int32_t>(slot << 8 | d->generations[slot]);
   return true;
 }
@@ -87,14 +87,14 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
                  bool hugePages)
     : kind_(kind), fd_(fd), offset_(offset), length_(length), delta_(delta), span_(span), hugePages_(hugePages) {
   // Only file maps can SIGBUS on truncation, so only they are registered with the guard.
-  if (kind_ != os::Kind::Anon) slot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
+  if (kind_ != os::Kind::Anon) guardSlot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
   Account(env, kind_, static_cast<int64_t>(span_.length));
   live++;
 }
 
 int64_t Mapping::Live() { return live.load(); }
 
-int Mapping::Fault() const { return guard::Fault(slot_); }
+int Mapping::Fault() const { return guard::Fault(guardSlot_); }
 
 // Only a shared map's fd is held by core for the map's whole life; read and copy maps may outlive
 // theirs, so the guard is never given one it could find reused.
@@ -110,8 +110,8 @@ void Mapping::Unref(napi_env env) {
 void Mapping::Unmap(napi_env env) {
   if (unmapped_) return;
   unmapped_ = true;
-  guard::Unregister(slot_);
-  slot_ = -1;
+  guard::Unregister(guardSlot_);
+  guardSlot_ = -1;
   // No view reaches the span any more (detached, neutralised or collected): the JS thread need
   // not wait for munmap.
   unmapper::Defer(span_);
@@ -123,9 +123,9 @@ void Mapping::ReleaseHandle(napi_env env) {
   if (!handleHeld_) return;
   handleHeld_ = false;
   if (envData_ != nullptr) {
-    envData_->slots[slot_index_] = nullptr;
-    envData_->generations[slot_index_]++;  // wraps: 256 reuses before a stale handle could match
-    envData_->free.push_back(slot_index_);
+    envData_->slots[handleSlot_] = nullptr;
+    envData_->generations[handleSlot_]++;  // wraps: 256 reuses before a stale handle could match
+    envData_->free.push_back(handleSlot_);
     envData_ = nullptr;
   }
   Unref(env);
@@ -245,8 +245,8 @@ void Mapping::Close(napi_env env, napi_value whole) {
     // A view we could not detach must not point at unmapped memory: swap in zero pages and let
     // the last reference unmap them.
     std::unique_lock<std::shared_mutex> lock(spanLock_);
-    guard::Unregister(slot_);
-    slot_ = -1;
+    guard::Unregister(guardSlot_);
+    guardSlot_ = -1;
     os::Neutralise(span_);
     neutralised_ = true;
   } else if (jobs_ == 0) {
@@ -278,11 +278,11 @@ int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char*
   }
   if (err != 0) return err;
   if (kind_ != os::Kind::Anon) {
-    if (slot_ < 0) slot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
+    if (guardSlot_ < 0) guardSlot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
     else if (span_.length == 0) {
-      guard::Unregister(slot_);
-      slot_ = -1;
-    } else guard::Update(slot_, span_.base, span_.length);
+      guard::Unregister(guardSlot_);
+      guardSlot_ = -1;
+    } else guard::Update(guardSlot_, span_.base, span_.length);
   }
   Account(env, kind_, static_cast<int64_t>(span_.length) - static_cast<int64_t>(before));
   return 0;

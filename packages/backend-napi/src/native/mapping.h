@@ -111,11 +111,11 @@ class Mapping {
   size_t delta_;
   os::Span span_;
   bool hugePages_;
-  int slot_ = -1;
-  int refs_ = 1;  // the JS handle's reference
+  int guardSlot_ = -1;  // this span's entry in the SIGBUS guard's table (guard.h), -1 when none
+  int refs_ = 1;        // the JS handle's reference
   bool handleHeld_ = true;
   EnvData* envData_ = nullptr;  // the env table holding this handle (while handleHeld_)
-  uint32_t slot_index_ = 0;
+  uint32_t handleSlot_ = 0;     // this mapping's slot in envData_'s handle table
   int jobs_ = 0;
   bool closed_ = false;
   bool unmapped_ = false;

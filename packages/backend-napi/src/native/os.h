@@ -1,5 +1,5 @@
-// The platform seam: everything that touches the OS mapping API. mapping_posix.cc implements it for
-// Linux/macOS/FreeBSD, mapping_win.cc (sections and views) for Windows.
+// The platform seam: everything that touches the OS mapping API. os_posix.cc implements it for
+// Linux/macOS/FreeBSD, os_win.cc (sections and views) for Windows.
 // Every function returns 0 or a positive error number (POSIX: errno; Windows: the libuv code,
 // negated, so JS names it as Node does); none of them throws.
 #pragma once
@@ -42,7 +42,7 @@ int Sync(int fd, void* addr, size_t length);
 int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
 int Prefault(void* addr, size_t length);                           // best effort: WILLNEED (+ POPULATE_READ)
 int Residency(void* addr, size_t length, uint64_t* resident, uint64_t* total);
-// A Read map is locked without breaking its copy-on-write pages (see mapping_posix.cc), so it stays
+// A Read map is locked without breaking its copy-on-write pages (see os_posix.cc), so it stays
 // coherent with the file; other kinds are plainly mlock()ed.
 int Lock(Kind kind, void* addr, size_t length);
 int Unlock(void* addr, size_t length);

@@ -1,5 +1,5 @@
 // Between the Windows platform files: a named map's view holds its section's HANDLE (shm_win.cc),
-// which mapping_win.cc releases when it unmaps or neutralises the view.
+// which os_win.cc releases when it unmaps or neutralises the view.
 #pragma once
 
 namespace memmap::os {
