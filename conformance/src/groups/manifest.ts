@@ -2,22 +2,14 @@
 // observed in this process (a flag that is false must be false in behaviour too: no silent lies).
 import { writeSync, openSync, closeSync } from 'node:fs';
 import { describe, expect, it } from '../harness/index.js';
-import type { Capabilities, MmapMut } from '@memmap/core';
+import { type Capabilities, capabilityFlags, type MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
 import type { Group } from './index.js';
 import { sectionSize } from './windows-limits.js';
 import { MiB, allZero, assertMmapError, expectCleanExit, expectRejects, expectThrows, sparseFile } from './assert.js';
 
-const FLAGS: Array<keyof Capabilities> = [
-  'zeroCopy',
-  'coherent',
-  'detachOnClose',
-  'truncationSafe',
-  'lock',
-  'hugePages',
-  'waitNotify',
-  'named',
-];
+/** Every flag of the contract (core's list; the group checks each backend claims all of them). */
+const FLAGS: readonly (keyof Capabilities)[] = capabilityFlags;
 
 function register(ctx: SuiteContext): void {
   const { backend } = ctx;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineBackend, defineCapabilities, type FileRegionRequest, MmapError, ownerOf, type Region } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 function fakeBackend(fail = false) {
   const requests: FileRegionRequest[] = [];
@@ -79,15 +80,6 @@ const file = (content: string) => {
   const path = join(dir(), 'f.bin');
   fs.writeFileSync(path, content);
   return path;
-};
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MmapError);
-    return (e as MmapError).code;
-  }
-  return 'no error';
 };
 
 describe('defineBackend', () => {

@@ -16,6 +16,7 @@ import {
   type Region,
   type WaitResult,
 } from '../src/index.js';
+import { codeOf } from './code-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memmap-core-wait-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,16 +82,6 @@ function fakeBackend(flags: { waitNotify: boolean; named: boolean }, failMap = f
   });
   return { backend, calls, pending, unlinked };
 }
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MmapError);
-    return (e as MmapError).code;
-  }
-  return 'no error';
-};
 
 describe('wait/notify validation (core)', () => {
   const { backend, calls } = fakeBackend({ waitNotify: true, named: true });
