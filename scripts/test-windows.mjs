@@ -24,14 +24,8 @@ const backends = (process.env.MEMMAP_WIN_BACKENDS ?? 'napi ffi fallback').split(
  * printed on every run and counted as failed in the totals; only they may fail.
  */
 const knownWindowsFailures = {
-  fallback: {
-    'mutable maps and durability > after the caller closes the source fd / FileHandle, flush, resize and close never touch a file that reused its number':
-      "pure fs cannot duplicate or reopen a caller's fd on Windows (no /dev/fd, no fcntl), so a shared map works through the caller's fd",
-    'mutable maps and durability > writes still reach the mapped file after the caller closed the source fd':
-      "same: the fallback's shared map writes back through the caller's fd, which the caller closed",
-    'mutable maps and durability > sources: an fd opened for append (a+): writes land in place, never appended (or the call is refused)':
-      'an append-mode fd cannot be detected or reopened from pure fs on Windows; positioned writes through it land at the end',
-  },
+  // None today. The fallback's shared maps of a caller's fd used to fail here (pure fs cannot dup or
+  // reopen an fd on Windows); core now refuses them up front and the suite expects that refusal.
 };
 
 /** Groups that cannot run under Wine, with the reason (none today: see the closing note). */
