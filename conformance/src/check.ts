@@ -2,7 +2,7 @@
 // through vitest's Node API, and reports pass/fail per group.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { table } from './matrix.js';
+import { GROUP_COLUMNS, groupRow, table } from './matrix.js';
 
 export interface GroupResult {
   group: string;
@@ -69,14 +69,7 @@ export async function checkModule(module: string, options: { exportName?: string
 }
 
 export function formatCheck(result: CheckResult): string {
-  const rows = result.groups.map((g) => [
-    g.group,
-    g.failed ? 'FAIL' : g.passed ? 'pass' : 'skipped',
-    String(g.passed),
-    String(g.failed),
-    String(g.skipped),
-  ]);
-  return table(['group', 'result', 'passed', 'failed', 'skipped'], rows);
+  return table(GROUP_COLUMNS, result.groups.map(groupRow));
 }
 
 function escapeRegExp(text: string): string {

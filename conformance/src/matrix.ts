@@ -1,6 +1,14 @@
 // Plain-text tables for the CLI: the capability matrix and per-group results.
 import { type Capabilities, capabilityFlags } from '@memmap/core';
 
+/** The columns of a per-group result table (check and run print the same rows). */
+export const GROUP_COLUMNS = ['group', 'result', 'passed', 'failed', 'skipped'];
+
+/** One group's row under GROUP_COLUMNS. */
+export function groupRow(g: { group: string; passed: number; failed: number; skipped: number }): string[] {
+  return [g.group, g.failed ? 'FAIL' : g.passed ? 'pass' : 'skipped', String(g.passed), String(g.failed), String(g.skipped)];
+}
+
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

@@ -4,7 +4,7 @@ import type { Backend } from '@memmap/core';
 import { SuiteContext } from './context.js';
 import { groups } from './groups/index.js';
 import { addSuite, resetCollection, runCollected, type TestOutcome } from './harness/runner.js';
-import { table } from './matrix.js';
+import { GROUP_COLUMNS, groupRow, table } from './matrix.js';
 import { resolveModuleUrl } from './module-url.js';
 
 export interface RunSuiteOptions {
@@ -105,13 +105,6 @@ export async function runSuite(module: string, options: RunSuiteOptions = {}): P
 }
 
 export function formatRun(result: RunResult): string {
-  const rows = result.groups.map((g) => [
-    g.group,
-    g.failed ? 'FAIL' : g.passed ? 'pass' : 'skipped',
-    String(g.passed),
-    String(g.failed),
-    String(g.skipped),
-    g.reason ?? '',
-  ]);
-  return table(['group', 'result', 'passed', 'failed', 'skipped', 'why skipped'], rows);
+  const rows = result.groups.map((g) => [...groupRow(g), g.reason ?? '']);
+  return table([...GROUP_COLUMNS, 'why skipped'], rows);
 }
