@@ -148,13 +148,16 @@ napi_status Mapping::CreateBuffer(napi_env env, size_t offset, size_t length, bo
     return status;
   }
   Ref();  // dropped by OnBufferFinalized, whatever happens below
-  napi_ref ref;
-  status = napi_create_reference(env, *result, 0, &ref);  // weak: only to find it again for detaching
+  // The weak reference names the ArrayBuffer, not this Buffer: core wraps the window in a Buffer of
+  // its own over the same ArrayBuffer and drops ours, so this Buffer object can be collected (any
+  // scavenge) while the memory stays reachable; a reference to it would then read null at close
+  // and leave the user's view attached. The ArrayBuffer lives exactly as long as some view of it.
+  napi_value ab = nullptr;
+  status = napi_get_typedarray_info(env, *result, nullptr, nullptr, nullptr, &ab, nullptr);
+  napi_ref ref = nullptr;
+  if (status == napi_ok) status = napi_create_reference(env, ab, 0, &ref);  // weak: only to detach it
   if (status != napi_ok) {
-    napi_value ab;
-    if (napi_get_typedarray_info(env, *result, nullptr, nullptr, nullptr, &ab, nullptr) == napi_ok) {
-      napi_detach_arraybuffer(env, ab);
-    }
+    if (ab != nullptr) napi_detach_arraybuffer(env, ab);
     return status;
   }
   buffers_.emplace(hint->id, Tracked{ref, false});
@@ -208,12 +211,13 @@ bool Mapping::DetachAll(napi_env env, napi_value whole) {
   for (uint64_t id : ids) {
     auto it = buffers_.find(id);
     if (it == buffers_.end()) continue;  // finalized meanwhile
-    napi_value value = nullptr;
-    napi_get_reference_value(env, it->second.ref, &value);
+    napi_value arrayBuffer = nullptr;
+    napi_get_reference_value(env, it->second.ref, &arrayBuffer);
     // Marked first: once detached, the entry may already be gone when the call returns.
     it->second.detached = true;
-    // null: already collected, no JS can reach it; its finalizer drops the reference later.
-    if (value != nullptr && !DetachBuffer(env, value)) {
+    // null: the ArrayBuffer was collected, so no view can reach the memory; its finalizer drops
+    // the reference later.
+    if (arrayBuffer != nullptr && napi_detach_arraybuffer(env, arrayBuffer) != napi_ok) {
       ok = false;
       it = buffers_.find(id);
       if (it != buffers_.end()) it->second.detached = false;

@@ -89,7 +89,7 @@ class Mapping {
 
  private:
   struct Tracked {
-    napi_ref ref;
+    napi_ref ref;  // weak, to the window's ArrayBuffer (see CreateBuffer)
     bool detached;
   };
   struct Hint {
