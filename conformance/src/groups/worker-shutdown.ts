@@ -3,6 +3,7 @@
 // released, what the worker wrote through its shared map reaches the file, and the main thread's
 // maps of the same file are unaffected. Runs in a child process whose exit status is asserted.
 
+import { runtime } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
@@ -11,11 +12,20 @@ import { CHILD_HELPERS, childJson } from './robust-util.js';
 const ROUNDS = 30;
 const SIZE = 16 * 1024 * 1024;
 
+// Bun crashes inside itself (SIGSEGV, or koffi's node-addon-api aborting on napi_throw) when a Worker
+// is terminated while one of koffi's calls is in flight; the ffi backend runs its async calls inline
+// in Bun's workers, which removes the crash at completion but not the one during the call. Not ours
+// to fix: the ffi README and the runtimes table say so, and this check runs everywhere else.
+const koffiWorkerCrash = (ctx: SuiteContext): boolean => ctx.backend.name === 'ffi' && runtime().name === 'bun';
+
 function register(ctx: SuiteContext): void {
-  it(`${ROUNDS} workers terminated with flushAsync()/prefetch()/waitAsync() pending: exit status 0, their writes reach the file, the main map is unaffected`, () => {
-    const path = `${ctx.tmpDir()}/shared.bin`;
-    const r = ctx.runChild(
-      `
+  const why = koffiWorkerCrash(ctx) ? ' (not ffi under Bun: Bun itself crashes when a Worker ends during a koffi call)' : '';
+  it.skipIf(why)(
+    `${ROUNDS} workers terminated with flushAsync()/prefetch()/waitAsync() pending: exit status 0, their writes reach the file, the main map is unaffected${why}`,
+    () => {
+      const path = `${ctx.tmpDir()}/shared.bin`;
+      const r = ctx.runChild(
+        `
       ${CHILD_HELPERS}
       import { Worker } from 'node:worker_threads';
       const [path, rounds, size] = [process.argv.at(-3), Number(process.argv.at(-2)), Number(process.argv.at(-1))];
@@ -61,16 +71,17 @@ function register(ctx: SuiteContext): void {
       main.close();
       out({ failures, markers, mainIntact, size: file.length });
       `,
-      [path, String(ROUNDS), String(SIZE)],
-      ['--expose-gc'],
-      120_000,
-    );
-    const res = childJson<{ failures: unknown[]; markers: boolean[]; mainIntact: boolean; size: number }>(r);
-    expect(res.failures).toEqual([]);
-    expect(res.markers.every(Boolean), `every terminated worker's write reached the file: ${res.markers}`).toBe(true);
-    expect(res.mainIntact, 'the main thread map and the file agree').toBe(true);
-    expect(res.size).toBe(SIZE);
-  });
+        [path, String(ROUNDS), String(SIZE)],
+        ['--expose-gc'],
+        120_000,
+      );
+      const res = childJson<{ failures: unknown[]; markers: boolean[]; mainIntact: boolean; size: number }>(r);
+      expect(res.failures).toEqual([]);
+      expect(res.markers.every(Boolean), `every terminated worker's write reached the file: ${res.markers}`).toBe(true);
+      expect(res.mainIntact, 'the main thread map and the file agree').toBe(true);
+      expect(res.size).toBe(SIZE);
+    },
+  );
 }
 
 export const workerShutdownGroup: Group = { name: 'worker shutdown', register };

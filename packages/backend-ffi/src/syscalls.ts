@@ -1,6 +1,7 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
-import { alignDown, alignUp, ErrorCodes, MmapError, pageSize as systemPageSize, syscallError } from '@memmap/core';
+import { isMainThread } from 'node:worker_threads';
+import { alignDown, alignUp, ErrorCodes, MmapError, runtime, pageSize as systemPageSize, syscallError } from '@memmap/core';
 
 const unsupported = (what: string, backend: string): MmapError =>
   new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
@@ -8,6 +9,13 @@ const unsupported = (what: string, backend: string): MmapError =>
 import { limited } from './async-queue.js';
 import { lastErrno, libc, MAP_FAILED } from './libc.js';
 import { platform } from './platform/index.js';
+
+/**
+ * Bun crashes (SIGSEGV in Bun itself) when a koffi async call completes after the Worker that
+ * started it was terminated, so inside Bun's workers the "async" calls run on the calling thread:
+ * they block only that worker, and nothing is left to complete after it is gone.
+ */
+const inlineAsync = runtime().name === 'bun' && !isMainThread;
 
 /** The page size: core's one answer, as a constant for the paths here. */
 export const pageSize: number = systemPageSize();
@@ -37,6 +45,7 @@ export function msyncAsync(addr: bigint, length: number, path?: string): Promise
           if (result === 0) resolve();
           else reject(syscallError(lastErrno() || 5 /* EIO if errno was lost */, 'msync', path));
         };
+        if (inlineAsync) return done(libc.msync(addr, length, platform.MS_SYNC));
         try {
           libc.msync.async(addr, length, platform.MS_SYNC, (error, result) => (error ? reject(error) : done(result)));
         } catch {
@@ -66,6 +75,7 @@ export function madviseAsync(addr: bigint, length: number, advice: number): Prom
   return limited(
     () =>
       new Promise<boolean>((resolve) => {
+        if (inlineAsync) return resolve(libc.madvise(addr, length, advice) === 0);
         try {
           libc.madvise.async(addr, length, advice, (error, result) => resolve(!error && result === 0));
         } catch {
