@@ -43,7 +43,9 @@ export function changedRuns(current: Buffer, pristine: Buffer, from: number, to:
   return runs;
 }
 
-const same = (a: Buffer, b: Buffer, start: number, end: number) => a.compare(b, start, end, start, end) === 0;
+// Compared through subarrays, never with offsets: Deno's Buffer.compare panics (kills the process)
+// on offsets past 2^31 - 1.
+const same = (a: Buffer, b: Buffer, start: number, end: number) => a.subarray(start, end).compare(b.subarray(start, end)) === 0;
 
 /** The next multiple of `size` after `position`, capped at `limit`. */
 function next(position: number, size: number, limit: number): number {

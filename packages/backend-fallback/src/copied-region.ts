@@ -106,7 +106,7 @@ export class CopiedRegion implements Region {
     if (this.kind === 'shared') this.writeBack(0, this.memory.length);
     const kept = Math.min(this.memory.length, newLength);
     const next = allocate(newLength, this.kind === 'anon');
-    this.memory.copy(next, 0, 0, kept);
+    next.set(this.memory.subarray(0, kept)); // no offsets: see changes.ts on Deno
     if (newLength > kept && this.kind !== 'anon') readOrZero(this.fd, next.subarray(kept), this.offset + kept);
     detach(this.memory.buffer as ArrayBuffer);
     this.memory = next;
@@ -160,7 +160,7 @@ export class CopiedRegion implements Region {
   private writeBack(from: number, to: number): void {
     for (const run of this.changes(from, to)) {
       writeFullyAt(this.fd, this.memory.subarray(run.start, run.end), this.offset + run.start);
-      this.memory.copy(this.pristine!, run.start, run.start, run.end);
+      this.pristine!.set(this.memory.subarray(run.start, run.end), run.start);
     }
   }
 
@@ -186,7 +186,7 @@ export class CopiedRegion implements Region {
  */
 function readOrZero(fd: number, target: Buffer, position: number): void {
   const read = readFullyAt(fd, target, position);
-  if (read < target.length) target.fill(0, read);
+  if (read < target.length) target.subarray(read).fill(0);
 }
 
 /**
