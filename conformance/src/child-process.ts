@@ -37,8 +37,16 @@ function commandFor(script: string, options: ChildOptions): [string, string[]] {
 /** Runs the ES module file `script` in a child process and waits for it. */
 export function runScript(script: string, options: ChildOptions = {}): ChildResult {
   const [command, argv] = commandFor(script, options);
-  const r = spawnSync(command, argv, { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const spawnOnce = () => spawnSync(command, argv, { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 });
+  let r = spawnOnce();
+  // The child could not be started or read at all (no status, no signal: e.g. EAGAIN under a loaded
+  // Wine): that says nothing about the backend, so it is tried once more. A crash has a status or a
+  // signal, and a hang is ETIMEDOUT: neither is retried.
+  const notRun = (): boolean =>
+    r.error !== undefined && r.status === null && r.signal === null && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT';
+  if (notRun()) r = spawnOnce();
+  const spawnError = r.error ? `\n[spawn error: ${r.error.message}]` : '';
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + spawnError };
 }
 
 /** As runScript, without waiting: the child (for concurrent writers) and a promise of its result. */
