@@ -28,7 +28,16 @@ export type {
   RemapOptions,
 } from './region.js';
 export { type RuntimeInfo, runtime, runtimeLabel } from './runtime.js';
-export { type BackendStatus, builtinBackends, defaultBackend, listBackends, loadBackend, selectionReason } from './select.js';
+export {
+  type BackendStatus,
+  builtinBackends,
+  type CapabilityName,
+  defaultBackend,
+  type LoadBackendOptions,
+  listBackends,
+  loadBackend,
+  selectionReason,
+} from './select.js';
 export type * from './types.js';
 export { adviceNames } from './validate.js';
 

@@ -2,7 +2,8 @@
 // why each skipped backend did not load (listBackends() shows it).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ErrorCodes, MmapError } from './errors.js';
+import { capabilityFlags } from './capabilities.js';
+import { ErrorCodes, invalidType, invalidValue, MmapError } from './errors.js';
 import { runtimeLabel } from './runtime.js';
 import type { Backend, Capabilities } from './types.js';
 
@@ -41,23 +42,47 @@ let chosenWhy = '';
 const requireFromCore = createRequire(import.meta.url);
 const requireFromCwd = createRequire(join(process.cwd(), '__memmap__.js'));
 
+/** The name of one capability flag: 'zeroCopy', 'coherent', 'waitNotify', 'named', ... */
+export type CapabilityName = keyof Capabilities;
+
+/** What {@link loadBackend} is asked for when it is given an object. */
+export interface LoadBackendOptions {
+  /**
+   * Capabilities the backend must have (each must be true in its manifest). The first candidate
+   * that loads and has all of them is taken: MEMMAP_BACKEND if set, else napi, ffi, fallback.
+   */
+  readonly require?: readonly CapabilityName[];
+}
+
 /**
  * Loads a backend by built-in name ('napi' | 'ffi' | 'fallback') or module specifier, or, with no
  * name, the first that loads of MEMMAP_BACKEND (if set) else napi, ffi, fallback. Synchronous; a
  * module is loaded once and cached. Why each skipped backend failed is kept for {@link listBackends}.
  *
- * @param name - a built-in name or a module specifier exporting `backend` (or a default export)
+ * Given `{ require: [...] }` it takes the first of those candidates that loads and has every named
+ * capability, so a program that needs (say) cross-process sharing fails at start, not at its first
+ * wait().
+ *
+ * @param nameOrOptions - a built-in name or a module specifier exporting `backend` (or a default
+ *   export); or `{ require }`, the capabilities the backend must have
  * @throws {@link MmapError} ERR_MMAP_UNSUPPORTED when the backend named (argument or
- *   MEMMAP_BACKEND) cannot load, or when none of the built-ins loads; the message says why.
+ *   MEMMAP_BACKEND) cannot load, when none of the built-ins loads, or when no candidate has every
+ *   required capability; the message says why for each candidate. ERR_INVALID_ARG_VALUE for an
+ *   unknown capability name, ERR_INVALID_ARG_TYPE for an argument of the wrong type.
  * @example
  * ```ts
  * import { loadBackend } from '@memmap/core';
  * const ffi = loadBackend('ffi');
  * { using m = ffi.map('data.bin'); console.log(m.length); }
+ * const sharing = loadBackend({ require: ['coherent', 'waitNotify'] }); // napi or ffi, never the fallback
  * ```
  */
-export function loadBackend(name?: string): Backend {
-  const wanted = name ?? (process.env.MEMMAP_BACKEND || undefined);
+export function loadBackend(nameOrOptions?: string | LoadBackendOptions): Backend {
+  if (nameOrOptions !== undefined && typeof nameOrOptions !== 'string') {
+    const required = validateRequire(nameOrOptions);
+    return loadWith(required, candidates());
+  }
+  const wanted = nameOrOptions ?? (process.env.MEMMAP_BACKEND || undefined);
   if (wanted !== undefined) {
     const backend = tryLoad(wanted);
     if (!backend) {
@@ -71,6 +96,50 @@ export function loadBackend(name?: string): Backend {
     if (backend) return backend;
   }
   throw new MmapError(ErrorCodes.UNSUPPORTED, `No memmap backend could be loaded under ${runtimeLabel()}: ${describeFailures()}`);
+}
+
+/** MEMMAP_BACKEND if set, else the built-ins in order of preference. */
+function candidates(): string[] {
+  const env = process.env.MEMMAP_BACKEND;
+  return env ? [env] : Object.keys(builtinBackends);
+}
+
+function validateRequire(options: unknown): CapabilityName[] {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidType('name', 'a backend name, a module specifier or an object ({ require })', options);
+  }
+  const required = (options as LoadBackendOptions).require ?? [];
+  if (!Array.isArray(required)) throw invalidType('options.require', 'an array of capability names', required);
+  for (const flag of required) {
+    if (typeof flag !== 'string') throw invalidType('options.require', 'an array of capability names', flag);
+    if (!(capabilityFlags as readonly string[]).includes(flag)) {
+      throw invalidValue('options.require', `names an unknown capability (known: ${capabilityFlags.join(', ')})`, flag);
+    }
+  }
+  return required;
+}
+
+/**
+ * The first of `names` that loads and has every flag of `required`, else ERR_MMAP_UNSUPPORTED
+ * naming what each one lacks or why it did not load. Exported for core's tests (stub backends).
+ */
+export function loadWith(required: readonly CapabilityName[], names: readonly string[]): Backend {
+  const why: string[] = [];
+  for (const name of names) {
+    const backend = tryLoad(name);
+    if (!backend) {
+      why.push(`${name} did not load (${statuses.get(name)?.error})`);
+      continue;
+    }
+    const lacks = required.filter((flag) => backend.capabilities[flag] !== true);
+    if (lacks.length === 0) return backend;
+    why.push(`${name} lacks ${lacks.join(', ')}`);
+  }
+  const source = process.env.MEMMAP_BACKEND ? ` (MEMMAP_BACKEND=${process.env.MEMMAP_BACKEND})` : '';
+  throw new MmapError(
+    ErrorCodes.UNSUPPORTED,
+    `No memmap backend ${required.length > 0 ? `has ${required.join(' + ')}` : 'could be loaded'} under ${runtimeLabel()}${source}: ${why.join('; ')}`,
+  );
 }
 
 /**
