@@ -73,7 +73,8 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
     if (end > Number.MAX_SAFE_INTEGER) throw outOfRange(`range ${offset}..${end} ends beyond 2^53 - 1`);
     if (end > file.size) {
       if (!create) {
-        throw outOfRange(`range ${offset}..${end} is past the end of the file (${file.size} bytes)`);
+        const what = `options.offset + options.length (${offset}..${end}) is past the end of the file${file.path === undefined ? '' : ` '${file.path}'`} (${file.size} bytes)`;
+        throw outOfRange(`${what}: map a smaller length${kind === 'shared' ? ', or pass create: true to extend the file' : ''}`);
       }
       fs.ftruncateSync(file.fd, end);
       extended = true;

@@ -164,10 +164,39 @@ export const invalidValue = (name: string, why: string, actual: unknown): MmapEr
 
 export const outOfRange = (message: string): MmapError => new MmapError(ErrorCodes.OUT_OF_RANGE, message);
 
-export const closedError = (method: string): MmapError => new MmapError(ErrorCodes.CLOSED, `Cannot call ${method}: the map is closed`);
+export const closedError = (method: string): MmapError =>
+  new MmapError(ErrorCodes.CLOSED, `Cannot call ${method}: the map is closed (map the file again to keep using it)`);
 
-export const unsupported = (what: string, backend: string): MmapError =>
-  new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
+/** ERR_MMAP_UNSUPPORTED for a call the backend lacks, saying what to use instead where there is something. */
+export const unsupported = (what: string, backend: string): MmapError => {
+  const instead = remedyFor(what, backend);
+  return new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend${instead ? `: ${instead}` : ''}`);
+};
+
+/** Appends what to do about an error to its message (the code and fields stay as they are). */
+export function withRemedy(error: MmapError, remedy: string): MmapError {
+  error.message = `${error.message}: ${remedy}`;
+  return error;
+}
+
+const SHARING_CALL = /^(wait|waitAsync|notify|mapNamed|unlinkNamed)\(/;
+
+function remedyFor(what: string, backend: string): string {
+  const sharing = SHARING_CALL.test(what);
+  if (backend === 'fallback') {
+    if (sharing) {
+      return "this backend cannot share memory between processes: napi or ffi can (loadBackend({ require: ['waitNotify', 'named'] }) picks one)";
+    }
+    if (/^(un)?lock\(/.test(what)) return 'this backend maps a private copy, which has no file pages to lock: napi or ffi can';
+  }
+  if (what.includes('hugePages')) return "map without hugePages (advise('hugepage') asks for transparent huge pages where the OS has them)";
+  if (/^(wait|waitAsync|notify)\(/.test(what)) {
+    return `capabilities.waitNotify is false on ${process.platform}: wait with Atomics.wait inside one process, or signal between processes through a pipe or socket`;
+  }
+  if (sharing) return 'capabilities.named is false here: share a file instead (mapMut() of the same path in every process)';
+  if (what.startsWith('resize() of a copy-on-write map')) return 'map the file again with mapCopy() and the length you need';
+  return '';
+}
 
 export const tooLarge = (message: string): MmapError => new MmapError(ErrorCodes.TOO_LARGE, message);
 

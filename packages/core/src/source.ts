@@ -2,7 +2,7 @@
 // file's size. Types are checked before anything is opened; what we open we also close on failure.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, errnoOf, fromNodeError, invalidType, invalidValue, MmapError, syscallError } from './errors.js';
+import { ErrorCodes, errnoOf, fromNodeError, invalidType, invalidValue, MmapError, syscallError, withRemedy } from './errors.js';
 import type { DescriptorOps, FileInfo } from './region.js';
 import { runtime } from './runtime.js';
 
@@ -96,13 +96,18 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
       ownsFd = true;
     }
   } catch (error) {
-    throw fromNodeError(error);
+    throw openFailure(fromNodeError(error), write, create);
   }
   try {
     const stat = ops?.stat ? ops.stat(fd) : fileInfo(fd);
     if (stat.type === 'directory') throw syscallError(EISDIR, 'mmap', path);
     if (stat.type === 'fifo' || stat.type === 'socket') throw syscallError(ENODEV, 'mmap', path);
-    if (!ownsFd && !fdAllows(fd, write, ops)) throw syscallError(EACCES, 'mmap', path);
+    if (!ownsFd && !fdAllows(fd, write, ops)) {
+      const remedy = write
+        ? `the "source" descriptor (fd ${fd}) is not open for reading and writing; mapMut() needs both: open the descriptor read-write (fs.openSync(path, 'r+')), or map it read-only with map()`
+        : `the "source" descriptor (fd ${fd}) is not open for reading: open it with 'r' or 'r+'`;
+      throw withRemedy(syscallError(EACCES, 'mmap', path), remedy);
+    }
     if (!ownsFd && write) {
       // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
       // theirs. A backend that never writes through it takes a dup; otherwise our own open file
@@ -134,6 +139,21 @@ function openPath(path: string | Buffer, write: boolean, create: boolean, mode: 
     if ((error as NodeJS.ErrnoException).code !== EEXIST_CODE) throw error;
     return { fd: fs.openSync(path, base), created: false };
   }
+}
+
+/** A path that could not be opened: the OS error (it names the path), and what to do where that is clear. */
+function openFailure(error: unknown, write: boolean, create: boolean): unknown {
+  if (!(error instanceof MmapError)) return error;
+  if (error.code === 'ENOENT' && write && !create) return withRemedy(error, 'pass { create: true, length } to mapMut() to make the file');
+  if (error.code === 'EACCES' || error.code === 'EPERM') {
+    return withRemedy(
+      error,
+      write
+        ? 'mapMut() opens the file read-write: check its permissions, or map it read-only with map()'
+        : 'the file is not readable by this process: check its permissions',
+    );
+  }
+  return error;
 }
 
 /**
