@@ -3,13 +3,20 @@
 // released, what the worker wrote through its shared map reaches the file, and the main thread's
 // maps of the same file are unaffected. Runs in a child process whose exit status is asserted.
 
+import { fileURLToPath } from 'node:url';
 import { runtime } from '@memmap/core';
+import { runScript } from '../child-process.js';
+import type { WorkerOnlyMode, WorkerOnlyReport } from '../children/worker-only.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
 
 const ROUNDS = 30;
+const WORKER_ONLY_ROUNDS = 10;
+const WORKER_ONLY_MODES: readonly WorkerOnlyMode[] = ['normal', 'flushAsync', 'prefetch', 'nothing', 'waitAsync'];
+/** A script file (conformance/src/children/worker-only.ts, compiled beside this one). */
+const workerOnlyScript = fileURLToPath(new URL('../children/worker-only.js', import.meta.url));
 const SIZE = 16 * 1024 * 1024;
 
 // Bun crashes inside itself (SIGSEGV, or koffi's node-addon-api aborting on napi_throw) when a Worker
@@ -84,4 +91,36 @@ function register(ctx: SuiteContext): void {
   );
 }
 
-export const workerShutdownGroup: Group = { name: 'worker shutdown', register };
+function registerWorkerOnly(ctx: SuiteContext): void {
+  // The main thread of the child never imports the backend: only its Workers load it, so a runtime
+  // that unloads an addon with the last env that loaded it (Node 20) does so after every Worker.
+  it(`a process whose main thread never loads the backend survives ${WORKER_ONLY_ROUNDS} Workers in a row per ending (normal; terminate() with flushAsync, prefetch, waitAsync or nothing pending): exit status 0, no signal`, () => {
+    const dir = ctx.tmpDir();
+    const r = runScript(workerOnlyScript, {
+      args: [ctx.moduleUrl, ctx.exportName, dir, String(WORKER_ONLY_ROUNDS), WORKER_ONLY_MODES.join(',')],
+      timeoutMs: 180_000,
+    });
+    expect({ status: r.status, signal: r.signal }, `the child died: ${r.stderr.slice(-2000)}`).toEqual({ status: 0, signal: null });
+    const report = childJson<WorkerOnlyReport>(r);
+    for (const mode of WORKER_ONLY_MODES) {
+      const entry = report.modes[mode]!;
+      expect(entry.errors, `Worker errors (${mode})`).toEqual([]);
+      if (report.skipped[mode] !== undefined) continue;
+      expect(entry.exits.length, `Workers run (${mode})`).toBe(WORKER_ONLY_ROUNDS);
+      // A Worker that ends by itself exits 0; terminate() gives 1.
+      if (mode === 'normal') expect(entry.exits, 'normal endings').toEqual(entry.exits.map(() => 0));
+    }
+    expect(
+      Object.keys(report.skipped).filter((m) => m !== 'waitAsync' || ctx.caps.waitNotify),
+      'modes skipped',
+    ).toEqual([]);
+  });
+}
+
+export const workerShutdownGroup: Group = {
+  name: 'worker shutdown',
+  register(ctx) {
+    register(ctx);
+    registerWorkerOnly(ctx);
+  },
+};

@@ -48,6 +48,7 @@ const linuxLink = [
   '-static-libstdc++',
   '-pthread',
   '-lrt',
+  '-ldl',
   '-Wl,--as-needed',
   '-Wl,--exclude-libs,ALL',
   '-Wl,--gc-sections',

@@ -57,6 +57,8 @@ export interface Addon {
   readonly hugeTlb: boolean;
   readonly truncationSafe: boolean;
   readonly externalBuffers: boolean;
+  /** The module is pinned: never unloaded while the process lives (src/native/pin.h). */
+  readonly pinned: boolean;
   /** fcntl(F_GETFL) & O_ACCMODE: 0 read-only, 1 write-only, 2 read-write (POSIX builds only). */
   fdAccessMode?(fd: number): number;
   /** fcntl(F_DUPFD_CLOEXEC) (POSIX builds only). */

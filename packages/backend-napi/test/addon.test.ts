@@ -32,6 +32,10 @@ describe('napi backend', () => {
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
   });
 
+  it('pins itself: the addon is never unloaded while the process lives (Workers may load it alone)', () => {
+    expect(addon.pinned).toBe(true);
+  });
+
   it('exports its native enums by name: every advice and file-map kind of core, each a distinct code', () => {
     expect(Object.keys(addon.constants.advice).sort()).toEqual([...adviceNames].sort());
     expect(new Set(Object.values(addon.constants.advice)).size).toBe(adviceNames.length);

@@ -6,6 +6,7 @@
 #include "guard.h"
 #include "mapping.h"
 #include "native_map.h"
+#include "pin.h"
 
 namespace memmap {
 namespace {
@@ -213,8 +214,11 @@ static Napi::Object Constants(Napi::Env env) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace memmap;
+  // First: from here on this module's code outlives every env (see pin.h).
+  exports.Set("pinned", Napi::Boolean::New(env, pin::PinModule()));
   exports.Set("constants", Constants(env));
   DefineMapFunctions(env, exports);
+  DefineShareFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));

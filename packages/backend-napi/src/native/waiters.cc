@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "errors.h"
 
@@ -59,6 +60,8 @@ int WaitLoop(void* addr, int32_t expected, double timeoutMs, bool shared, const 
   }
 }
 
+struct WaitJob;
+
 // Per env: the threadsafe function that brings results back to its JS thread. Shared with the
 // waiter threads, which only call it while `alive` (env teardown clears it under the lock, so no
 // thread touches a threadsafe function Node has torn down).
@@ -67,6 +70,9 @@ struct EnvWaiters {
   bool alive = true;
   napi_threadsafe_function tsfn = nullptr;
   int pending = 0;  // JS thread only
+  // The waits of this env not yet settled (JS thread only): env teardown cancels them and takes
+  // them off their mappings' lists, so nothing a waiter thread frees later stays reachable there.
+  std::unordered_set<WaitJob*> jobs;
 };
 
 struct WaitJob : Waiter {
@@ -114,10 +120,19 @@ class WaiterThreads {
   static void Deliver(WaitJob* job) {
     std::shared_ptr<EnvWaiters> env = job->env;
     std::lock_guard<std::mutex> guard(env->lock);
-    if (!env->alive || napi_call_threadsafe_function(env->tsfn, job, napi_tsfn_nonblocking) != napi_ok) {
-      // The env is gone (a worker that ended): nothing to settle. The mapping reference the job
-      // holds is left alone; no JS thread remains to release it.
+    if (!env->alive) {
+      // The env is gone (a worker that ended): nothing to settle. Its teardown took the job off
+      // its mapping's list, so it can go; the mapping reference the job holds is left alone (no JS
+      // thread remains to release it, and the memory stays mapped for anyone still waiting).
       delete job;
+      return;
+    }
+    if (napi_call_threadsafe_function(env->tsfn, job, napi_tsfn_nonblocking) != napi_ok) {
+      // The threadsafe function is closing though the env's teardown has not reached us yet (a
+      // runtime that tears down in another order): the mapping may still list the job, which
+      // OnEnvTeardown would then wake. Leaked on purpose (a few bytes, once per wait pending when
+      // a worker ends) rather than freed under it.
+      job->cancelled.store(true);
     }
   }
 
@@ -136,11 +151,14 @@ WaiterThreads& Threads() {
 void Settle(napi_env env, napi_value /*callback*/, void* /*context*/, void* data) {
   auto* job = static_cast<WaitJob*>(data);
   if (env == nullptr) {
+    // Still on the JS thread: the mapping (held by the job) must not keep a freed waiter.
+    if (job->env->jobs.erase(job) > 0) job->mapping->RemoveWaiter(job);
     delete job;
     return;
   }
   Napi::HandleScope scope(env);
   EnvWaiters& waiters = *job->env;
+  waiters.jobs.erase(job);
   if (--waiters.pending == 0) napi_unref_threadsafe_function(env, waiters.tsfn);
   job->mapping->RemoveWaiter(job);
   if (job->cancelled.load()) {
@@ -174,8 +192,19 @@ std::shared_ptr<EnvWaiters> EnvState(napi_env env) {
       [](void* arg) {
         auto* holder = static_cast<std::shared_ptr<EnvWaiters>*>(arg);
         {
-          std::lock_guard<std::mutex> guard((*holder)->lock);
-          (*holder)->alive = false;
+          EnvWaiters& waiters = **holder;
+          std::lock_guard<std::mutex> guard(waiters.lock);
+          waiters.alive = false;
+          // Every wait still pending returns now (it settles nothing). Under the lock, so none of
+          // them is freed by its thread (Deliver) until it is off its mapping's list.
+          for (WaitJob* job : waiters.jobs) {
+            job->mapping->RemoveWaiter(job);
+            if (!job->cancelled.exchange(true)) {
+              int woken = 0;
+              os::Wake(job->addr, INT32_MAX, job->shared, &woken);
+            }
+          }
+          waiters.jobs.clear();
         }
         if (current == holder) current = nullptr;
         delete holder;
@@ -218,6 +247,7 @@ Napi::Value StartAsyncWait(Napi::Env env, Mapping* mapping, size_t offset, int32
   }
   mapping->BeginJob();
   mapping->AddWaiter(job);
+  state->jobs.insert(job);
   if (state->pending++ == 0) napi_ref_threadsafe_function(env, state->tsfn);
   Threads().Submit(job);
   return Napi::Value(env, promise);
