@@ -92,13 +92,41 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
   live++;
 }
 
+Mapping::Mapping(napi_env env, SharedSpan* shared, int fd)
+    : kind_(shared->kind),
+      fd_(fd),
+      offset_(shared->offset),
+      length_(shared->length),
+      delta_(shared->delta),
+      span_(shared->span),
+      hugePages_(shared->hugePages),
+      shared_(shared),
+      sharedHandle_(true) {
+  Account(env, kind_, static_cast<int64_t>(span_.length));
+  live++;
+}
+
 int64_t Mapping::Live() { return live.load(); }
 
-int Mapping::Fault() const { return guard::Fault(guardSlot_); }
+int Mapping::Fault() const { return guard::Fault(shared_ != nullptr ? shared_->guardSlot : guardSlot_); }
+
+int Mapping::Share(SharedSpan** out) {
+  if (shared_ == nullptr) {
+    int err = share::Register(kind_, offset_, length_, delta_, span_, hugePages_, guardSlot_, fd_, &shared_);
+    if (err != 0) return err;
+    guardSlot_ = -1;  // the shared span's now
+    sharedHandle_ = true;
+  }
+  *out = shared_;
+  return 0;
+}
 
 // Only a shared map's fd is held by core for the map's whole life; read and copy maps may outlive
 // theirs, so the guard is never given one it could find reused.
-int Mapping::GuardFd() const { return kind_ == os::Kind::Shared ? fd_ : -1; }
+int Mapping::GuardFd() const {
+  if (shared_ != nullptr) return shared_->fd;  // this map's own fd closes before the shared span goes
+  return kind_ == os::Kind::Shared ? fd_ : -1;
+}
 
 void Mapping::Unref(napi_env env) {
   if (--refs_ > 0) return;
@@ -110,6 +138,16 @@ void Mapping::Unref(napi_env env) {
 void Mapping::Unmap(napi_env env) {
   if (unmapped_) return;
   unmapped_ = true;
+  if (shared_ != nullptr) {
+    // Other threads' Mappings may still use the memory: the last holder unmaps it.
+    if (sharedHandle_) share::DropHandle(shared_);
+    sharedHandle_ = false;
+    share::DropHolder(shared_);
+    shared_ = nullptr;
+    Account(env, kind_, -static_cast<int64_t>(span_.length));
+    span_ = os::Span{};
+    return;
+  }
   guard::Unregister(guardSlot_);
   guardSlot_ = -1;
   // No view reaches the span any more (detached, neutralised or collected): the JS thread need
@@ -122,6 +160,10 @@ void Mapping::Unmap(napi_env env) {
 void Mapping::ReleaseHandle(napi_env env) {
   if (!handleHeld_) return;
   handleHeld_ = false;
+  if (shared_ != nullptr && sharedHandle_) {
+    share::DropHandle(shared_);  // the last map object over it retires its id
+    sharedHandle_ = false;
+  }
   if (envData_ != nullptr) {
     envData_->slots[handleSlot_] = nullptr;
     envData_->generations[handleSlot_]++;  // wraps: 256 reuses before a stale handle could match
@@ -247,7 +289,13 @@ void Mapping::Close(napi_env env, napi_value whole) {
   WakeWaiters();  // their jobs keep the memory mapped until the waiting threads have returned
   if (!DetachAll(env, whole)) {
     // A view we could not detach must not point at unmapped memory: swap in zero pages and let
-    // the last reference unmap them.
+    // the last reference unmap them. Memory another thread still holds cannot be swapped: the view
+    // keeps this holder, so the memory stays mapped until its Buffer is collected.
+    if (shared_ != nullptr) {
+      neutralised_ = true;
+      ReleaseHandle(env);
+      return;
+    }
     std::unique_lock<std::shared_mutex> lock(spanLock_);
     guard::Unregister(guardSlot_);
     guardSlot_ = -1;
@@ -266,6 +314,13 @@ void Mapping::EndJob(napi_env env) {
 
 int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char** syscall) {
   *syscall = "mremap";
+  // Memory other threads hold never moves: EBUSY while another holder lives, and no one can open it
+  // while it moves (the registry's mutex is held throughout).
+  std::unique_lock<std::mutex> registry;
+  if (shared_ != nullptr) {
+    registry = std::unique_lock<std::mutex>(share::Mutex());
+    if (shared_->holders > 1) return EBUSY;
+  }
   if (!DetachAll(env, whole)) return EBUSY;  // never move memory under a live view
   size_t before = span_.length;
   if (kind_ == os::Kind::Anon && newLength > length_ && span_.length > delta_ + length_) {
@@ -282,11 +337,16 @@ int Mapping::Remap(napi_env env, size_t newLength, napi_value whole, const char*
   }
   if (err != 0) return err;
   if (kind_ != os::Kind::Anon) {
-    if (guardSlot_ < 0) guardSlot_ = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
+    int& slot = GuardSlot();
+    if (slot < 0) slot = guard::Register(span_.base, span_.length, GuardFd(), offset_ - delta_);
     else if (span_.length == 0) {
-      guard::Unregister(guardSlot_);
-      guardSlot_ = -1;
-    } else guard::Update(guardSlot_, span_.base, span_.length);
+      guard::Unregister(slot);
+      slot = -1;
+    } else guard::Update(slot, span_.base, span_.length);
+  }
+  if (shared_ != nullptr) {
+    shared_->span = span_;
+    shared_->length = length_;
   }
   Account(env, kind_, static_cast<int64_t>(span_.length) - static_cast<int64_t>(before));
   return 0;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "os.h"
+#include "share.h"
 
 namespace memmap {
 
@@ -35,6 +36,9 @@ class Mapping {
  public:
   Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t length, size_t delta, os::Span span,
           bool hugePages);
+  // A Mapping over memory another thread shared (share::Open added this holder); `fd` is the
+  // opener's own descriptor (core's), or -1.
+  Mapping(napi_env env, SharedSpan* shared, int fd);
 
   // Live Mapping objects in the process (a leak check for tests).
   static int64_t Live();
@@ -64,6 +68,10 @@ class Mapping {
   // Detach, then resize; returns 0 or errno (the map is unchanged on error, but views are detached)
   // and sets `*syscall` to the call that failed (see os::Remap).
   int Remap(napi_env env, size_t newLength, napi_value whole, const char** syscall);
+
+  // Makes this mapping's memory shareable with other threads (once; later calls reuse it) and
+  // returns its span; 0 or an errno (the descriptor could not be duplicated).
+  int Share(SharedSpan** out);
 
   // Job bookkeeping: a running job keeps the mapping alive and mapped.
   void BeginJob() {
@@ -102,6 +110,7 @@ class Mapping {
   static void OnEnvTeardown(napi_env env, void* data, void* hint);
   void Unmap(napi_env env);
   int GuardFd() const;
+  int& GuardSlot() { return shared_ != nullptr ? shared_->guardSlot : guardSlot_; }
   ~Mapping() = default;
 
   os::Kind kind_;
@@ -112,7 +121,10 @@ class Mapping {
   os::Span span_;
   bool hugePages_;
   int guardSlot_ = -1;  // this span's entry in the SIGBUS guard's table (guard.h), -1 when none
-  int refs_ = 1;        // the JS handle's reference
+  // Set once the memory is shared (share.h): it owns the span and the guard slot from then on.
+  SharedSpan* shared_ = nullptr;
+  bool sharedHandle_ = false;  // this mapping still counts as one of shared_'s handles
+  int refs_ = 1;               // the JS handle's reference
   bool handleHeld_ = true;
   EnvData* envData_ = nullptr;  // the env table holding this handle (while handleHeld_)
   uint32_t handleSlot_ = 0;     // this mapping's slot in envData_'s handle table

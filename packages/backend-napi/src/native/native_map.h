@@ -11,5 +11,7 @@ namespace memmap {
 void DefineMapFunctions(Napi::Env env, Napi::Object exports);
 // Gives a freshly created mapping its JS handle (adopting its reference); unmaps it on failure.
 Napi::Value WrapMapping(Napi::Env env, class Mapping* mapping);
+// Adds share/openShared (native_share.cc: one map's memory opened by other threads).
+void DefineShareFunctions(Napi::Env env, Napi::Object exports);
 
 }  // namespace memmap
