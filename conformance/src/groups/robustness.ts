@@ -3,6 +3,7 @@ import { apiFuzzGroup } from './api-fuzz.js';
 import { closeSafetyGroup } from './close-safety.js';
 import { crossProcessGroup } from './cross-process.js';
 import { descriptorsGroup } from './descriptors.js';
+import { hostileCallersGroup } from './hostile-callers.js';
 import type { Group } from './index.js';
 import { leaksGroup } from './leaks.js';
 import { randomSequencesGroup } from './random-sequences.js';
@@ -18,4 +19,5 @@ export const robustnessGroups: Group[] = [
   leaksGroup,
   descriptorsGroup,
   workerShutdownGroup,
+  hostileCallersGroup,
 ];

@@ -2,7 +2,8 @@
 // validated and every file opened here, before the backend is asked to map anything.
 import * as fs from 'node:fs';
 import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfRange, unsupported } from './errors.js';
-import { MutableMap, ReadOnlyMap, type MapKind } from './map-objects.js';
+import { checkMapRoom } from './map-limit.js';
+import { createMap, createMutableMap, type MapKind } from './map-objects.js';
 import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
 import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
@@ -65,6 +66,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
   const checked = checkSource(source);
 
   // 2. Open, then check the range against the file (create extends it first, never shrinks).
+  checkMapRoom();
   const file = openSource(checked, kind === 'shared', create, mode, impl.descriptors);
   let extended = false;
   try {
@@ -90,7 +92,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       allocate: allocate && length > 0,
     });
     if (kind === 'shared') {
-      return new MutableMap({
+      return createMutableMap({
         backend: impl.name,
         capabilities: impl.capabilities,
         kind,
@@ -113,7 +115,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       fd: -1,
       ownsFd: false,
     };
-    return kind === 'read' ? new ReadOnlyMap(init) : new MutableMap(init);
+    return createMap(init);
   } catch (error) {
     // 3. A failed call leaves no fd, no mapping, no new file and no changed size behind.
     if (extended && !file.created) {
@@ -134,9 +136,10 @@ function mapAnon(impl: BackendImplementation, length: unknown, options: unknown)
   const populate = validateBoolean(opts.populate, 'options.populate');
   const hugePages = validateBoolean(opts.hugePages, 'options.hugePages');
   if (hugePages && !impl.capabilities.hugePages) throw unsupported('mapAnon({ hugePages: true })', impl.name);
+  checkMapRoom();
   try {
     const region = impl.openAnon({ length: size, populate, hugePages });
-    return new MutableMap({
+    return createMutableMap({
       backend: impl.name,
       capabilities: impl.capabilities,
       kind: 'anon',
@@ -164,6 +167,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
   if (create && requested === undefined) throw invalidType('options.length', 'of type number (required with create)', undefined);
   const mode = validateMode(opts.mode);
   if (!impl.capabilities.named || (!impl.openNamed && !impl.openNamedSection)) throw unsupported('mapNamed()', impl.name);
+  checkMapRoom();
   if (impl.openNamedSection) return mapNamedSection(impl, checkedName, create, requested, mode);
   if (!impl.openNamed) throw unsupported('mapNamed()', impl.name);
 
@@ -192,7 +196,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       populate: false,
       allocate: false,
     });
-    return new MutableMap({
+    return createMutableMap({
       backend: impl.name,
       capabilities: impl.capabilities,
       kind: 'shared',
@@ -249,7 +253,7 @@ function mapNamedSection(
       );
     }
     const region = section.map(length);
-    return new MutableMap({
+    return createMutableMap({
       backend: impl.name,
       capabilities: impl.capabilities,
       kind: 'shared',

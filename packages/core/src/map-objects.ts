@@ -1,7 +1,8 @@
 // The public Mmap / MmapMut objects, shared by every backend built with defineBackend(): the
 // closed state, bounds, caching of `bytes` and resize orchestration live here once.
 import * as fs from 'node:fs';
-import { closedError, ErrorCodes, fromNodeError, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
+import { inspect } from 'node:util';
+import { closedError, ErrorCodes, fromNodeError, invalidType, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
 import type { Advice, Capabilities, Mmap, MmapMut, Residency, ResizeOptions, WaitResult } from './types.js';
@@ -89,14 +90,17 @@ class OwnedBuffer extends Stamp {
   }
 
   /** The map a Buffer was handed out by, if any. */
-  static ownerOf(buffer: object): ReadOnlyMap | undefined {
+  static ownerOf(buffer: unknown): ReadOnlyMap | undefined {
+    // `in` throws on primitives: anything that is not an object has no owner.
+    if ((typeof buffer !== 'object' && typeof buffer !== 'function') || buffer === null) return undefined;
     return #owner in buffer ? (buffer as OwnedBuffer).#owner : undefined;
   }
 }
 
 /**
- * The map a Buffer from `bytes` or `view()` belongs to (undefined for any other Buffer). A live
- * Buffer keeps its map alive, so the answer is never a collected map. Never throws.
+ * The map a Buffer from `bytes` or `view()` belongs to (undefined for anything else, including
+ * values that are not objects at all). A live Buffer keeps its map alive, so the answer is never a
+ * collected map. Never throws.
  *
  * @example
  * ```ts
@@ -105,138 +109,215 @@ class OwnedBuffer extends Stamp {
  * ownerOf(m.view(0, 16)) === m; // true
  * ```
  */
-export const ownerOf = (buffer: object): Mmap | undefined => OwnedBuffer.ownerOf(buffer);
+export const ownerOf = (buffer: unknown): Mmap | undefined => OwnedBuffer.ownerOf(buffer);
+
+/**
+ * Everything a map object knows, kept in one private field: no assignment, defineProperty,
+ * prototype change or subclass can reach it, so user code can never make core hand a backend a
+ * range outside the live mapping.
+ */
+interface MapState {
+  readonly init: MapInit;
+  /** Bytes in the map now (changes with resize). */
+  length: number;
+  closed: boolean;
+  /** The Buffer `bytes` returns until resize/close. */
+  bytes: Buffer | undefined;
+}
+
+/** Only core makes map objects: the constructors refuse anything but this token. */
+const makeToken = Symbol('memmap.makeMap');
+
+/** Reads a map's private state; set in ReadOnlyMap's static block (MutableMap needs it too). */
+let stateOf: (map: ReadOnlyMap) => MapState;
+
+// structuredClone/postMessage copy own enumerable properties; a function among them makes the
+// clone fail with DataCloneError instead of silently producing an empty object that looks like a map.
+function notCloneable(): never {
+  throw new MmapError(ErrorCodes.INVALID_ARG_VALUE, 'A map object cannot be cloned or posted to a Worker');
+}
 
 export class ReadOnlyMap implements Mmap {
-  protected readonly init: MapInit;
-  protected currentLength: number;
-  protected isClosed = false;
-  private cachedBytes: Buffer | undefined;
+  readonly #s: MapState;
+  /**
+   * Present so that structuredClone()/postMessage() of a map throws DataCloneError (a map is
+   * memory of this thread; a Worker must map the file itself) instead of copying nothing.
+   */
+  declare readonly [Symbol.toStringTag]: string;
 
-  constructor(init: MapInit) {
-    this.init = init;
-    this.currentLength = init.length;
+  static {
+    stateOf = (map: ReadOnlyMap): MapState => {
+      // A Proxy or an object that only pretends to be a map: a clean error, never its properties.
+      if (!(#s in map)) throw invalidType('this', 'a map object made by memmap', map);
+      return map.#s;
+    };
+  }
+
+  /** @internal Maps are made by a backend's map()/mapMut()/...; the token keeps anyone else out. */
+  constructor(token: symbol, init: MapInit) {
+    if (token !== makeToken) throw invalidType('constructor', 'called by memmap itself (use map(), mapMut(), ...)', token);
+    this.#s = { init, length: init.length, closed: false, bytes: undefined };
+    (this as unknown as { cloneGuard: () => never }).cloneGuard = notCloneable;
     finalizer.register(this, { region: init.region, fd: init.fd, ownsFd: init.ownsFd }, this);
   }
 
   get backend(): string {
-    return this.init.backend;
+    return stateOf(this).init.backend;
   }
   get length(): number {
-    return this.currentLength;
+    return stateOf(this).length;
   }
   get offset(): number {
-    return this.init.offset;
+    return stateOf(this).init.offset;
   }
   get writable(): boolean {
-    return this.init.kind !== 'read';
+    return stateOf(this).init.kind !== 'read';
   }
   get closed(): boolean {
-    return this.isClosed;
+    return stateOf(this).closed;
   }
 
   get bytes(): Buffer {
-    this.assertOpen('bytes');
-    if (this.cachedBytes) return this.cachedBytes;
-    const max = maxWholeBufferLength();
-    if (this.currentLength > max) {
-      throw tooLarge(`The map is ${this.currentLength} bytes, more than one Buffer can hold here (${max}); use view()`);
-    }
-    this.cachedBytes = this.own(this.init.region.buffer());
-    return this.cachedBytes;
+    return wholeBytes(this, stateOf(this), 'bytes');
   }
 
   view(offset?: number, length?: number): Buffer {
-    this.assertOpen('view()');
-    const range = validateRange(offset, length, this.currentLength);
-    if (this.currentLength <= maxWholeBufferLength()) {
-      return this.own(this.bytes, range.offset, range.length);
+    const s = openState(this, 'view()');
+    const range = validateRange(offset, length, s.length);
+    if (s.length <= maxWholeBufferLength()) {
+      return own(this, wholeBytes(this, s, 'view()'), range.offset, range.length);
     }
     if (range.length > maxWholeBufferLength()) {
       throw tooLarge(`A view of ${range.length} bytes is more than one Buffer can hold here`);
     }
-    return this.own(this.init.region.window(range.offset, range.length));
+    return own(this, s.init.region.window(range.offset, range.length));
   }
 
   advise(advice: Advice, offset?: number, length?: number): boolean {
-    this.assertOpen('advise()');
+    const s = openState(this, 'advise()');
     const name = validateAdvice(advice);
-    const range = validateRange(offset, length, this.currentLength);
+    const range = validateRange(offset, length, s.length);
     if (range.length === 0) return false;
-    return this.init.region.advise(name, range.offset, range.length);
+    return s.init.region.advise(name, range.offset, range.length);
   }
 
   prefetch(offset?: number, length?: number): Promise<void> {
-    return this.promise('prefetch()', offset, length, (o, l) => this.init.region.prefetch(o, l));
+    return rangePromise(this, 'prefetch()', offset, length, (s, o, l) => s.init.region.prefetch(o, l));
   }
 
   residency(offset?: number, length?: number): Residency {
-    this.assertOpen('residency()');
-    const range = validateRange(offset, length, this.currentLength);
+    const s = openState(this, 'residency()');
+    const range = validateRange(offset, length, s.length);
     if (range.length === 0) return { resident: 0, total: 0, pageSize: pageSize() };
-    return this.init.region.residency(range.offset, range.length);
+    return s.init.region.residency(range.offset, range.length);
   }
 
   lock(): void {
-    this.assertOpen('lock()');
-    if (!this.init.capabilities.lock) throw unsupported('lock()', this.init.backend);
-    if (this.currentLength > 0) this.init.region.lock();
+    const s = openState(this, 'lock()');
+    if (!s.init.capabilities.lock) throw unsupported('lock()', s.init.backend);
+    if (s.length > 0) s.init.region.lock();
   }
 
   unlock(): void {
-    this.assertOpen('unlock()');
-    if (!this.init.capabilities.lock) throw unsupported('unlock()', this.init.backend);
-    if (this.currentLength > 0) this.init.region.unlock();
+    const s = openState(this, 'unlock()');
+    if (!s.init.capabilities.lock) throw unsupported('unlock()', s.init.backend);
+    if (s.length > 0) s.init.region.unlock();
   }
 
   close(): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.cachedBytes = undefined;
-    finalizer.unregister(this);
-    const { region, fd, ownsFd } = this.init;
-    try {
-      region.close();
-    } finally {
-      if (ownsFd) closeWhenIdle(region, fd);
-    }
+    closeState(this, stateOf(this));
   }
 
   [Symbol.dispose](): void {
-    this.close();
+    closeState(this, stateOf(this));
   }
 
-  protected assertOpen(what: string): void {
-    if (this.isClosed) throw closedError(what);
+  /** What the map is, never its memory (util.inspect, console.log). */
+  [inspect.custom](): string {
+    return describe(this, stateOf(this));
   }
 
-  /** Forget the cached Buffer (the backend detached it). */
-  protected dropBytes(): void {
-    this.cachedBytes = undefined;
+  /** JSON.stringify gives what the map is, never its memory. */
+  toJSON(): { backend: string; kind: MapKind; offset: number; length: number; writable: boolean; closed: boolean } {
+    const s = stateOf(this);
+    return {
+      backend: s.init.backend,
+      kind: s.init.kind,
+      offset: s.init.offset,
+      length: s.length,
+      writable: s.init.kind !== 'read',
+      closed: s.closed,
+    };
   }
+}
 
-  /** Validates, then runs an async region call; every failure becomes a rejection. */
-  protected promise(what: string, offset: unknown, length: unknown, run: (offset: number, length: number) => Promise<void>): Promise<void> {
-    try {
-      this.assertOpen(what);
-      const range = validateRange(offset, length, this.currentLength);
-      if (range.length === 0) return Promise.resolve();
-      return run(range.offset, range.length);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
+Object.defineProperty(ReadOnlyMap.prototype, Symbol.toStringTag, { value: 'Mmap', configurable: false, writable: false });
 
-  /**
-   * A new Buffer object over [start, start + length) of `buffer`'s memory, tagged with this map.
-   * Never the backend's own object: a backend that keeps its Buffer would otherwise keep the map
-   * reachable forever.
-   */
-  private own(buffer: Buffer, start = 0, length = buffer.length - start): Buffer {
-    const tagged = Buffer.from(buffer.buffer, buffer.byteOffset + start, length);
-    new OwnedBuffer(tagged, this);
-    return tagged;
+/** The state of an open map; throws ERR_MMAP_CLOSED after close(). */
+function openState(map: ReadOnlyMap, what: string): MapState {
+  const s = stateOf(map);
+  if (s.closed) throw closedError(what);
+  return s;
+}
+
+function wholeBytes(map: ReadOnlyMap, s: MapState, what: string): Buffer {
+  if (s.closed) throw closedError(what);
+  if (s.bytes) return s.bytes;
+  const max = maxWholeBufferLength();
+  if (s.length > max) {
+    throw tooLarge(`The map is ${s.length} bytes, more than one Buffer can hold here (${max}); use view()`);
   }
+  s.bytes = own(map, s.init.region.buffer());
+  return s.bytes;
+}
+
+/**
+ * A new Buffer object over [start, start + length) of `buffer`'s memory, tagged with its map.
+ * Never the backend's own object: a backend that keeps its Buffer would otherwise keep the map
+ * reachable forever.
+ */
+function own(map: ReadOnlyMap, buffer: Buffer, start = 0, length = buffer.length - start): Buffer {
+  const tagged = Buffer.from(buffer.buffer, buffer.byteOffset + start, length);
+  new OwnedBuffer(tagged, map);
+  return tagged;
+}
+
+function closeState(map: ReadOnlyMap, s: MapState): void {
+  if (s.closed) return;
+  s.closed = true;
+  s.bytes = undefined;
+  finalizer.unregister(map);
+  const { region, fd, ownsFd } = s.init;
+  try {
+    region.close();
+  } finally {
+    if (ownsFd) closeWhenIdle(region, fd);
+  }
+}
+
+/** Validates, then runs an async region call; every failure becomes a rejection. */
+function rangePromise(
+  map: ReadOnlyMap,
+  what: string,
+  offset: unknown,
+  length: unknown,
+  run: (s: MapState, offset: number, length: number) => Promise<void>,
+): Promise<void> {
+  try {
+    const s = openState(map, what);
+    const range = validateRange(offset, length, s.length);
+    if (range.length === 0) return Promise.resolve();
+    return run(s, range.offset, range.length);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function describe(map: ReadOnlyMap, s: MapState): string {
+  const where = s.init.kind === 'anon' ? '' : ` at file offset ${s.init.offset}`;
+  const state = s.closed ? ', closed' : '';
+  const name = map instanceof MutableMap ? 'MmapMut' : 'Mmap';
+  return `${name} <${s.init.backend} ${s.init.kind}, ${s.length} bytes${where}${state}>`;
 }
 
 /** A pending waitAsync() as core tracks it: close() rejects it. */
@@ -244,12 +325,12 @@ type PendingWait = (error: unknown) => void;
 
 export class MutableMap extends ReadOnlyMap implements MmapMut {
   /** Pending waitAsync() calls; close() rejects them with ERR_MMAP_CLOSED. */
-  private readonly waiters = new Set<PendingWait>();
+  readonly #waiters = new Set<PendingWait>();
 
   wait(offset: number, expected: number, timeoutMs?: number): WaitResult {
-    const args = this.waitArgs('wait()', offset, expected, timeoutMs);
+    const [s, args] = waitArgs(this, 'wait()', offset, expected, timeoutMs);
     try {
-      return this.init.region.wait!(args.offset, args.expected, args.timeout);
+      return s.init.region.wait!(args.offset, args.expected, args.timeout);
     } catch (error) {
       throw fromNodeError(error);
     }
@@ -257,128 +338,157 @@ export class MutableMap extends ReadOnlyMap implements MmapMut {
 
   waitAsync(offset: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
     let started: Promise<WaitResult>;
+    let waiters: Set<PendingWait>;
     try {
-      const args = this.waitArgs('waitAsync()', offset, expected, timeoutMs);
-      started = this.init.region.waitAsync!(args.offset, args.expected, args.timeout);
+      waiters = this.#waiters;
+      const [s, args] = waitArgs(this, 'waitAsync()', offset, expected, timeoutMs);
+      started = s.init.region.waitAsync!(args.offset, args.expected, args.timeout);
     } catch (error) {
       return Promise.reject(fromNodeError(error));
     }
     return new Promise<WaitResult>((resolve, reject) => {
       const fail: PendingWait = reject;
-      this.waiters.add(fail);
+      waiters.add(fail);
       // Whatever the backend's promise does after close() (it was woken), the caller already has
       // ERR_MMAP_CLOSED: settle only while still pending here.
       started.then(
-        (result) => this.waiters.delete(fail) && resolve(result),
-        (error: unknown) => this.waiters.delete(fail) && reject(fromNodeError(error)),
+        (result) => waiters.delete(fail) && resolve(result),
+        (error: unknown) => waiters.delete(fail) && reject(fromNodeError(error)),
       );
     });
   }
 
   notify(offset: number, count?: number): number {
-    this.assertOpen('notify()');
-    if (!this.init.capabilities.waitNotify) throw unsupported('notify()', this.init.backend);
-    const at = validateWaitOffset(offset, this.init.offset, this.currentLength);
+    const s = openState(this, 'notify()');
+    if (!s.init.capabilities.waitNotify) throw unsupported('notify()', s.init.backend);
+    const at = validateWaitOffset(offset, s.init.offset, s.length);
     const n = validateNotifyCount(count);
     if (n === 0) return 0; // the futex would still wake one for a count of 0
     try {
-      return this.init.region.notify!(at, n);
+      return s.init.region.notify!(at, n);
     } catch (error) {
       throw fromNodeError(error);
     }
   }
 
   override close(): void {
-    if (this.isClosed) return;
-    const pending = [...this.waiters];
-    this.waiters.clear();
+    const s = stateOf(this);
+    if (s.closed) return;
+    const pending = [...this.#waiters];
+    this.#waiters.clear();
     try {
-      super.close(); // the region wakes its waiters and keeps their memory until they return
+      closeState(this, s); // the region wakes its waiters and keeps their memory until they return
     } finally {
       for (const reject of pending) reject(closedError('waitAsync()'));
     }
   }
 
-  private waitArgs(
-    what: string,
-    offset: unknown,
-    expected: unknown,
-    timeoutMs: unknown,
-  ): { offset: number; expected: number; timeout: number } {
-    this.assertOpen(what);
-    if (!this.init.capabilities.waitNotify) throw unsupported(what, this.init.backend);
-    return {
-      offset: validateWaitOffset(offset, this.init.offset, this.currentLength),
-      expected: validateExpected(expected),
-      timeout: validateTimeout(timeoutMs),
-    };
+  override [Symbol.dispose](): void {
+    MutableMap.prototype.close.call(this);
   }
 
   flush(offset?: number, length?: number): void {
-    this.assertOpen('flush()');
-    const range = validateRange(offset, length, this.currentLength);
+    const s = openState(this, 'flush()');
+    const range = validateRange(offset, length, s.length);
     // A copy-on-write or anonymous map has nothing to write: flush succeeds and writes nothing.
-    if (this.init.kind !== 'shared' || range.length === 0) return;
-    this.init.region.flush(range.offset, range.length);
+    if (s.init.kind !== 'shared' || range.length === 0) return;
+    s.init.region.flush(range.offset, range.length);
   }
 
   flushAsync(offset?: number, length?: number): Promise<void> {
-    return this.promise('flushAsync()', offset, length, (o, l) =>
-      this.init.kind === 'shared' ? this.init.region.flushAsync(o, l) : Promise.resolve(),
+    return rangePromise(this, 'flushAsync()', offset, length, (s, o, l) =>
+      s.init.kind === 'shared' ? s.init.region.flushAsync(o, l) : Promise.resolve(),
     );
   }
 
   resize(newLength: number, options?: ResizeOptions): void {
-    this.assertOpen('resize()');
+    const s = openState(this, 'resize()');
     const next = validateCount(newLength, 'newLength');
     const allocate = validateBoolean(validateOptions(options).allocate, 'options.allocate');
-    if (this.init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', this.init.backend);
-    if (this.init.fixedSize)
-      throw new MmapError(ErrorCodes.UNSUPPORTED, `resize() of a named map is not possible here: ${this.init.fixedSize}`);
+    const { init } = s;
+    if (init.kind === 'copy') throw unsupported('resize() of a copy-on-write map', init.backend);
+    if (init.fixedSize) throw new MmapError(ErrorCodes.UNSUPPORTED, `resize() of a named map is not possible here: ${init.fixedSize}`);
     // A pending waitAsync sleeps on an address of this mapping: it must not move under it.
-    if (this.waiters.size > 0) {
-      throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${this.waiters.size} pending waitAsync() call(s)`, {
+    const waiting = this.#waiters.size;
+    if (waiting > 0) {
+      throw new MmapError('EBUSY', `EBUSY: resource busy, resize() with ${waiting} pending waitAsync() call(s)`, {
         syscall: 'mremap',
       });
     }
     try {
       // Anonymous memory has no disk blocks to reserve: allocate only means something for files.
-      if (this.init.kind === 'shared') this.resizeFileMap(next, allocate && next > 0);
-      else this.init.region.remap(next, { allocate: false });
-      this.currentLength = next;
+      if (init.kind === 'shared') resizeFileMap(s, next, allocate && next > 0);
+      else init.region.remap(next, { allocate: false });
+      s.length = next;
     } finally {
       // Even a failed remap may have detached the old Buffer: never hand it out again.
-      this.dropBytes();
+      s.bytes = undefined;
     }
   }
+}
 
-  /** Grow the file before the map, shrink it after; cut it only when the map reached its end. */
-  private resizeFileMap(next: number, allocate: boolean): void {
-    const { fd, offset, region } = this.init;
-    try {
-      const fileSize = fs.fstatSync(fd).size;
-      const newEnd = offset + next;
-      if (newEnd > Number.MAX_SAFE_INTEGER) throw outOfRange(`offset + newLength (${newEnd}) is beyond 2^53 - 1`);
-      if (newEnd > fileSize) {
-        fs.ftruncateSync(fd, newEnd);
-        try {
-          region.remap(next, { allocate });
-        } catch (error) {
-          fs.ftruncateSync(fd, fileSize);
-          throw error;
-        }
-        return;
+/** Checks a wait()/waitAsync() call; returns the map's state and the validated arguments. */
+function waitArgs(
+  map: MutableMap,
+  what: string,
+  offset: unknown,
+  expected: unknown,
+  timeoutMs: unknown,
+): [MapState, { offset: number; expected: number; timeout: number }] {
+  const s = openState(map, what);
+  if (!s.init.capabilities.waitNotify) throw unsupported(what, s.init.backend);
+  return [
+    s,
+    {
+      offset: validateWaitOffset(offset, s.init.offset, s.length),
+      expected: validateExpected(expected),
+      timeout: validateTimeout(timeoutMs),
+    },
+  ];
+}
+
+/** Grow the file before the map, shrink it after; cut it only when the map reached its end. */
+function resizeFileMap(s: MapState, next: number, allocate: boolean): void {
+  const { fd, offset, region } = s.init;
+  try {
+    const fileSize = fs.fstatSync(fd).size;
+    const newEnd = offset + next;
+    if (newEnd > Number.MAX_SAFE_INTEGER) throw outOfRange(`offset + newLength (${newEnd}) is beyond 2^53 - 1`);
+    if (newEnd > fileSize) {
+      fs.ftruncateSync(fd, newEnd);
+      try {
+        region.remap(next, { allocate });
+      } catch (error) {
+        fs.ftruncateSync(fd, fileSize);
+        throw error;
       }
-      const reachedEnd = offset + this.currentLength >= fileSize;
-      // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
-      if (isWindows && this.init.capabilities.zeroCopy && next < this.currentLength && reachedEnd) {
-        shrinkMappedFile(region, fd, this.currentLength, next, newEnd);
-        return;
-      }
-      region.remap(next, { allocate });
-      if (next < this.currentLength && reachedEnd) fs.ftruncateSync(fd, newEnd);
-    } catch (error) {
-      throw fromNodeError(error);
+      return;
     }
+    const reachedEnd = offset + s.length >= fileSize;
+    // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
+    if (isWindows && s.init.capabilities.zeroCopy && next < s.length && reachedEnd) {
+      shrinkMappedFile(region, fd, s.length, next, newEnd);
+      return;
+    }
+    region.remap(next, { allocate });
+    if (next < s.length && reachedEnd) fs.ftruncateSync(fd, newEnd);
+  } catch (error) {
+    throw fromNodeError(error);
   }
+}
+
+// Nobody may swap a method of every map under memmap's feet (a frozen prototype cannot be patched).
+Object.freeze(ReadOnlyMap.prototype);
+Object.freeze(ReadOnlyMap);
+Object.freeze(MutableMap.prototype);
+Object.freeze(MutableMap);
+
+/** Makes the public object for a new region: read maps are Mmap, the others MmapMut. */
+export function createMap(init: MapInit): ReadOnlyMap {
+  return init.kind === 'read' ? new ReadOnlyMap(makeToken, init) : new MutableMap(makeToken, init);
+}
+
+/** As createMap, for the calls that always give a mutable map. */
+export function createMutableMap(init: MapInit): MutableMap {
+  return new MutableMap(makeToken, init);
 }
