@@ -13,11 +13,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "host_win.h"
 #include "os.h"
 #include "sections_win.h"
+#include "wait_win.h"
 
 #include <cerrno>
 
@@ -123,6 +125,9 @@ int MapFile(Kind kind, int fd, uint64_t offset, size_t length, bool populate, Sp
   int err = MapSection(file, protect, offset + length, access, offset - *delta, view, &p);
   if (err != 0) return err;
   *out = Span{p, RoundUp(view, PageSize())};
+  // Shared and read views show what other processes map: their waits meet in the file's table.
+  std::string identity;
+  if (kind != Kind::Copy && FileIdentity(file, &identity)) RegisterView(p, out->length, identity, offset - *delta);
   if (populate) Prefault(static_cast<char*>(p) + *delta, length);
   return 0;
 }
@@ -153,6 +158,7 @@ int Allocate(int /*fd*/, uint64_t /*offset*/, uint64_t /*length*/) { return ENOT
 int Unmap(const Span& span) {
   if (span.length == 0) return 0;
   ReleaseSection(span.base);
+  UnregisterView(span.base);
   MEMORY_BASIC_INFORMATION info;
   // A view, or zero memory put there by Neutralise() or the guard.
   if (VirtualQuery(span.base, &info, sizeof info) != 0 && info.Type == MEM_PRIVATE) {
@@ -167,6 +173,7 @@ int Neutralise(const Span& span) {
   // once (another thread could in theory reserve them in between; then VirtualAlloc fails).
   if (!UnmapViewOfFile(span.base)) return host::LastError();
   ReleaseSection(span.base);
+  UnregisterView(span.base);
   void* p = VirtualAlloc(span.base, span.length, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
   return p == span.base ? 0 : host::LastError();
 }

@@ -12,6 +12,7 @@
 #include "host_win.h"
 #include "os.h"
 #include "sections_win.h"
+#include "wait_win.h"
 
 namespace memmap::os {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 // The section HANDLE each named view holds, by view base.
 std::mutex heldMutex;
 std::unordered_map<void*, HANDLE> held;
+// The name of each section SectionOpen returned, until SectionClose: its views' wait identity.
+std::unordered_map<void*, std::string> names;
 
 // Core validated the name: 1-31 characters of [A-Za-z0-9._-], so widening byte by byte is exact.
 std::wstring SectionName(const char* name) {
@@ -73,6 +76,8 @@ int SectionOpen(const char* name, bool create, bool exclusive, uint64_t size, vo
   }
   *actualSize = info.RegionSize;
   *section = h;
+  std::lock_guard<std::mutex> lock(heldMutex);
+  names[h] = name;
   return 0;
 }
 
@@ -92,12 +97,16 @@ int SectionMap(void* section, size_t length, Span* out) {
     CloseHandle(own);
     return err;
   }
+  std::string name;
   {
     std::lock_guard<std::mutex> lock(heldMutex);
     held[p] = own;
+    auto it = names.find(section);
+    if (it != names.end()) name = it->second;
   }
   size_t page = PageSize();
   *out = Span{p, (length + page - 1) / page * page};
+  if (!name.empty()) RegisterView(p, out->length, SectionIdentity(name.c_str()), 0);
   return 0;
 }
 
@@ -113,7 +122,13 @@ void ReleaseSection(void* base) {
   CloseHandle(h);
 }
 
-void SectionClose(void* section) { CloseHandle(static_cast<HANDLE>(section)); }
+void SectionClose(void* section) {
+  {
+    std::lock_guard<std::mutex> lock(heldMutex);
+    names.erase(section);
+  }
+  CloseHandle(static_cast<HANDLE>(section));
+}
 
 int SectionExists(const char* name, bool* exists) {
   *exists = false;
