@@ -2,7 +2,7 @@
 import { defineCapabilities, runtime } from '@memmap/core';
 // The platform table first: it throws on an unsupported platform before koffi is loaded.
 import { platform } from './platform/index.js';
-import { hasFutex } from './futex.js';
+import { hasWaitNotify } from './futex.js';
 import { hasNamed } from './named.js';
 import { canDetach } from './runtime.js';
 
@@ -16,8 +16,8 @@ export const capabilities = defineCapabilities({
   truncationSafe: false,
   lock: true,
   hugePages: platform.MAP_HUGETLB !== 0,
-  // The futex syscall: Linux only.
-  waitNotify: hasFutex,
+  // The futex syscall on Linux; named semaphores on Windows (wait-win32.ts). Not macOS/FreeBSD.
+  waitNotify: hasWaitNotify,
   // Deno's node:fs refuses the shm_open descriptor core sizes and closes (EBADF): not yet there.
   named: hasNamed && runtime().name !== 'deno',
 });

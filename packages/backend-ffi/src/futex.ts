@@ -1,4 +1,4 @@
-// wait/notify through the Linux futex syscall, called via koffi. wait() blocks the calling thread;
+// wait/notify through the Linux futex syscall, called via koffi (on Windows: wait-win32.ts). wait() blocks the calling thread;
 // waitAsync() hands the blocking wait to a waiter worker thread of our own (never koffi's async
 // calls, which run on libuv's thread pool and would starve fs work while a wait is pending).
 import { createRequire } from 'node:module';
@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { syscallError, type WaitResult } from '@memmap/core';
 import { futexPrototype, lastErrno, libc, libcName, viewOf } from './libc.js';
 import { platform } from './platform/index.js';
+import { type WinRegistration, winRegister, winWaitBlocking, winWaitSource, winWake } from './wait-win32.js';
 
 const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
@@ -18,8 +19,12 @@ const SLICE_MS = 1000;
 /** An idle waiter worker ends after this long. */
 const IDLE_EXIT_MS = 10_000;
 
-/** true where the futex syscall exists (Linux); capabilities.waitNotify. */
+const windows = process.platform === 'win32';
+
+/** true where the futex syscall exists (Linux). */
 export const hasFutex = platform.SYS_futex !== undefined && libc.syscall !== undefined;
+/** capabilities.waitNotify: the futex, or on Windows named semaphores (wait-win32.ts). */
+export const hasWaitNotify = hasFutex || windows;
 
 /** A shared mapping must use a shared futex (no FUTEX_PRIVATE_FLAG) so other processes' waiters match. */
 const op = (base: number, shared: boolean): number => (shared ? base : base | FUTEX_PRIVATE_FLAG);
@@ -72,18 +77,20 @@ const waitLoop = new Function(`return ${waitLoopSource}`)() as WaitLoop;
 
 const results: readonly WaitResult[] = ['ok', 'not-equal', 'timed-out'];
 
-function toResult(code: number): WaitResult {
-  if (code < 0) throw syscallError(-code, 'futex');
+function toResult(code: number, syscall = 'futex'): WaitResult {
+  if (code < 0) throw syscallError(-code, syscall);
   return results[code]!;
 }
 
 /** Blocks this thread while *addr == expected (see waitLoopSource). */
 export function futexWait(addr: bigint, expected: number, timeoutMs: number, shared: boolean): WaitResult {
+  if (windows) return toResult(winWaitBlocking(addr, expected, timeoutMs, shared), 'WaitForSingleObject');
   return toResult(waitLoop(libc.syscall, lastErrno, addr, op(FUTEX_WAIT, shared), expected, timeoutMs, null, false));
 }
 
 /** Wakes up to `count` waiters; returns how many woke. */
 export function futexWake(addr: bigint, count: number, shared: boolean): number {
+  if (windows) return winWake(addr, count, shared);
   const woken = Number(libc.syscall!(platform.SYS_futex!, addr, op(FUTEX_WAKE, shared), count, null, null, 0));
   if (woken < 0) throw syscallError(lastErrno(), 'futex');
   return woken;
@@ -93,7 +100,7 @@ export function futexWake(addr: bigint, count: number, shared: boolean): number 
 
 // Runs as CommonJS or as a module (an eval worker inherits --input-type from its parent), so it
 // reaches modules through process.getBuiltinModule (Node >= 20.16), never through require/import.
-const workerSource = `
+const posixWorkerSource = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const koffi = process.getBuiltinModule('node:module').createRequire(workerData.koffi)(workerData.koffi);
 const futex = koffi.load(workerData.libc).func(${JSON.stringify(futexPrototype)});
@@ -105,12 +112,30 @@ parentPort.on('message', ({ addr, futexOp, expected, timeoutMs, cancelled, start
 });
 `;
 
+// Windows: the main thread registered the wait (wait-win32.ts); the worker sleeps on its semaphore.
+const windowsWorkerSource = `
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const koffi = process.getBuiltinModule('node:module').createRequire(workerData.koffi)(workerData.koffi);
+const waitFor = koffi.load('kernel32.dll').func('uint32_t __stdcall WaitForSingleObject(void *handle, uint32_t ms)');
+const wait = (sem, ms) => Number(waitFor(sem, ms));
+const winWait = ${winWaitSource};
+const tables = new Map();
+parentPort.on('message', ({ wordsAddr, wordsBytes, slot, gen, sem, deadline, cancelled }) => {
+  let words = tables.get(wordsAddr);
+  if (!words) tables.set(wordsAddr, (words = new Int32Array(koffi.view(wordsAddr, wordsBytes))));
+  parentPort.postMessage(winWait(wait, words, slot, gen, sem, deadline, cancelled, ${SLICE_MS}));
+});
+`;
+const workerSource = windows ? windowsWorkerSource : posixWorkerSource;
+
 /** One pending waitAsync: close() sets `cancelled` and wakes the word. */
 export interface PendingFutexWait {
   readonly addr: bigint;
   readonly shared: boolean;
   readonly cancelled: Int32Array;
   readonly result: Promise<WaitResult>;
+  /** Windows: wakes this wait's own slot (no other waiter sees a wake-up). */
+  readonly wake?: () => void;
 }
 
 interface WaiterWorker {
@@ -166,6 +191,13 @@ export function futexWaitAsync(addr: bigint, expected: number, timeoutMs: number
     return { addr, shared, cancelled, result: Promise.resolve('not-equal') };
   }
   const cancelled = new Int32Array(new SharedArrayBuffer(4));
+  let registered: WinRegistration | undefined;
+  if (windows) {
+    const r = winRegister(addr, expected, shared);
+    // Changed since the call-time compare: a wake-up, as on the futex path.
+    if (r === 'not-equal' || r === 'ok') return { addr, shared, cancelled, result: Promise.resolve('ok') };
+    registered = r;
+  }
   const w = idle.pop() ?? spawn();
   if (w.idleTimer) clearTimeout(w.idleTimer);
   w.idleTimer = undefined;
@@ -180,6 +212,12 @@ export function futexWaitAsync(addr: bigint, expected: number, timeoutMs: number
     };
     w.fail = reject;
   });
+  if (registered) {
+    const { wordsAddr, words, slot, gen, sem, finish, wake } = registered;
+    const deadline = timeoutMs === Infinity ? Infinity : startedAt + timeoutMs;
+    w.worker.postMessage({ wordsAddr, wordsBytes: words.byteLength, slot, gen, sem, deadline, cancelled });
+    return { addr, shared, cancelled, result: result.finally(finish), wake };
+  }
   w.worker.postMessage({ addr, futexOp: op(FUTEX_WAIT, shared), expected, timeoutMs, cancelled, startedAt });
   return { addr, shared, cancelled, result };
 }
@@ -187,6 +225,10 @@ export function futexWaitAsync(addr: bigint, expected: number, timeoutMs: number
 /** close(): the waiting worker returns (other waiters on that word may see a spurious 'ok'). */
 export function cancelWait(wait: PendingFutexWait): void {
   if (Atomics.exchange(wait.cancelled, 0, 1) !== 0) return;
+  if (wait.wake) {
+    wait.wake();
+    return;
+  }
   try {
     futexWake(wait.addr, 0x7fffffff, wait.shared);
   } catch {

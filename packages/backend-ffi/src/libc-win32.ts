@@ -64,6 +64,15 @@ function loadKernel32() {
     K32QueryWorkingSetEx: kernel32.func('int __stdcall K32QueryWorkingSetEx(void *process, _Inout_ uint8_t *info, uint32_t length)'),
     RtlMoveMemory: kernel32.func('void __stdcall RtlMoveMemory(void *dst, void *src, size_t length)'),
     RtlFillMemory: kernel32.func('void __stdcall RtlFillMemory(void *dst, size_t length, uint8_t fill)'),
+    // Cross-process wait/notify (wait-win32.ts): files by identity, named semaphores per slot.
+    // BY_HANDLE_FILE_INFORMATION (52 bytes): volume serial at 28, file index high/low at 44/48.
+    GetFileInformationByHandle: kernel32.func('int __stdcall GetFileInformationByHandle(void *file, _Out_ uint8_t *info)'),
+    GetCurrentProcessId: kernel32.func('uint32_t __stdcall GetCurrentProcessId()'),
+    CreateSemaphoreW: kernel32.func(
+      'void * __stdcall CreateSemaphoreW(void *attributes, int32_t initial, int32_t maximum, const char16_t *name)',
+    ),
+    ReleaseSemaphore: kernel32.func('int __stdcall ReleaseSemaphore(void *semaphore, int32_t count, void *previous)'),
+    WaitForSingleObject: kernel32.func('uint32_t __stdcall WaitForSingleObject(void *handle, uint32_t ms)'),
   };
 }
 
@@ -126,7 +135,50 @@ const isNull = (p: Pointer | null): boolean => p === null || p === 0n;
  * The views this backend made, by base address: length, a file HANDLE of its own (shared maps),
  * and for a named map its section's HANDLE (Windows drops a name with the last HANDLE, not view).
  */
-const views = new Map<Pointer, { length: number; file: Pointer | null; section?: Pointer }>();
+const views = new Map<Pointer, { length: number; file: Pointer | null; section?: Pointer; identity?: string; objectOffset?: number }>();
+
+/** The name of each section sectionOpen() returned, until sectionClose(): its views' wait identity. */
+const sectionNames = new Map<Pointer, string>();
+
+/** How many views show each identity; wait-win32.ts is told when the last one goes. */
+const identityViews = new Map<string, number>();
+let identityReleased: ((identity: string) => void) | undefined;
+
+/** Called with an identity when the last view showing it is unmapped (wait-win32.ts's tables). */
+export function onIdentityReleased(listener: (identity: string) => void): void {
+  identityReleased = listener;
+}
+
+function addView(
+  base: Pointer,
+  view: { length: number; file: Pointer | null; section?: Pointer; identity?: string; objectOffset?: number },
+): void {
+  views.set(base, view);
+  if (view.identity !== undefined) identityViews.set(view.identity, (identityViews.get(view.identity) ?? 0) + 1);
+}
+
+/** "f<volume serial>-<file index>", as the napi addon spells it (src/native/wait_win.cc). */
+function fileIdentity(file: Pointer): string | undefined {
+  const info = Buffer.alloc(52);
+  if (!k.GetFileInformationByHandle(file, info)) return undefined;
+  const hex = (n: number): string => n.toString(16).padStart(8, '0');
+  return `f${hex(info.readUInt32LE(28))}-${hex(info.readUInt32LE(44))}${hex(info.readUInt32LE(48))}`;
+}
+
+/**
+ * The identity of what the memory at addr shows, shared by every process mapping it, and the
+ * address's byte offset in it; undefined for memory that is not a shared or read view of ours.
+ */
+export function waitKeyAt(addr: Pointer): { identity: string; offset: number } | undefined {
+  for (const [base, view] of views) {
+    if (view.identity === undefined || addr < base || addr >= base + BigInt(view.length)) continue;
+    return { identity: view.identity, offset: view.objectOffset! + Number(addr - base) };
+  }
+  return undefined;
+}
+
+/** The kernel32 calls wait-win32.ts makes (loaded with the rest by windowsLibc()). */
+export const kernel32 = () => k;
 
 function hi(n: number): number {
   return Math.floor(n / 2 ** 32);
@@ -174,7 +226,7 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
     }
     const p = mapSection(null, PAGE_READWRITE | SEC_COMMIT, length, FILE_MAP_WRITE, 0, length);
     if (p === null) return FAILED;
-    views.set(p, { length, file: null });
+    addView(p, { length, file: null });
     return p;
   }
   const file = fileHandle(fd);
@@ -201,7 +253,8 @@ function mmap(addr: Pointer | null, length: number, _prot: number, flags: number
     const out: [Pointer | null] = [null];
     if (k.DuplicateHandle(CURRENT_PROCESS, file, CURRENT_PROCESS, out, 0, 0, DUPLICATE_SAME_ACCESS)) own = out[0];
   }
-  views.set(p, { length: end - start, file: own });
+  // Shared and read views show what other processes map: their waits meet in the file's table.
+  addView(p, { length: end - start, file: own, identity: fileIdentity(file), objectOffset: start });
   return p + BigInt(delta);
 }
 
@@ -210,6 +263,13 @@ function forget(addr: Pointer): void {
   if (view?.file) k.CloseHandle(view.file);
   if (view?.section) k.CloseHandle(view.section);
   views.delete(addr);
+  if (view?.identity === undefined) return;
+  const left = (identityViews.get(view.identity) ?? 1) - 1;
+  if (left > 0) identityViews.set(view.identity, left);
+  else {
+    identityViews.delete(view.identity);
+    identityReleased?.(view.identity);
+  }
 }
 
 function munmap(addr: Pointer, _length: number): number {
@@ -387,6 +447,7 @@ export function sectionOpen(
     k.CloseHandle(section);
     return fail(null, error);
   }
+  sectionNames.set(section as Pointer, name);
   return { section: section as Pointer, created, size: Number(info.readBigUInt64LE(24)) };
 }
 
@@ -401,11 +462,21 @@ export function sectionMap(section: Pointer, length: number): Pointer {
     k.CloseHandle(own[0]);
     return fail(FAILED, error);
   }
-  views.set(view as Pointer, { length, file: null, section: own[0] as Pointer });
+  const name = sectionNames.get(section);
+  addView(view as Pointer, {
+    length,
+    file: null,
+    section: own[0] as Pointer,
+    identity: name === undefined ? undefined : `n-${name}`,
+    objectOffset: 0,
+  });
   return view as Pointer;
 }
 
-export const sectionClose = (section: Pointer): void => void k.CloseHandle(section);
+export function sectionClose(section: Pointer): void {
+  sectionNames.delete(section);
+  k.CloseHandle(section);
+}
 
 /** Whether some process holds the name (then true), else false with lastError() set (ENOENT). */
 export function sectionExists(name: string): boolean {
@@ -445,8 +516,8 @@ export function windowsLibc(): Libc {
     sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? PAGE : -1)),
     mlock2: undefined,
     mremap: undefined,
-    // Named maps are sections (sectionOpen above, not shm_open), and WaitOnAddress does not cross
-    // processes (capability waitNotify is false).
+    // Named maps are sections (sectionOpen above, not shm_open); wait/notify is wait-win32.ts
+    // (named semaphores: WaitOnAddress does not cross processes), not a futex syscall.
     syscall: undefined,
     shm_open: undefined,
     shm_unlink: undefined,

@@ -34,7 +34,7 @@ export const constants: PlatformConstants = {
   _SC_PAGESIZE: 30,
   F_GETFL: 3, // the HANDLE's granted access
   F_DUPFD_CLOEXEC: 1030, // DuplicateHandle + uv_open_osfhandle
-  // Named maps and futex waits are not offered on Windows (capabilities named/waitNotify false).
+  // Named maps are sections and waits named semaphores on Windows (named-win32.ts, wait-win32.ts).
   O_RDWR: 2,
   O_CREAT: 0x100,
   O_EXCL: 0x400,
