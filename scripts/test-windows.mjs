@@ -180,6 +180,15 @@ function runExamples(wine, prefix, exe, examples, version, backend) {
   return problems;
 }
 
+const firstLines = (text) => text.split('\n').filter(Boolean).slice(0, 3).join(' | ') || 'no output';
+
+/** True when a run produced no suite result because Wine broke (its client lost the server, or it never started node). */
+function wineItselfFailed(r) {
+  // A signal (the timeout's SIGTERM included) is never Wine's own failure to start.
+  if (parseRun(r.stdout).groups.length > 0 || typeof r.status === 'string') return false;
+  return /wine client error|wineserver|err:process|could not load|recvmsg/i.test(r.stderr) || (r.stdout.trim() === '' && r.stderr.trim() === '');
+}
+
 async function main() {
   ensureTools();
   const wine = wineBinary();
@@ -203,7 +212,15 @@ async function main() {
     log(info.stdout.trim() || `memmap-conformance info failed: ${info.stderr.split('\n')[0]}`);
     for (const backend of backends) {
       const started = Date.now();
-      const r = runWine(wine, prefix, [exe, cli, 'run', `@memmap/backend-${backend}`], join(logs, `run-${version}-${backend}`), 3_600_000);
+      const runSuite = () =>
+        runWine(wine, prefix, [exe, cli, 'run', `@memmap/backend-${backend}`], join(logs, `run-${version}-${backend}`), 3_600_000);
+      let r = runSuite();
+      // Wine itself failing (its server gone, no result at all) says nothing about memmap: that one
+      // suite runs once more, and the log says so. A test failure, a crash or a timeout is never retried.
+      if (wineItselfFailed(r)) {
+        log(`   Windows Node ${version} ${backend}: Wine failed before the suite reported (${firstLines(r.stderr)}); running it once more`);
+        r = runSuite();
+      }
       const { failures, groups } = parseRun(r.stdout);
       const knownHere = knownWindowsFailures[backend] ?? {};
       const unexpected = failures.filter((f) => !(f in knownHere));
