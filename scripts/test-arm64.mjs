@@ -181,7 +181,9 @@ try {
       // qemu dying before the suite reports anything says nothing about memmap: run it once more and
       // say so. A test failure, a crash of the suite or a timeout is never retried.
       if (qemuItselfFailed(r)) {
-        log(`     qemu failed before the ${backend} suite reported (${(r.stderr || String(r.error ?? '')).split('\n')[0]}); running it once more`);
+        log(
+          `     qemu failed before the ${backend} suite reported (${(r.stderr || String(r.error ?? '')).split('\n')[0]}); running it once more`,
+        );
         r = runSuite();
       }
       const summary = r.stdout.trim().split('\n').at(-1);
