@@ -186,7 +186,9 @@ const firstLines = (text) => text.split('\n').filter(Boolean).slice(0, 3).join('
 function wineItselfFailed(r) {
   // A signal (the timeout's SIGTERM included) is never Wine's own failure to start.
   if (parseRun(r.stdout).groups.length > 0 || typeof r.status === 'string') return false;
-  return /wine client error|wineserver|err:process|could not load|recvmsg/i.test(r.stderr) || (r.stdout.trim() === '' && r.stderr.trim() === '');
+  return (
+    /wine client error|wineserver|err:process|could not load|recvmsg/i.test(r.stderr) || (r.stdout.trim() === '' && r.stderr.trim() === '')
+  );
 }
 
 async function main() {
