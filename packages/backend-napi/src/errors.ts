@@ -1,4 +1,4 @@
-// Native errors carry { errno, syscall } or { kind: 'truncated' | 'closed' }: make them core's MmapError.
+// Native errors carry { errno, syscall } or { kind: 'truncated' | 'closed' | 'range' | 'invalid' }: make them core's MmapError.
 import { ErrorCodes, MmapError, syscallError } from '@memmap/core';
 
 interface NativeError {
@@ -23,6 +23,12 @@ export function toMmapError(error: unknown, path: string | undefined): unknown {
       return new MmapError(ErrorCodes.TRUNCATED, `The file${where} was truncated under this map; close it and map again`);
     case 'closed':
       return new MmapError(ErrorCodes.CLOSED, 'The map is closed');
+    // The addon's own argument checks (src/native/args.h): core checks first, so only a caller
+    // that bypasses core (or a bug) meets these.
+    case 'range':
+      return new MmapError(ErrorCodes.OUT_OF_RANGE, `${String((error as Error).message)}${where}`);
+    case 'invalid':
+      return new MmapError(ErrorCodes.INVALID_ARG_VALUE, String((error as Error).message));
     default:
       return error;
   }

@@ -2,8 +2,10 @@
 // can detach it without a native weak reference), tracks async jobs. Kept lean on purpose: one
 // open+map+bytes+close creates only the handle, this object and one external Buffer here.
 // Core validates every range and never calls a closed region, so nothing is re-checked here; the
-// native side still refuses a stale handle (it throws "closed" instead of touching freed memory).
-import type { Advice, Region, RemapOptions, Residency, WaitResult } from '@memmap/core';
+// native side checks again all the same (defence in depth, src/native/args.h): a stale handle
+// throws "closed", and every offset, length and wait address is checked against the mapping's
+// real length before any syscall, so a caller that bypasses core gets an MmapError, never a crash.
+import type { Advice, Region, RemapOptions, Residency, SharedId, WaitResult } from '@memmap/core';
 import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
@@ -124,6 +126,11 @@ export class NapiRegion implements Region {
     this.#h = noHandle;
     this.#whole = undefined;
     addon.release(h);
+  }
+
+  share(): SharedId {
+    const [id, secret] = this.#call(() => addon.share(this.#h));
+    return { id, secret };
   }
 
   whenIdle(): Promise<void> | undefined {

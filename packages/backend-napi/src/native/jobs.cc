@@ -59,7 +59,7 @@ class RangeJob {
     // the map since then must not make us touch memory past its new end.
     std::shared_lock<std::shared_mutex> lock(mapping_->SpanLock());
     size_t length = mapping_->Length();
-    if (offset_ >= length) return;
+    if (offset_ >= length || length_ == 0) return;
     size_t n = std::min(length_, length - offset_);
     if (kind_ == JobKind::Flush) err_ = os::Sync(mapping_->Fd(), mapping_->Data() + offset_, n);
     else os::Prefault(mapping_->Data() + offset_, n);  // a hint: failures just mean "not prefetched"

@@ -1,7 +1,9 @@
 #include "native_map.h"
 
 #include <cerrno>
+#include <climits>
 
+#include "args.h"
 #include "errors.h"
 #include "jobs.h"
 #include "mapping.h"
@@ -10,9 +12,32 @@
 namespace memmap {
 namespace {
 
-// Core has validated every number (non-negative integers inside the map), so plain reads suffice.
-size_t Arg(const Napi::CallbackInfo& info, size_t i) {
-  return static_cast<size_t>(info[i].As<Napi::Number>().Int64Value());
+// Core validates every number, and so does every function here (args.h): each range is checked
+// against the mapping's real length now, before any pointer arithmetic or syscall.
+using args::Range;
+
+// The int32 at info[i] as a wait/notify address: inside the map and 4-byte aligned in memory.
+bool WaitAddress(const Napi::CallbackInfo& info, size_t i, Mapping* m, size_t* offset) {
+  uint64_t o = 0;
+  if (!args::Count(info, i, "offset", &o)) return false;
+  if (o > m->Length() || m->Length() - o < 4) {
+    std::string message = "offset " + std::to_string(o) + ".." + std::to_string(o + 4) +
+                          " is past the end of the map (" + std::to_string(m->Length()) + " bytes)";
+    TaggedError(info.Env(), "range", message.c_str()).ThrowAsJavaScriptException();
+    return false;
+  }
+  if (reinterpret_cast<uintptr_t>(m->Data() + o) % 4 != 0) {
+    return args::Invalid(info.Env(), "offset", "must be 4-byte aligned in memory; received " + std::to_string(o));
+  }
+  *offset = static_cast<size_t>(o);
+  return true;
+}
+
+// The wait arguments after the offset: `expected` (int32) and `timeoutMs` (>= 0, Infinity allowed).
+bool WaitValues(const Napi::CallbackInfo& info, int32_t* expected, double* timeoutMs) {
+  if (!args::Int32(info, 2, "expected", expected) || !args::Number(info, 3, "timeoutMs", timeoutMs)) return false;
+  if (!(*timeoutMs >= 0)) return args::Invalid(info.Env(), "timeoutMs", "must be >= 0");
+  return true;
 }
 
 // Turns a failed napi call that left no JS exception into one. (A runtime that forbids external
@@ -72,15 +97,19 @@ Napi::Value Buffer(const Napi::CallbackInfo& info) {
 Napi::Value Window(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
+  size_t offset, length;
+  if (!Range(info, 1, 2, m->Length(), &offset, &length)) return info.Env().Undefined();
   napi_value result;
-  napi_status status = m->CreateBuffer(info.Env(), Arg(info, 1), Arg(info, 2), true, &result);
+  napi_status status = m->CreateBuffer(info.Env(), offset, length, true, &result);
   return status == napi_ok ? Napi::Value(info.Env(), result) : Failed(info.Env(), "window");
 }
 
 Napi::Value Flush(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
-  return Check(info.Env(), os::Sync(m->Fd(), m->Data() + Arg(info, 1), Arg(info, 2)), "msync");
+  size_t offset, length;
+  if (!Range(info, 1, 2, m->Length(), &offset, &length) || length == 0) return info.Env().Undefined();
+  return Check(info.Env(), os::Sync(m->Fd(), m->Data() + offset, length), "msync");
 }
 
 // flushAsync(h, offset, length) / prefetch(h, offset, length) -> Promise, on the thread pool.
@@ -88,14 +117,24 @@ template <JobKind kind>
 Napi::Value Job(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
-  return StartJob(info.Env(), m, kind, Arg(info, 1), Arg(info, 2));
+  size_t offset, length;
+  if (!Range(info, 1, 2, m->Length(), &offset, &length)) return info.Env().Undefined();
+  return StartJob(info.Env(), m, kind, offset, length);
 }
 
 Napi::Value Advise(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int advice = info[1].As<Napi::Number>().Int32Value();
+  int32_t advice = 0;
+  if (!args::Int32(info, 1, "advice", &advice)) return env.Undefined();
+  if (advice < os::Normal || advice > os::NoHugePage) {
+    args::Invalid(env, "advice", "is not a known advice code");
+    return env.Undefined();
+  }
+  size_t offset, length;
+  if (!Range(info, 2, 3, m->Length(), &offset, &length)) return env.Undefined();
+  if (length == 0) return Napi::Boolean::New(env, false);
   // MADV_DONTNEED zero-fills private anonymous/COW pages: a hint must never lose the user's bytes.
   os::Kind kind = m->Kind();
   if (advice == os::DontNeed && (kind == os::Kind::Copy || kind == os::Kind::Anon)) {
@@ -104,7 +143,7 @@ Napi::Value Advise(const Napi::CallbackInfo& info) {
   // Any madvise failure (EINVAL for 'dontneed' on a locked range, EAGAIN, ENOMEM, ...) means the
   // hint was not applied: advise() answers false and never throws for it (docs/decisions.md).
   bool applied = false;
-  int err = os::Advise(m->Data() + Arg(info, 2), Arg(info, 3), advice, &applied);
+  int err = os::Advise(m->Data() + offset, length, advice, &applied);
   return Napi::Boolean::New(env, err == 0 && applied);
 }
 
@@ -112,8 +151,10 @@ Napi::Value Residency(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  uint64_t resident, total;
-  int err = os::Residency(m->Data() + Arg(info, 1), Arg(info, 2), &resident, &total);
+  size_t offset, length;
+  if (!Range(info, 1, 2, m->Length(), &offset, &length)) return env.Undefined();
+  uint64_t resident = 0, total = 0;
+  int err = length == 0 ? 0 : os::Residency(m->Data() + offset, length, &resident, &total);
   if (err != 0) return Check(env, err, "mincore");
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, Napi::Number::New(env, static_cast<double>(resident)));
@@ -137,8 +178,11 @@ Napi::Value Unlock(const Napi::CallbackInfo& info) {
 Napi::Value Remap(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
+  uint64_t newLength = 0;
+  if (!args::Count(info, 1, "newLength", &newLength)) return info.Env().Undefined();
+  if (newLength > static_cast<uint64_t>(PTRDIFF_MAX)) return Check(info.Env(), ENOMEM, "mremap");
   const char* syscall = "mremap";  // Remap names the call that failed
-  int err = m->Remap(info.Env(), Arg(info, 1), Optional(info, 2), &syscall);
+  int err = m->Remap(info.Env(), static_cast<size_t>(newLength), Optional(info, 2), &syscall);
   return Check(info.Env(), err, syscall);
 }
 
@@ -163,8 +207,11 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int result =
-      WaitBlocking(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().DoubleValue());
+  size_t offset;
+  int32_t expected;
+  double timeoutMs;
+  if (!WaitAddress(info, 1, m, &offset) || !WaitValues(info, &expected, &timeoutMs)) return env.Undefined();
+  int result = WaitBlocking(m, offset, expected, timeoutMs);
   if (result < 0) return Check(env, -result, "futex");
   return Napi::Number::New(env, result);
 }
@@ -173,8 +220,11 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
 Napi::Value WaitAsync(const Napi::CallbackInfo& info) {
   Mapping* m = Usable(info);
   if (m == nullptr) return info.Env().Undefined();
-  return StartAsyncWait(info.Env(), m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value(),
-                        info[3].As<Napi::Number>().DoubleValue());
+  size_t offset;
+  int32_t expected;
+  double timeoutMs;
+  if (!WaitAddress(info, 1, m, &offset) || !WaitValues(info, &expected, &timeoutMs)) return info.Env().Undefined();
+  return StartAsyncWait(info.Env(), m, offset, expected, timeoutMs);
 }
 
 // notify(h, offset, count) -> waiters woken.
@@ -182,7 +232,15 @@ Napi::Value NotifyWaiters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Mapping* m = Usable(info);
   if (m == nullptr) return env.Undefined();
-  int woken = Notify(m, Arg(info, 1), info[2].As<Napi::Number>().Int32Value());
+  size_t offset;
+  double count = 0;
+  if (!WaitAddress(info, 1, m, &offset) || !args::Number(info, 2, "count", &count)) return env.Undefined();
+  if (!(count >= 0) || count != std::floor(count)) {  // Infinity passes: "wake them all"
+    args::Invalid(env, "count", "must be a non-negative integer or Infinity");
+    return env.Undefined();
+  }
+  if (count == 0) return Napi::Number::New(env, 0);  // the futex would still wake one
+  int woken = Notify(m, offset, count >= INT32_MAX ? INT32_MAX : static_cast<int>(count));
   if (woken < 0) return Check(env, -woken, "futex");
   return Napi::Number::New(env, woken);
 }

@@ -36,7 +36,8 @@ int Remap(Kind kind, int fd, uint64_t offset, size_t delta, size_t newLength, bo
           const char** syscall);
 
 // The range calls below take a non-empty range inside a live mapping: core answers empty ranges
-// itself and checks bounds (jobs.cc clamps to a length that shrank since), so none re-checks.
+// itself and checks bounds, and native_map.cc checks both again against the mapping's real length
+// (args.h; jobs.cc clamps to a length that shrank since), so none re-checks.
 // Durable on return. `fd` is the map's file (Windows flushes its HANDLE after the view; POSIX ignores it).
 int Sync(int fd, void* addr, size_t length);
 int Advise(void* addr, size_t length, int advice, bool* applied);  // errno = madvise refused: not applied
