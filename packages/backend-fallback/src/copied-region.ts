@@ -105,7 +105,7 @@ export class CopiedRegion implements Region {
     if (options.allocate) reserveBlocks(this.fd, this.offset, newLength);
     if (this.kind === 'shared') this.writeBack(0, this.memory.length);
     const kept = Math.min(this.memory.length, newLength);
-    const next = allocate(newLength, this.kind === 'anon');
+    const next = allocate(newLength, this.kind === 'anon', this.offset);
     next.set(this.memory.subarray(0, kept)); // no offsets: see changes.ts on Deno
     if (newLength > kept && this.kind !== 'anon') readOrZero(this.fd, next.subarray(kept), this.offset + kept);
     detach(this.memory.buffer as ArrayBuffer);
@@ -148,7 +148,7 @@ export class CopiedRegion implements Region {
   }
 
   private load(length: number): Buffer {
-    const memory = allocate(length, this.kind === 'anon');
+    const memory = allocate(length, this.kind === 'anon', this.offset);
     if (this.kind !== 'anon') readOrZero(this.fd, memory, this.offset);
     return memory;
   }
@@ -192,9 +192,12 @@ function readOrZero(fd: number, target: Buffer, position: number): void {
 /**
  * A Buffer with its own ArrayBuffer (never pooled, so it can be detached), zero-filled only when
  * asked: file maps overwrite every byte with readOrZero, so they skip the clearing.
- * The runtime refusing that much memory is ERR_MMAP_TOO_LARGE.
+ * The runtime refusing that much memory is ERR_MMAP_TOO_LARGE. The copy starts `fileOffset % 8`
+ * bytes into its ArrayBuffer, as a real mapping's bytes sit at that offset into a page, so array()
+ * finds every element that is aligned in the file aligned in the ArrayBuffer too.
  */
-function allocate(length: number, zeroed: boolean): Buffer {
+function allocate(length: number, zeroed: boolean, fileOffset: number): Buffer {
+  const pad = fileOffset % 8;
   if (length > maxWholeBufferLength()) {
     throw new MmapError(
       ErrorCodes.TOO_LARGE,
@@ -202,7 +205,9 @@ function allocate(length: number, zeroed: boolean): Buffer {
     );
   }
   try {
-    return zeroed ? Buffer.from(new ArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);
+    if (pad === 0) return zeroed ? Buffer.from(new ArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);
+    const memory = zeroed ? Buffer.from(new ArrayBuffer(length + pad)) : Buffer.allocUnsafeSlow(length + pad);
+    return memory.subarray(pad);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new MmapError(ErrorCodes.TOO_LARGE, `The fallback backend could not allocate ${length} bytes for its copy`, {}, { cause: error });

@@ -65,6 +65,23 @@ export interface Addon {
   fdDuplicate?(fd: number): number;
   /** fstat: size * 8 + type (0 file, 1 directory, 2 FIFO, 3 socket, 4 other) (POSIX builds only). */
   fdStat?(fd: number): number;
+  /**
+   * Registers the map's memory for other threads (once): [id, secret, kind] (id and secret as 16
+   * hex digits; kind as core names it).
+   */
+  share(h: MapHandle): [id: string, secret: string, kind: string];
+  /**
+   * A new map over the memory a handle names: [handle, kind, offset, length, fd] from the registry
+   * (fd: a new descriptor for a shared file map, else -1), or 1 when released, 2 when forged.
+   */
+  openShared(
+    id: string,
+    secret: string,
+    kind: string,
+    offset: number,
+    length: number,
+    pid: number,
+  ): [handle: MapHandle, kind: string, offset: number, length: number, fd: number] | 1 | 2;
   /** Native mapping objects alive in this process (for leak tests). */
   liveMappings(): number;
 }

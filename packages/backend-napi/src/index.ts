@@ -10,7 +10,9 @@ import {
   type FileRegionRequest,
   type NamedRegionRequest,
   type OpenedNamed,
+  type OpenedShared,
   type Region,
+  type ShareToken,
 } from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
@@ -29,6 +31,8 @@ export const capabilities = defineCapabilities({
   waitNotify: addon.waitNotify,
   // Deno's node:fs refuses the shm_open descriptor core sizes and closes (EBADF): not yet there.
   named: addon.named && runtime().name !== 'deno',
+  // The memory lives in a process-wide native registry (src/native/share.h), open to every thread.
+  shareable: true,
 });
 
 function openFile(request: FileRegionRequest): Region {
@@ -96,8 +100,22 @@ function unlinkNamed(name: string): boolean {
   }
 }
 
+/** The memory behind a handle, from the native registry (kind, offset, length never from the handle). */
+function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
+  let answer: ReturnType<typeof addon.openShared>;
+  try {
+    answer = addon.openShared(token.id, token.secret, token.kind, token.offset, token.length, token.pid);
+  } catch (error) {
+    throw toMmapError(error, undefined);
+  }
+  if (answer === 1) return 'released';
+  if (answer === 2) return 'forged';
+  const [handle, kind, offset, length, fd] = answer;
+  return { region: new NapiRegion(handle, undefined, fd, offset), kind: kind as OpenedShared['kind'], offset, length, fd };
+}
+
 /** Windows: named memory is a paging-file section, not a descriptor (see named-win32.ts). */
 const named = namedSections() ?? { openNamed, unlinkNamed };
 
-export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), ...named });
+export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), openShared, ...named });
 export default backend;

@@ -12,6 +12,7 @@ export const capabilityFlags = [
   'hugePages',
   'waitNotify',
   'named',
+  'shareable',
 ] as const;
 
 /**

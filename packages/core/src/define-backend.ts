@@ -6,7 +6,8 @@ import { checkMapRoom } from './map-limit.js';
 import { createMap, createMutableMap, type MapKind } from './map-objects.js';
 import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
 import { checkSource, openSource, releaseFile } from './source.js';
-import type { AnonOptions, Backend, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
+import { openSharedFailed, validateHandle } from './share.js';
+import type { AnonOptions, Backend, FileSource, MapHandle, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 import {
   validateBoolean,
   validateCount,
@@ -50,6 +51,7 @@ export function defineBackend(impl: BackendImplementation): Backend {
     mapAnon: (length: number, options?: AnonOptions): MmapMut => mapAnon(impl, length, options),
     mapNamed: (name: string, options?: NamedOptions): MmapMut => mapNamed(impl, name, options),
     unlinkNamed: (name: string): boolean => unlinkNamed(impl, name),
+    openShared: (handle: MapHandle): Mmap | MmapMut => openShared(impl, handle),
   };
   return Object.freeze(backend);
 }
@@ -279,4 +281,34 @@ function unlinkNamed(impl: BackendImplementation, name: unknown): boolean {
   } catch (error) {
     throw fromNodeError(error);
   }
+}
+
+/**
+ * A new map object over the memory a handle names (no syscall, no copy). The handle is checked
+ * here (shape, backend, process); the backend checks its secret and finds the memory in its own
+ * registry, and says what the memory is: kind, offset and length never come from the handle.
+ */
+function openShared(impl: BackendImplementation, handle: unknown): Mmap | MmapMut {
+  const token = validateHandle(handle, impl.name);
+  if (!impl.capabilities.shareable || !impl.openShared) throw unsupported('openShared()', impl.name);
+  let opened: ReturnType<NonNullable<BackendImplementation['openShared']>>;
+  try {
+    opened = impl.openShared(token);
+  } catch (error) {
+    throw fromNodeError(error);
+  }
+  if (opened === 'released' || opened === 'forged') throw openSharedFailed(opened);
+  const { region, kind, offset, length, fd } = opened;
+  return createMap({
+    backend: impl.name,
+    capabilities: impl.capabilities,
+    kind,
+    region,
+    offset,
+    length,
+    fd,
+    ownsFd: fd >= 0,
+    // Without a descriptor of its own a shared map cannot grow or cut its file.
+    fixedSize: kind === 'shared' && fd < 0 ? 'this map was opened by openShared() without a descriptor of its own' : undefined,
+  });
 }

@@ -1,7 +1,9 @@
 // @memmap/core: the calls and types users need, MmapError, backend selection, and what a backend
 // author needs to build one with defineBackend(). Everything else in src/ is internal.
-import { defaultBackend } from './select.js';
-import type { AnonOptions, FileSource, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
+import { invalidValue } from './errors.js';
+import { builtinBackends, defaultBackend, loadBackend } from './select.js';
+import { handleBackend } from './share.js';
+import type { AnonOptions, FileSource, MapHandle, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 
 export { capabilityFlags, defineCapabilities } from './capabilities.js';
 export { defineBackend } from './define-backend.js';
@@ -24,10 +26,12 @@ export type {
   NamedSectionRequest,
   OpenedNamed,
   OpenedSection,
+  OpenedShared,
   Region,
   RemapOptions,
 } from './region.js';
 export { type RuntimeInfo, runtime, runtimeLabel } from './runtime.js';
+export type { SharedId, ShareToken } from './share.js';
 export {
   type BackendStatus,
   builtinBackends,
@@ -134,3 +138,29 @@ export const mapNamed = (name: string, options?: NamedOptions): MmapMut => defau
  * ```
  */
 export const unlinkNamed = (name: string): boolean => defaultBackend().unlinkNamed(name);
+
+/**
+ * Opens the memory behind a handle from `share()` in this thread (main or Worker): a new map
+ * object of the same kind and writability over the same pages, no syscall, no copy. It closes on
+ * its own (close() detaches its views only); the memory goes when the last map object over it is
+ * closed or collected or its thread ends. The handle names its backend (a built-in one, loaded
+ * here if this thread has not yet); a third party's handle opens with `backend.openShared()`.
+ *
+ * @param handle - what share() returned, e.g. received from postMessage
+ * @throws {@link MmapError} ERR_INVALID_ARG_TYPE for a non-object; ERR_INVALID_ARG_VALUE for a
+ *   handle from another process, forged, altered or of another backend; ERR_MMAP_CLOSED when
+ *   every map object over the memory is closed already.
+ * @example
+ * ```ts
+ * import { openShared } from '@memmap/core';
+ * import { parentPort } from 'node:worker_threads';
+ * parentPort!.once('message', (handle) => { using m = openShared(handle); console.log(m.bytes[0]); });
+ * ```
+ */
+export function openShared(handle: MapHandle): Mmap | MmapMut {
+  const name = handleBackend(handle);
+  if (!Object.hasOwn(builtinBackends, name) && defaultBackend().name !== name) {
+    throw invalidValue('handle', `names the backend "${name}", which is not built in: open it with that backend's openShared()`, name);
+  }
+  return (defaultBackend().name === name ? defaultBackend() : loadBackend(name)).openShared(handle);
+}

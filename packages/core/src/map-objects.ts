@@ -5,7 +5,19 @@ import { inspect } from 'node:util';
 import { closedError, ErrorCodes, fromNodeError, invalidType, MmapError, outOfRange, tooLarge, unsupported } from './errors.js';
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
-import type { Advice, Capabilities, Mmap, MmapMut, Residency, ResizeOptions, WaitResult } from './types.js';
+import { makeHandle } from './share.js';
+import { makeArray, validateArray } from './typed-array.js';
+import type {
+  Advice,
+  Capabilities,
+  MapHandle,
+  Mmap,
+  MmapMut,
+  Residency,
+  ResizeOptions,
+  TypedArrayConstructor,
+  WaitResult,
+} from './types.js';
 import {
   validateAdvice,
   validateBoolean,
@@ -84,7 +96,7 @@ class Stamp {
 class OwnedBuffer extends Stamp {
   // Exists to keep the owner reachable from the Buffer.
   readonly #owner: ReadOnlyMap;
-  constructor(buffer: Buffer, owner: ReadOnlyMap) {
+  constructor(buffer: ArrayBufferView, owner: ReadOnlyMap) {
     super(buffer);
     this.#owner = owner;
   }
@@ -191,6 +203,26 @@ export class ReadOnlyMap implements Mmap {
       throw tooLarge(`A view of ${range.length} bytes is more than one Buffer can hold here`);
     }
     return own(this, s.init.region.window(range.offset, range.length));
+  }
+
+  array<T extends TypedArrayConstructor>(type: T, byteOffset?: number, length?: number): InstanceType<T> {
+    const s = openState(this, 'array()');
+    const request = validateArray(type, byteOffset, length, s.init.offset, s.length);
+    const array = makeArray(request, {
+      fileOffset: s.init.offset,
+      length: s.length,
+      view: (o, l) => this.view(o, l),
+      window: (o, l) => own(this, s.init.region.window(o, l)),
+    });
+    new OwnedBuffer(array, this); // keeps the map alive while the array lives; ownerOf() finds it
+    return array as InstanceType<T>;
+  }
+
+  share(): MapHandle {
+    const s = openState(this, 'share()');
+    const { init } = s;
+    if (!init.capabilities.shareable || !init.region.share) throw unsupported('share()', init.backend);
+    return makeHandle(init.backend, init.kind, init.offset, s.length, init.region.share());
   }
 
   advise(advice: Advice, offset?: number, length?: number): boolean {

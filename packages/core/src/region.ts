@@ -1,5 +1,6 @@
 // The seam between core and a backend built with defineBackend(): core validates every argument,
 // opens the file, checks ranges and orchestrates resize/close; a backend only maps memory.
+import type { SharedId, ShareToken } from './share.js';
 import type { Advice, Capabilities, Residency, WaitResult } from './types.js';
 
 /** Which call made a file map: map() = 'read', mapMut() = 'shared', mapCopy() = 'copy'. */
@@ -60,7 +61,11 @@ export interface AnonRegionRequest {
 export interface Region {
   /** The whole map as one Buffer. Core only calls it when length <= maxWholeBufferLength(). */
   buffer(): Buffer;
-  /** A window of a map too large for one Buffer (core only calls it then). */
+  /**
+   * A window of [offset, offset + length) over an ArrayBuffer of its own that starts at `offset`:
+   * core calls it for maps too large for one Buffer, and for array() where buffer()'s ArrayBuffer
+   * does not start on an element boundary (a map at an odd file offset). Detached as buffer() is.
+   */
   window(offset: number, length: number): Buffer;
   /** Durable on return. Only called for 'shared' file maps (core makes it a no-op for copy/anon). */
   flush(offset: number, length: number): void;
@@ -110,6 +115,36 @@ export interface Region {
    * fd. Core closes its fd only after it settles, so a pending write can never hit a reused fd.
    */
   whenIdle?(): Promise<void> | undefined;
+  /**
+   * Optional (capabilities.shareable): makes this map's memory openable by other threads of the
+   * process and names it. The memory then lives until the last map object over it (this one or
+   * any openShared() one) is closed or collected or its thread ends; remap() must fail with EBUSY
+   * while another lives. Called again, it names the same memory. The id is looked up in a
+   * process-wide registry by openShared(): it must never be an address, so that no handle,
+   * forged or altered, can make the backend touch memory that is not mapped.
+   */
+  share?(): SharedId;
+}
+
+/**
+ * The memory behind a handle, as the backend's registry has it (never as the handle says): a new
+ * Region over the same pages, of the kind, file offset and length it has now.
+ */
+export interface OpenedShared {
+  /** A new region over the same memory, for one new map object. */
+  readonly region: Region;
+  /** What kind of map it is ('shared' for named maps too). */
+  readonly kind: 'read' | 'shared' | 'copy' | 'anon';
+  /** File offset of byte 0 (0 for anonymous and named maps). */
+  readonly offset: number;
+  /** Bytes in it now (a resize since share() changed it). */
+  readonly length: number;
+  /**
+   * A 'shared' file map: a new close-on-exec descriptor on the file for this map object (flush,
+   * resize), owned by core from now on; -1 for every other kind, or where the backend has none to
+   * give (then core refuses resize() of the opened map).
+   */
+  readonly fd: number;
 }
 
 /** How a descriptor was opened (its O_ACCMODE). */
@@ -210,4 +245,12 @@ export interface BackendImplementation {
   openNamedSection?(request: NamedSectionRequest): OpenedSection;
   /** Removes a validated name; true when removed, false where names cannot be removed. */
   unlinkNamed?(name: string): boolean;
+  /**
+   * Only called when capabilities.shareable is true, with a handle core has checked (an object of
+   * this backend, from this process, every field of the right shape). Answers 'forged' when this
+   * process never issued it (the backend's secret does not match its fields), 'released' when the
+   * memory is gone, else the memory, with a new holder taken on it. Must never touch memory the
+   * handle names without finding it live in the backend's own registry.
+   */
+  openShared?(token: ShareToken): OpenedShared | 'released' | 'forged';
 }

@@ -148,7 +148,50 @@ export interface Capabilities {
   readonly waitNotify: boolean;
   /** mapNamed()/unlinkNamed() work. */
   readonly named: boolean;
+  /** share()/openShared() work between the threads of one process. */
+  readonly shareable: boolean;
 }
+
+/**
+ * A token for one map's memory from `share()`: plain data that `postMessage` copies, opened in
+ * any thread of the same process by `openShared()`. Its fields are the backend's business; an
+ * altered or forged one is refused (ERR_INVALID_ARG_VALUE), never trusted.
+ *
+ * @example
+ * ```ts
+ * worker.postMessage(m.share());
+ * ```
+ */
+export type MapHandle = { readonly [key: string]: unknown };
+
+/** Float16Array's constructor where the runtime (and the TypeScript lib) has it. */
+interface Float16ArrayConstructorLike {
+  readonly BYTES_PER_ELEMENT: number;
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView & { readonly length: number };
+}
+
+/**
+ * The constructors `array()` takes: every typed array (Float16Array where the runtime has it),
+ * never DataView or Array.
+ *
+ * @example
+ * ```ts
+ * const floats = m.array(Float32Array, 16, 4);
+ * ```
+ */
+export type TypedArrayConstructor =
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor
+  | Float16ArrayConstructorLike;
 
 /**
  * What wait()/waitAsync() report, as Atomics.wait does.
@@ -202,6 +245,39 @@ export interface Mmap extends Disposable {
    * ```
    */
   view(offset?: number, length?: number): Buffer;
+  /**
+   * A typed-array view of the map, no copy, detached on close()/resize() like every view; works
+   * past 4 GiB like view(). Alignment is counted from the file offset: element i sits at file
+   * offset `offset + byteOffset + i * BYTES_PER_ELEMENT`, which must be a multiple of
+   * BYTES_PER_ELEMENT (a map at file offset 3 has Uint32Array elements at byteOffset 1, 5, ...).
+   *
+   * @param type - Int8Array ... Float64Array, BigInt64Array, BigUint64Array, Float16Array where
+   *   the runtime has it
+   * @param byteOffset - map-relative start in bytes; default 0
+   * @param length - elements; default as many whole elements as fit to the end of the map
+   * @throws {@link MmapError} ERR_INVALID_ARG_TYPE when `type` is no typed-array constructor
+   *   (DataView, Array, a class); ERR_INVALID_ARG_VALUE for a misaligned byteOffset (naming the
+   *   alignment); ERR_MMAP_OUT_OF_RANGE past the end; ERR_MMAP_CLOSED.
+   * @example
+   * ```ts
+   * const counts = m.array(Uint32Array);          // the whole map as uint32s
+   * const pair = m.array(Float64Array, 8, 2);      // two doubles at byte 8
+   * ```
+   */
+  array<T extends TypedArrayConstructor>(type: T, byteOffset?: number, length?: number): InstanceType<T>;
+  /**
+   * A handle for this map's memory that any thread of this process opens with `openShared()`
+   * (post it to a Worker): plain data, no syscall, no copy. Each map object over the memory closes
+   * on its own; the memory goes when the last is closed or collected or its thread ends.
+   *
+   * @throws {@link MmapError} ERR_MMAP_UNSUPPORTED where capabilities.shareable is false;
+   *   ERR_MMAP_CLOSED.
+   * @example
+   * ```ts
+   * new Worker('./sum.js', { workerData: m.share() });
+   * ```
+   */
+  share(): MapHandle;
   /**
    * Passes a hint to the kernel for a range (default: the whole map).
    *
@@ -385,4 +461,9 @@ export interface Backend {
   mapNamed(name: string, options?: NamedOptions): MmapMut;
   /** Removes the name; live maps stay valid. false where names cannot be removed (Windows). As the top-level unlinkNamed(). */
   unlinkNamed(name: string): boolean;
+  /**
+   * Opens the memory behind a handle of this backend from `share()`: a new map object of the
+   * same kind over the same pages; as the top-level openShared().
+   */
+  openShared(handle: MapHandle): Mmap | MmapMut;
 }
