@@ -1,5 +1,5 @@
 // The ffi row of the capability table, computed for this runtime and platform.
-import { defineCapabilities, runtime } from '@memmap/core';
+import { defineCapabilities } from '@memmap/core';
 // The platform table first: it throws on an unsupported platform before koffi is loaded.
 import { platform } from './platform/index.js';
 import { hasWaitNotify } from './futex.js';
@@ -18,6 +18,6 @@ export const capabilities = defineCapabilities({
   hugePages: platform.MAP_HUGETLB !== 0,
   // The futex syscall on Linux; named semaphores on Windows (wait-win32.ts). Not macOS/FreeBSD.
   waitNotify: hasWaitNotify,
-  // Deno's node:fs refuses the shm_open descriptor core sizes and closes (EBADF): not yet there.
-  named: hasNamed && runtime().name !== 'deno',
+  // Under Deno the shm_open descriptor is reopened through node:fs (named-deno.ts).
+  named: hasNamed,
 });

@@ -37,6 +37,8 @@ export interface Libc {
   /** Variadic: (name, oflag, 'uint32_t', mode). In libc since glibc 2.34, in librt before. */
   shm_open: ((name: string, oflag: number, ...mode: [type: string, mode: number]) => number) | undefined;
   shm_unlink: ((name: string) => number) | undefined;
+  /** close(2), for a descriptor the runtime's fs does not own (named-deno.ts); POSIX only. */
+  close?: ((fd: number) => number) | undefined;
   /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
   posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;
 }
@@ -110,6 +112,7 @@ function posixLibc(): Libc {
     syscall: platform.SYS_futex === undefined ? undefined : optional(futexPrototype),
     shm_open: shm('int shm_open(const char *name, int oflag, ...)'),
     shm_unlink: shm('int shm_unlink(const char *name)'),
+    close: fn('int close(int fd)'),
     posix_fallocate: optional('int posix_fallocate(int fd, int64_t offset, int64_t length)'),
   };
 }

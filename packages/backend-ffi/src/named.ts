@@ -1,6 +1,7 @@
 // Named shared memory through shm_open/shm_unlink ("/" + name); core sizes and maps the fd.
 import { type NamedRegionRequest, type OpenedNamed, syscallError } from '@memmap/core';
 import { lastErrno, libc } from './libc.js';
+import { runtimeOwnedFd } from './named-deno.js';
 import { platform } from './platform/index.js';
 
 const EEXIST = 17; // EEXIST and ENOENT have the same numbers on Linux, macOS and FreeBSD
@@ -23,16 +24,26 @@ export function openNamed(request: NamedRegionRequest): OpenedNamed {
   for (let attempt = 0; attempt < 8; attempt++) {
     if (request.create) {
       const fd = shmOpen(request.name, O_CREAT | O_EXCL, request.mode);
-      if (fd >= 0) return { fd, created: true };
+      if (fd >= 0) return adopt(fd, true, request.name);
       const err = lastErrno();
       if (err !== EEXIST || request.exclusive) throw syscallError(err, 'shm_open', request.name);
     }
     const fd = shmOpen(request.name, 0, 0);
-    if (fd >= 0) return { fd, created: false };
+    if (fd >= 0) return adopt(fd, false, request.name);
     const err = lastErrno();
     if (err !== ENOENT || !request.create) throw syscallError(err, 'shm_open', request.name);
   }
   throw syscallError(11 /* EAGAIN */, 'shm_open', request.name);
+}
+
+/** The descriptor as core's node:fs calls accept it (reopened under Deno: named-deno.ts). */
+function adopt(fd: number, created: boolean, name: string): OpenedNamed {
+  try {
+    return { fd: runtimeOwnedFd(fd, (raw) => libc.close?.(raw)), created };
+  } catch (error) {
+    if (created) libc.shm_unlink!(`/${name}`);
+    throw error;
+  }
 }
 
 export function unlinkNamed(name: string): boolean {

@@ -16,6 +16,7 @@ import {
 } from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
+import { runtimeOwnedFd } from './named-deno.js';
 import { namedSections } from './named-win32.js';
 import { NapiRegion } from './region.js';
 
@@ -29,8 +30,8 @@ export const capabilities = defineCapabilities({
   lock: true,
   hugePages: addon.hugeTlb,
   waitNotify: addon.waitNotify,
-  // Deno's node:fs refuses the shm_open descriptor core sizes and closes (EBADF): not yet there.
-  named: addon.named && runtime().name !== 'deno',
+  // Under Deno the shm_open descriptor is reopened through node:fs (named-deno.ts).
+  named: addon.named && (runtime().name !== 'deno' || addon.closeFd !== undefined),
   // The memory lives in a process-wide native registry (src/native/share.h), open to every thread.
   shareable: true,
 });
@@ -85,7 +86,12 @@ function nativeDescriptors(): DescriptorOps | undefined {
 function openNamed(request: NamedRegionRequest): OpenedNamed {
   try {
     const [fd, created] = addon.shmOpen(request.name, request.create, request.exclusive, request.mode);
-    return { fd, created };
+    try {
+      return { fd: runtimeOwnedFd(fd, (raw) => addon.closeFd?.(raw)), created };
+    } catch (error) {
+      if (created) addon.shmUnlink(request.name);
+      throw error;
+    }
   } catch (error) {
     throw toMmapError(error, request.name);
   }
@@ -117,5 +123,13 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
 /** Windows: named memory is a paging-file section, not a descriptor (see named-win32.ts). */
 const named = namedSections() ?? { openNamed, unlinkNamed };
 
-export const backend = defineBackend({ name: 'napi', capabilities, openFile, openAnon, descriptors: nativeDescriptors(), openShared, ...named });
+export const backend = defineBackend({
+  name: 'napi',
+  capabilities,
+  openFile,
+  openAnon,
+  descriptors: nativeDescriptors(),
+  openShared,
+  ...named,
+});
 export default backend;

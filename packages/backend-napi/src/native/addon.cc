@@ -79,6 +79,14 @@ Napi::Value FdDuplicate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, copy);
 }
 
+// closeFd(fd): close(2) of a descriptor the runtime's fs does not own (Deno, see descriptors.h).
+Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int err = os::Close(info[0].As<Napi::Number>().Int32Value());
+  if (err != 0) ErrnoError(env, err, "close").ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
 // fdStat(fd) -> size * 8 + type (type: 0 file, 1 directory, 2 FIFO, 3 socket, 4 other); one
 // number, exact below 2^50 bytes, so no object is made per call.
 Napi::Value FdStat(const Napi::CallbackInfo& info) {
@@ -224,6 +232,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
   exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));
   exports.Set("fdStat", Napi::Function::New<FdStat>(env, "fdStat"));
+  exports.Set("closeFd", Napi::Function::New<CloseFd>(env, "closeFd"));
   exports.Set("allocate", Napi::Function::New<Allocate>(env, "allocate"));
   exports.Set("liveMappings", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), static_cast<double>(Mapping::Live()));

@@ -11,5 +11,8 @@ int AccessMode(int fd, int* mode);
 int Duplicate(int fd, int* out);
 // fstat: *size in bytes, *type 0 regular file, 1 directory, 2 FIFO, 3 socket, 4 other.
 int Stat(int fd, double* size, int* type);
+// close(2) of a descriptor no runtime fs owns (Deno's node:fs refuses descriptors it did not open:
+// the backends reopen a shm_open descriptor through /proc/self/fd and close the original here).
+int Close(int fd);
 
 }  // namespace memmap::os

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -33,5 +34,7 @@ int Stat(int fd, double* size, int* type) {
   *type = S_ISREG(st.st_mode) ? 0 : S_ISDIR(st.st_mode) ? 1 : S_ISFIFO(st.st_mode) ? 2 : S_ISSOCK(st.st_mode) ? 3 : 4;
   return 0;
 }
+
+int Close(int fd) { return close(fd) == 0 ? 0 : errno; }
 
 }  // namespace memmap::os

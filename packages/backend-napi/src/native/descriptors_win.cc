@@ -4,6 +4,7 @@
 // working after the caller closes theirs.
 #include <windows.h>
 
+#include <cerrno>
 #include <cstdint>
 
 #include "descriptors.h"
@@ -77,5 +78,8 @@ int Stat(int fd, double* size, int* type) {
     default: *type = 4; return 0;  // character devices (a console)
   }
 }
+
+// Not needed on Windows: named maps are sections, never descriptors.
+int Close(int /*fd*/) { return host::PortableError(ENOSYS); }
 
 }  // namespace memmap::os
