@@ -1,5 +1,8 @@
 // The Region core drives: translates map-relative ranges to page-aligned OS calls on the
-// current Mapping, and swaps mappings on resize.
+// current Mapping, and swaps mappings on resize. Its state is private (#fields), and every range
+// is checked again here against the map's real length before any call reaches the OS (defence in
+// depth: core checks first, but a caller that reaches the region directly must get an MmapError,
+// never a syscall or a view on memory outside the mapping).
 import {
   type Advice,
   ErrorCodes,
@@ -19,57 +22,88 @@ import * as sys from './syscalls.js';
 
 const { pageSize } = sys;
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+const invalid = (name: string, why: string, value: unknown): MmapError =>
+  new MmapError(
+    ErrorCodes.INVALID_ARG_VALUE,
+    `The "${name}" argument ${why}. Received ${typeof value === 'number' ? value : typeof value}`,
+  );
+
+/** `value` as a non-negative integer (at most 2^53 - 1), else ERR_INVALID_ARG_VALUE. */
+function count(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SAFE) {
+    throw invalid(name, 'must be a non-negative integer', value);
+  }
+  return value;
+}
+
 export class FfiRegion implements Region {
-  private readonly spec: MapSpec;
-  /** null while the map is empty (length 0 makes no OS mapping). */
-  private mapping: Mapping | null;
-  private length: number;
+  readonly #spec: MapSpec;
+  /** null while the map is empty (length 0 makes no OS mapping) and after close(). */
+  #mapping: Mapping | null;
+  /** The map's real length now (bytes after spec.delta). */
+  #length: number;
   /** Pending waitAsync calls, woken by close(). */
-  private readonly waits = new Set<PendingFutexWait>();
+  readonly #waits = new Set<PendingFutexWait>();
+  /** close() or collected() ran: nothing maps again, nothing reaches the OS. */
+  #closed = false;
 
   constructor(spec: MapSpec, length: number) {
-    this.spec = spec;
-    this.length = length;
-    this.mapping = length === 0 ? null : createMapping(spec, length);
+    this.#spec = spec;
+    this.#length = length;
+    this.#mapping = length === 0 ? null : createMapping(spec, length);
   }
 
   buffer(): Buffer {
-    return this.window(0, this.length);
+    return this.window(0, this.#length);
   }
 
   window(offset: number, length: number): Buffer {
+    this.#check(offset, length);
     // An empty map has no OS mapping (buffer() of it lands here).
-    if (this.mapping === null || length === 0) return Buffer.alloc(0);
+    if (this.#mapping === null || length === 0) return Buffer.alloc(0);
     // Core checks this too; repeated at the FFI boundary because koffi.view above the runtime's
     // Buffer limit aborts Node 20 (a crash, not an exception).
     if (length > maxWholeBufferLength()) {
       throw new MmapError(ErrorCodes.TOO_LARGE, `A view of ${length} bytes is more than one Buffer can hold here`);
     }
-    return Buffer.from(this.mapping.view(this.spec.delta + offset, length));
+    return Buffer.from(this.#mapping.view(this.#spec.delta + offset, length));
   }
 
   flush(offset: number, length: number): void {
-    const range = this.pages(offset, length);
-    sys.msync(range.addr, range.size, this.spec.path);
+    if (this.#check(offset, length) === 0) return;
+    const range = this.#pages(offset, length);
+    sys.msync(range.addr, range.size, this.#spec.path);
   }
 
   flushAsync(offset: number, length: number): Promise<void> {
-    const range = this.pages(offset, length);
-    return range.mapping.track(sys.msyncAsync(range.addr, range.size, this.spec.path), true);
+    try {
+      if (this.#check(offset, length) === 0) return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const range = this.#pages(offset, length);
+    return range.mapping.track(sys.msyncAsync(range.addr, range.size, this.#spec.path), true);
   }
 
   advise(advice: Advice, offset: number, length: number): boolean {
-    const value = platform.MADV[advice];
-    if (value === undefined) return false;
+    const value = Object.hasOwn(platform.MADV, advice) ? platform.MADV[advice] : undefined;
+    if (this.#check(offset, length) === 0 || value === undefined) return false;
     // On private writable memory Linux's MADV_DONTNEED throws away the data (zero / file
     // contents come back): that is not a hint, so it is refused there.
-    if (advice === 'dontneed' && (this.spec.kind === 'copy' || this.spec.kind === 'anon')) return false;
-    const range = this.pages(offset, length);
+    if (advice === 'dontneed' && (this.#spec.kind === 'copy' || this.#spec.kind === 'anon')) return false;
+    const range = this.#pages(offset, length);
     return sys.madvise(range.addr, range.size, value);
   }
 
   prefetch(offset: number, length: number): Promise<void> {
-    const range = this.pages(offset, length);
+    try {
+      if (this.#check(offset, length) === 0) return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const range = this.#pages(offset, length);
     const { MADV_POPULATE_READ, MADV } = platform;
     // As prefault(): readahead of exactly the range, then map it readable (both only hints).
     const work = (async () => {
@@ -80,71 +114,120 @@ export class FfiRegion implements Region {
   }
 
   residency(offset: number, length: number): Residency {
-    const range = this.pages(offset, length);
+    if (this.#check(offset, length) === 0) return { resident: 0, total: 0, pageSize };
+    const range = this.#pages(offset, length);
     return { resident: sys.mincoreCount(range.addr, range.size), total: range.size / pageSize, pageSize };
   }
 
   lock(): void {
-    const m = this.live();
+    const m = this.#live();
     // mlock() write-faults private writable memory to break COW: on a 'read' map that would copy
     // every page and stop seeing the file. Lock on fault, then fault the pages in read-only.
-    if (this.spec.kind === 'read' && sys.mlockOnFault(m.addr, m.size, this.spec.path)) prefault(m.addr, m.size);
-    else sys.mlock(m.addr, m.size, this.spec.path);
+    if (this.#spec.kind === 'read' && sys.mlockOnFault(m.addr, m.size, this.#spec.path)) prefault(m.addr, m.size);
+    else sys.mlock(m.addr, m.size, this.#spec.path);
   }
 
   unlock(): void {
-    const m = this.live();
-    sys.munlock(m.addr, m.size, this.spec.path);
+    const m = this.#live();
+    sys.munlock(m.addr, m.size, this.#spec.path);
   }
 
   wait(offset: number, expected: number, timeoutMs: number): WaitResult {
-    return futexWait(this.wordAddress(offset), expected, timeoutMs, this.sharedMemory());
+    const addr = this.#wordAddress(offset);
+    return futexWait(addr, this.#expected(expected), this.#timeout(timeoutMs), this.#sharedMemory());
   }
 
   waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {
-    const pending = futexWaitAsync(this.wordAddress(offset), expected, timeoutMs, this.sharedMemory());
-    this.waits.add(pending);
-    const done = (): void => void this.waits.delete(pending);
+    let addr: bigint;
+    try {
+      addr = this.#wordAddress(offset);
+      this.#expected(expected);
+      this.#timeout(timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const pending = futexWaitAsync(addr, expected, timeoutMs, this.#sharedMemory());
+    this.#waits.add(pending);
+    const done = (): void => void this.#waits.delete(pending);
     // The mapping stays mapped until the waiter worker has returned from the futex.
-    return this.live().track(pending.result.finally(done));
+    return this.#live().track(pending.result.finally(done));
   }
 
   notify(offset: number, count: number): number {
-    return futexWake(this.wordAddress(offset), count, this.sharedMemory());
+    const addr = this.#wordAddress(offset);
+    if (typeof count !== 'number' || Number.isNaN(count) || count < 0 || (!Number.isInteger(count) && count !== Infinity)) {
+      throw invalid('count', 'must be a non-negative integer or Infinity', count);
+    }
+    if (count === 0) return 0; // the futex would still wake one
+    return futexWake(addr, Math.min(count, 0x7fffffff), this.#sharedMemory());
   }
 
-  /** Address of the int32 at map offset `offset` (core checked it is aligned and inside the map). */
-  private wordAddress(offset: number): bigint {
-    return this.live().addr + BigInt(this.spec.delta + offset);
+  /** Address of the int32 at map offset `offset`: inside the map and 4-byte aligned in memory. */
+  #wordAddress(offset: number): bigint {
+    const at = count(offset, 'offset');
+    if (at + 4 > this.#length) {
+      throw new MmapError(ErrorCodes.OUT_OF_RANGE, `offset ${at}..${at + 4} is past the end of the map (${this.#length} bytes)`);
+    }
+    // Mappings are page-aligned, so the address is aligned when delta + offset is.
+    if ((this.#spec.delta + at) % 4 !== 0) throw invalid('offset', 'must be 4-byte aligned in memory', offset);
+    return this.#live().addr + BigInt(this.#spec.delta + at);
+  }
+
+  #expected(value: unknown): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+      throw invalid('expected', 'must be an int32 integer', value);
+    }
+    return value;
+  }
+
+  #timeout(value: unknown): number {
+    if (typeof value !== 'number' || !(value >= 0)) throw invalid('timeoutMs', 'must be a number >= 0', value);
+    return value;
+  }
+
+  /**
+   * Checks [offset, offset + length) against the map's real length now (not against what the
+   * caller believes it is) and returns the length; nothing outside the mapping is ever touched.
+   */
+  #check(offset: number, length: number): number {
+    const o = count(offset, 'offset');
+    const n = count(length, 'length');
+    if (o > this.#length || n > this.#length - o) {
+      throw new MmapError(ErrorCodes.OUT_OF_RANGE, `offset ${o} + length ${n} is past the end of the map (${this.#length} bytes)`);
+    }
+    if (n > 0) this.#live();
+    return n;
   }
 
   /** Shared file (and named) maps wait across processes; private maps within this process. */
-  private sharedMemory(): boolean {
-    return this.spec.kind === 'shared' || this.spec.kind === 'read';
+  #sharedMemory(): boolean {
+    return this.#spec.kind === 'shared' || this.#spec.kind === 'read';
   }
 
   remap(newLength: number, options: RemapOptions): void {
+    count(newLength, 'newLength');
+    if (this.#closed) throw new MmapError(ErrorCodes.CLOSED, 'The map is closed');
     // Blocks first: ENOSPC must leave the mapping and its views as they were.
-    if (options.allocate) sys.fallocate(this.spec.fd, this.spec.alignedOffset + this.spec.delta, newLength, this.spec.path);
-    const old = this.mapping;
-    if (old) this.settle(old);
+    if (options.allocate) sys.fallocate(this.#spec.fd, this.#spec.alignedOffset + this.#spec.delta, newLength, this.#spec.path);
+    const old = this.#mapping;
+    if (old) this.#settle(old);
     if (old === null || newLength === 0) {
       // 0 -> n: the call that can fail is mmap, and it reports itself as such.
-      this.mapping = newLength === 0 ? null : this.mapAnew(newLength);
+      this.#mapping = newLength === 0 ? null : this.#mapAnew(newLength);
       old?.release(true);
-    } else if (!this.moveInPlace(old, newLength)) {
-      const next = this.mapAnew(newLength);
+    } else if (!this.#moveInPlace(old, newLength)) {
+      const next = this.#mapAnew(newLength);
       // Anonymous memory has no file behind it: carry the bytes over.
-      if (this.spec.kind === 'anon') sys.memcpy(next.addr, old.addr, Math.min(this.length, newLength));
-      this.mapping = next;
+      if (this.#spec.kind === 'anon') sys.memcpy(next.addr, old.addr, Math.min(this.#length, newLength));
+      this.#mapping = next;
       old.release(true);
     }
-    this.length = newLength;
+    this.#length = newLength;
   }
 
   /** A fresh mapping for resize(). populate is a map-time option: it is not applied again here. */
-  private mapAnew(newLength: number): Mapping {
-    return createMapping(this.spec.populate ? { ...this.spec, populate: false } : this.spec, newLength);
+  #mapAnew(newLength: number): Mapping {
+    return createMapping(this.#spec.populate ? { ...this.#spec, populate: false } : this.#spec, newLength);
   }
 
   /**
@@ -152,15 +235,15 @@ export class FfiRegion implements Region {
    * no mremap here, a huge-page mapping, a running threadpool call, views that cannot be detached
    * (Node 20), or EFAULT from the kernel. Any other mremap error is thrown as it is.
    */
-  private moveInPlace(old: Mapping, newLength: number): boolean {
+  #moveInPlace(old: Mapping, newLength: number): boolean {
     if (!libc.mremap || old.huge || old.busy || !old.detachAll()) return false;
-    const size = sys.alignUp(this.spec.delta + newLength);
+    const size = sys.alignUp(this.#spec.delta + newLength);
     // An earlier shrink left old bytes past the end in the last page; growth must read zeros.
-    if (this.spec.kind === 'anon' && newLength > this.length) {
-      sys.memset(old.addr + BigInt(this.length), 0, Math.min(old.size, newLength) - this.length);
+    if (this.#spec.kind === 'anon' && newLength > this.#length) {
+      sys.memset(old.addr + BigInt(this.#length), 0, Math.min(old.size, newLength) - this.#length);
     }
     try {
-      old.rebase(sys.mremap(old.addr, old.size, size, this.spec.path), size);
+      old.rebase(sys.mremap(old.addr, old.size, size, this.#spec.path), size);
       return true;
     } catch (error) {
       // EFAULT: madvise()/mlock() split the range into several VMAs, which mremap will not span.
@@ -170,19 +253,21 @@ export class FfiRegion implements Region {
   }
 
   close(): void {
-    for (const wait of this.waits) cancelWait(wait);
-    this.waits.clear();
-    const old = this.mapping;
-    this.mapping = null;
+    this.#closed = true;
+    for (const wait of this.#waits) cancelWait(wait);
+    this.#waits.clear();
+    const old = this.#mapping;
+    this.#mapping = null;
     if (old) {
-      this.settle(old);
+      this.#settle(old);
       old.release(true);
     }
   }
 
   collected(): void {
-    const old = this.mapping;
-    this.mapping = null;
+    this.#closed = true;
+    const old = this.#mapping;
+    this.#mapping = null;
     old?.release(false);
   }
 
@@ -190,10 +275,10 @@ export class FfiRegion implements Region {
    * Before a mapping is swapped away under a running flushAsync, make that flush's promise
    * true by syncing here: the threadpool msync may find an anonymous range in its place.
    */
-  private settle(mapping: Mapping): void {
-    if (!mapping.flushing || this.spec.kind !== 'shared') return;
+  #settle(mapping: Mapping): void {
+    if (!mapping.flushing || this.#spec.kind !== 'shared') return;
     try {
-      sys.msync(mapping.addr, mapping.size, this.spec.path);
+      sys.msync(mapping.addr, mapping.size, this.#spec.path);
     } catch {
       // the pending flushAsync reports its own failure
     }
@@ -201,17 +286,19 @@ export class FfiRegion implements Region {
 
   /**
    * The current mapping. Core calls lock/unlock/flush/advise/prefetch/residency only on a
-   * non-empty map with a validated, non-empty range, so there is always one.
+   * non-empty map with a validated, non-empty range, so there is always one; a caller that
+   * bypasses core gets ERR_MMAP_CLOSED (after close) or ERR_MMAP_OUT_OF_RANGE (an empty map).
    */
-  private live(): Mapping {
-    return this.mapping!;
+  #live(): Mapping {
+    if (this.#mapping !== null) return this.#mapping;
+    throw this.#closed ? new MmapError(ErrorCodes.CLOSED, 'The map is closed') : new MmapError(ErrorCodes.OUT_OF_RANGE, 'The map is empty');
   }
 
-  /** The page-aligned OS range covering map bytes [offset, offset + length) (validated by core). */
-  private pages(offset: number, length: number): { mapping: Mapping; addr: bigint; size: number } {
-    const mapping = this.live();
-    const start = sys.alignDown(this.spec.delta + offset);
-    const end = sys.alignUp(this.spec.delta + offset + length);
+  /** The page-aligned OS range covering map bytes [offset, offset + length) (checked by #check). */
+  #pages(offset: number, length: number): { mapping: Mapping; addr: bigint; size: number } {
+    const mapping = this.#live();
+    const start = sys.alignDown(this.#spec.delta + offset);
+    const end = sys.alignUp(this.#spec.delta + offset + length);
     return { mapping, addr: mapping.addr + BigInt(start), size: end - start };
   }
 }
