@@ -6,7 +6,10 @@
 //   2. the same with --ignore-scripts: napi still loads from its prebuild;
 //   3. the same with the prebuild for this platform removed: install succeeds with one warning,
 //      ffi is chosen, and `npx memmap-conformance info` shows why napi did not load;
-//   4. a third party checks its own backend module with `npx memmap-conformance check`.
+//   4. a third party checks its own backend module with `npx memmap-conformance check`;
+//   7. the packed .d.ts under TypeScript 5.x and 7.x with the README's setup: a correct program
+//      passes, wrong calls fail.
+// Cases 1 and 3 also ask loadBackend({ require }) of the real backends, and case 3 runs `npx memmap info`.
 // Prints one summary line; exit status 1 if any case failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -200,7 +203,7 @@ function npmInstall(dir, env, specs, extra = []) {
 function probe(dir, env) {
   const script = `
     import { createRequire } from 'node:module';
-    import { defaultBackend, listBackends, selectionReason } from 'memmap';
+    import { defaultBackend, listBackends, loadBackend, selectionReason } from 'memmap';
     const chosen = defaultBackend().name;
     const napi = listBackends().find((s) => s.name === 'napi');
     let addon = null;
@@ -208,7 +211,10 @@ function probe(dir, env) {
       const req = createRequire(import.meta.resolve('@memmap/backend-napi'));
       addon = req('node-gyp-build').resolve(new URL('..', import.meta.resolve('@memmap/backend-napi')).pathname);
     } catch (e) { addon = 'none: ' + e.message.split('\\n')[0]; }
-    console.log(JSON.stringify({ chosen, reason: selectionReason(), napiError: napi?.error ?? null, addon }));
+    const needs = (flags) => { try { return loadBackend({ require: flags }).name; } catch (e) { return e.code + ': ' + e.message; } };
+    const sharing = needs(['coherent', 'waitNotify']);
+    const all = needs(['coherent', 'truncationSafe', 'zeroCopy', 'detachOnClose']);
+    console.log(JSON.stringify({ chosen, reason: selectionReason(), napiError: napi?.error ?? null, addon, sharing, all }));
   `;
   const r = run('node', ['--input-type=module', '-e', script], { cwd: dir, env });
   if (r.status !== 0) throw new Error(`probe failed: ${r.stderr}`);
@@ -238,6 +244,88 @@ function runExamples(dir, env) {
   assert(readFileSync(join(dir, 'shared.dat'), 'utf8') === 'IPC using mmap!', 'shared.dat content');
 }
 
+/** The tsconfig.json the README tells TypeScript users to write (its first json block with compilerOptions). */
+function readmeTsconfig() {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/^```json\n([\s\S]*?)^```/gm)].map((m) => m[1]).find((b) => b.includes('compilerOptions'));
+  assert(block, 'README.md has no ```json tsconfig block');
+  return JSON.parse(block);
+}
+
+// A consumer's program: everything a user writes in the README's sections, typed.
+const goodProgram = `import { type CapabilityName, type Mmap, MmapError, loadBackend, map, mapMut, ownerOf } from 'memmap';
+const wanted: CapabilityName[] = ['coherent', 'waitNotify'];
+const backend = loadBackend({ require: wanted });
+function firstWord(file: string): number {
+  using m: Mmap = map(file, { offset: 0n });
+  return m.bytes.readUInt32LE(0);
+}
+const w = mapMut('shared.dat', { create: true, length: 16, allocate: false });
+try {
+  const words = new Int32Array(w.bytes.buffer, w.bytes.byteOffset, w.length / 4);
+  Atomics.add(words, 0, 1);
+  const result: 'ok' | 'not-equal' | 'timed-out' = w.wait(0, 5, 0);
+  void w.waitAsync(0, 5, 10).then((r) => r === 'ok');
+  w.notify(0);
+  console.log(result, ownerOf(w.bytes) === w, backend.capabilities.named, firstWord('shared.dat'));
+} catch (error) {
+  if (error instanceof MmapError) console.log(error.code, error.syscall);
+} finally {
+  w.close();
+}
+`;
+
+// Wrong calls, one file each, with the TypeScript error each must give.
+const wrongPrograms = {
+  'bigint-source.ts': ["import { map } from 'memmap';\nmap(42n);\n", 'TS2345'],
+  'assign-bytes.ts': ["import { map } from 'memmap';\nconst m = map('x');\nm.bytes = Buffer.alloc(1);\n", 'TS2540'],
+  'unknown-capability.ts': ["import { loadBackend } from 'memmap';\nloadBackend({ require: ['telepathy'] });\n", 'TS2322'],
+  'write-read-only.ts': ["import { map } from 'memmap';\nmap('x').flush();\n", 'TS2339'],
+};
+
+function typeCheckConsumer(dir, env) {
+  const config = readmeTsconfig();
+  writeFileSync(join(dir, 'good.ts'), goodProgram);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ ...config, compilerOptions: { ...config.compilerOptions, noEmit: true }, files: ['good.ts'] }),
+  );
+  for (const [file, [code]] of Object.entries(wrongPrograms)) {
+    writeFileSync(join(dir, file), code);
+    writeFileSync(join(dir, `tsconfig.${file}.json`), JSON.stringify({ extends: './tsconfig.json', files: [file] }));
+  }
+  const notes = [];
+  for (const ts of ['typescript-5', 'typescript-7']) {
+    const tsc = join(dir, 'node_modules', ts, 'bin', 'tsc');
+    const version = run('node', [tsc, '-v'], { cwd: dir, env }).stdout.trim();
+    const good = run('node', [tsc, '-p', 'tsconfig.json'], { cwd: dir, env });
+    assert(good.status === 0, `${version}: the correct program fails to type-check:\n${good.stdout}${good.stderr}`);
+    for (const [file, [, expected]] of Object.entries(wrongPrograms)) {
+      const bad = run('node', [tsc, '-p', `tsconfig.${file}.json`], { cwd: dir, env });
+      assert(bad.status !== 0, `${version}: ${file} type-checks, but it is a wrong call`);
+      assert(
+        bad.stdout.includes(`${file}(`) && bad.stdout.includes(expected),
+        `${version}: ${file} should fail with ${expected}:\n${bad.stdout}`,
+      );
+      const stray = bad.stdout.split('\n').filter((l) => /error TS/.test(l) && !l.startsWith(file));
+      assert(stray.length === 0, `${version}: errors outside ${file}:\n${stray.join('\n')}`);
+    }
+    notes.push(version);
+  }
+  // What the README says happens without its setup: TypeScript 7 stops at memmap's declarations.
+  writeFileSync(
+    join(dir, 'tsconfig.bare.json'),
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext' }, files: ['good.ts'] }),
+  );
+  const bare = run('node', [join(dir, 'node_modules', 'typescript-7', 'bin', 'tsc'), '-p', 'tsconfig.bare.json'], { cwd: dir, env });
+  assert(
+    bare.status !== 0 && /Cannot find name 'Buffer'/.test(bare.stdout) && /'Disposable'/.test(bare.stdout),
+    `TypeScript 7 without the README setup:\n${bare.stdout.slice(0, 2000)}`,
+  );
+  facts.push(`case 7 type-checked with ${notes.join(' and ')}`);
+  return notes.join(', ');
+}
+
 const started = Date.now();
 try {
   ensureCompilers();
@@ -260,6 +348,7 @@ try {
     const p = probe(dir, env);
     assert(p.chosen === 'napi', `chose ${p.chosen}: ${p.reason}`);
     assert(p.addon.includes(`prebuilds/${platformTuple}/`), `addon from ${p.addon}`);
+    assert(p.sharing === 'napi', `loadBackend({ require: ['coherent', 'waitNotify'] }) gave ${p.sharing}`);
     runExamples(dir, env);
     facts.push(`case 1 loaded ${p.addon.slice(p.addon.indexOf('prebuilds/'))}`);
     return `${p.addon.slice(p.addon.indexOf('prebuilds/'))}, ${r.seconds.toFixed(1)} s`;
@@ -285,7 +374,19 @@ try {
     const p = probe(dir, env);
     assert(p.chosen === 'ffi', `chose ${p.chosen}: ${p.reason}`);
     assert(/napi addon cannot load here: No native build was found/.test(p.napiError ?? ''), `napi error: ${p.napiError}`);
+    assert(p.sharing === 'ffi', `loadBackend({ require: ['coherent', 'waitNotify'] }) gave ${p.sharing}`);
+    // ffi is not truncation-safe and the fallback not zero-copy: nothing has all four, and each says why.
+    assert(
+      /^ERR_MMAP_UNSUPPORTED: .*napi did not load \(.*No native build was found.*ffi lacks truncationSafe.*fallback lacks coherent, zeroCopy/.test(
+        p.all,
+      ),
+      `require all: ${p.all}`,
+    );
     runExamples(dir, env);
+    const mine = run('npx', ['--no-install', 'memmap', 'info'], { cwd: dir, env });
+    assert(mine.status === 0, `npx memmap info: ${mine.stderr}`);
+    assert(/napi does not load: .*No native build was found/.test(mine.stdout), `memmap info does not show napi's reason:\n${mine.stdout}`);
+    assert(/loadBackend\(\) picks: ffi/.test(mine.stdout), `memmap info does not name ffi:\n${mine.stdout}`);
     const info = run('npx', ['--no-install', 'memmap-conformance', 'info'], { cwd: dir, env });
     assert(info.status === 0, `memmap-conformance info: ${info.stderr}`);
     assert(/napi[^\n]*No native build was found/.test(info.stdout), `info does not show napi's reason:\n${info.stdout}`);
@@ -346,6 +447,17 @@ try {
     runExamples(dir, env);
     facts.push(`install with toolchain, building from source: ${r.seconds.toFixed(1)} s`);
   });
+
+  check('7. the packed types under TypeScript 5.x and 7.x with the README setup: correct code passes, wrong calls fail', () => {
+    const dir = project('types', tarballs, ['memmap']);
+    npmInstall(
+      dir,
+      env,
+      [tarballs.memmap, '@types/node@^20.19', 'typescript-5@npm:typescript@^5', 'typescript-7@npm:typescript@^7'],
+      ['--save-dev', '--ignore-scripts'],
+    );
+    return typeCheckConsumer(dir, env);
+  });
 } catch (error) {
   results.push({ name: 'setup', ok: false });
   log(`FAIL setup: ${error?.message ?? error}`);
@@ -355,7 +467,7 @@ try {
   else rmSync(work, { recursive: true, force: true });
 }
 const passed = results.filter((r) => r.ok).length;
-const ok = passed === results.length && results.length === 7;
+const ok = passed === results.length && results.length === 8;
 console.log(
   `test:packaging: ${ok ? 'PASS' : 'FAIL'} (${passed}/${results.length} cases passed, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
 );
