@@ -8,7 +8,7 @@
 // process go to files: Windows Node fails with EBADF writing to a pipe under Wine.
 // Ends with one line: "test:windows: PASS ..." or "test:windows: FAIL ...".
 // Env: MEMMAP_WIN_NODE_VERSIONS ("22 20"), MEMMAP_WIN_BACKENDS ("napi ffi fallback"), WINE.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,7 +138,7 @@ async function buildExamples() {
   return out;
 }
 
-function runExamples(wine, prefix, exe, examples, version, backend) {
+async function runExamples(wine, prefix, exe, examples, version, backend) {
   const dir = join(cache, 'win-scratch', `ex-${version}-${backend}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -177,7 +177,70 @@ function runExamples(wine, prefix, exe, examples, version, backend) {
   );
   if (reader.status !== 0 || !reader.stdout.includes(msg))
     problems.push(`ipc-reader: ${reader.status} ${reader.stdout}${reader.stderr}`.trim());
+  if (backend === 'fallback') return problems; // the ring needs wait/notify across processes
+  // The ring example as two Windows processes: the consumer sleeps in waitAsync, the producer in wait.
+  const consumer = startWine(
+    wine,
+    prefix,
+    [exe, at('ring-consumer.mjs'), file('ring.dat')],
+    join(logs, `ex-ring-consumer-${version}-${backend}`),
+    env,
+  );
+  const producer = runWine(
+    wine,
+    prefix,
+    [exe, at('ring-producer.mjs'), file('ring.dat'), '300'],
+    join(logs, `ex-ring-producer-${version}-${backend}`),
+    120_000,
+    env,
+  );
+  const consumed = await consumer.wait(120_000);
+  const lines = consumed.stdout.split('\n').filter(Boolean);
+  if (producer.status !== 0 || consumed.status !== 0 || lines.length !== 300 || lines[299] !== `message 300 ${'.'.repeat(300 % 50)}`)
+    problems.push(
+      `ring: producer ${producer.status} ${producer.stderr.trim()}; consumer ${consumed.status}, ${lines.length} lines ${consumed.stderr.trim()}`.trim(),
+    );
+  // Round trips through two rings (scripts/ring-roundtrip.mjs): Wine's figures, recorded, not judged.
+  const rt = runWine(
+    wine,
+    prefix,
+    [exe, relative(root, join(root, 'scripts', 'ring-roundtrip.mjs')), at('ring.mjs'), relative(root, dir), '2000'],
+    join(logs, `ring-roundtrip-${version}-${backend}`),
+    120_000,
+    env,
+  );
+  if (rt.status !== 0) problems.push(`ring-roundtrip: ${rt.status} ${rt.stderr.trim()}`);
+  else roundTrips.push(`Windows Node ${version} ${backend}: ${rt.stdout.trim()}`);
   return problems;
+}
+
+/** Ring round-trip figures under Wine, printed at the end. */
+const roundTrips = [];
+
+/** One Wine process started in the background; wait(timeout) resolves like runWine's result. */
+function startWine(wine, prefix, args, outBase, env = {}) {
+  const out = `${outBase}.out`;
+  const err = `${outBase}.err`;
+  const child = spawn('sh', ['-c', 'exec "$@" >"$OUT" 2>"$ERR" </dev/null', 'sh', wine, ...args], {
+    cwd: root,
+    env: { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', PREBUILDS_ONLY: '1', OUT: out, ERR: err, ...env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  return {
+    async wait(timeout) {
+      let timer;
+      const timedOut = new Promise((resolve) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve('timeout');
+        }, timeout);
+      });
+      const status = await Promise.race([exited, timedOut]);
+      clearTimeout(timer);
+      return { status, stdout: readIf(out), stderr: readIf(err) };
+    },
+  };
 }
 
 const firstLines = (text) => text.split('\n').filter(Boolean).slice(0, 3).join(' | ') || 'no output';
@@ -230,7 +293,7 @@ async function main() {
       const passed = groups.reduce((n, g) => n + g.passed, 0);
       const failed = groups.reduce((n, g) => n + g.failed, 0);
       const skipped = groups.reduce((n, g) => n + g.skipped, 0);
-      const exProblems = runExamples(wine, prefix, exe, examples, version, backend);
+      const exProblems = await runExamples(wine, prefix, exe, examples, version, backend);
       const good = groups.length > 0 && unexpected.length === 0 && exProblems.length === 0;
       ok &&= good;
       const secs = ((Date.now() - started) / 1000).toFixed(0);
@@ -247,6 +310,10 @@ async function main() {
     }
   }
   for (const [group, why] of Object.entries(wineSkips)) log(`   not run under Wine: ${group}: ${why}`);
+  if (roundTrips.length > 0) {
+    log('   ring round trips under Wine (wineserver on this Linux machine, not Windows figures; loaded machines vary):');
+    for (const line of roundTrips) log(`     ${line}`);
+  }
   log(
     `test:windows: ${ok ? 'PASS' : 'FAIL'} (${summary.join(', ')}; passed/failed/skipped, failed includes the known Windows failures listed above)`,
   );
