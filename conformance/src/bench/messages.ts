@@ -113,7 +113,7 @@ process.on('disconnect', () => { ${REPORT_CPU} process.exit(0); });`;
 
 /** A Unix-domain stream socket: [u32 length][payload] frames; the child writes a 4-byte ack. */
 export async function startSocketMessages(size: number, ackEvery: number, path: string): Promise<MessageChannel> {
-  rmSync(path, { force: true });
+  if (process.platform !== 'win32') rmSync(path, { force: true }); // a Windows named pipe is no file
   const server = createServer();
   const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
   await new Promise<void>((resolve) => server.listen(path, resolve));
@@ -162,7 +162,7 @@ s.on('end', () => { ${REPORT_CPU} s.end(); });`;
       socket.end();
       const cpu = await childCpu(output);
       server.close();
-      rmSync(path, { force: true });
+      if (process.platform !== 'win32') rmSync(path, { force: true });
       return { cpuMicros: cpu + cpuOf(process.cpuUsage()) - started, messages: sent };
     },
   };

@@ -34,7 +34,9 @@ function channelWork(batch: number, open: () => Promise<MessageChannel> | Messag
 }
 
 function plans(c: ScenarioContext, s: Settings, size: number, ackEvery: number): Plan[] {
-  const sock = join(tmpdir(), `memmap-bench-${process.pid}.sock`);
+  // Windows (and Wine) take a named pipe where POSIX takes a socket path.
+  const sock =
+    process.platform === 'win32' ? `\\\\.\\pipe\\memmap-bench-${process.pid}` : join(tmpdir(), `memmap-bench-${process.pid}.sock`);
   return [
     plan(
       'process.send IPC',
@@ -75,7 +77,7 @@ const extra = (): Record<string, number> => {
 };
 
 const notes = [
-  'Ring: the protocol of examples/ring.ts over a shared file map; producer and consumer sleep in wait() (futex) when the ring is full or empty and notify only a sleeping side.',
+  'Ring: the protocol of examples/ring.ts over a shared file map; producer and consumer sleep in wait() (Linux: futex; Windows: named semaphores) when the ring is full or empty and notify only a sleeping side.',
 ];
 
 export const messages64: ScenarioDef = {
