@@ -1,6 +1,7 @@
 // Groups that exercise the API in this process: one import per group file.
 
 import { anonymousGroup } from './anonymous.js';
+import { arrayGroup } from './array.js';
 import { badInputGroup } from './bad-input.js';
 import { bigFilesGroup } from './big-files.js';
 import { copyOnWriteGroup } from './copy-on-write.js';
@@ -23,4 +24,5 @@ export const functionalGroups: Group[] = [
   resizeGroup,
   badInputGroup,
   bigFilesGroup,
+  arrayGroup,
 ];

@@ -7,6 +7,7 @@ import { hostileCallersGroup } from './hostile-callers.js';
 import type { Group } from './index.js';
 import { leaksGroup } from './leaks.js';
 import { randomSequencesGroup } from './random-sequences.js';
+import { shareGroup } from './share.js';
 import { waitNotifyGroup } from './wait-notify.js';
 import { workerShutdownGroup } from './worker-shutdown.js';
 
@@ -20,4 +21,5 @@ export const robustnessGroups: Group[] = [
   descriptorsGroup,
   workerShutdownGroup,
   hostileCallersGroup,
+  shareGroup,
 ];
