@@ -26,7 +26,7 @@ describe('napi backend', () => {
       truncationSafe: process.platform === 'linux',
       lock: true,
       hugePages: true,
-      waitNotify: process.platform === 'linux',
+      waitNotify: process.platform === 'linux' || process.platform === 'win32',
       named: process.platform !== 'win32',
     });
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
