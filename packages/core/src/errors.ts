@@ -182,6 +182,9 @@ export function withRemedy(error: MmapError, remedy: string): MmapError {
 const SHARING_CALL = /^(wait|waitAsync|notify|mapNamed|unlinkNamed)\(/;
 
 function remedyFor(what: string, backend: string): string {
+  if (/^(share|openShared)\(/.test(what)) {
+    return "post the file's path to the other thread and map it again there (two maps of one file share its pages), or use a backend with shareable (loadBackend({ require: ['shareable'] }))";
+  }
   const sharing = SHARING_CALL.test(what);
   if (backend === 'fallback') {
     if (sharing) {

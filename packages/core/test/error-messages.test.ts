@@ -176,6 +176,12 @@ const rows: Row[] = [
   },
   {
     code: 'ERR_MMAP_UNSUPPORTED',
+    cause: 'share() where the backend is not shareable',
+    call: () => fallback.mapMut(file).share(),
+    says: ['share() is not supported by the fallback backend', 'map it again there', "loadBackend({ require: ['shareable'] })"],
+  },
+  {
+    code: 'ERR_MMAP_UNSUPPORTED',
     cause: 'huge pages the backend lacks',
     call: () => fallback.mapAnon(4096, { hugePages: true }),
     says: ['hugePages', 'map without hugePages'],
