@@ -109,6 +109,36 @@ describe('benchmark suite (smoke)', () => {
     expect(() => replaceReadmeSection('no markers here', 'x')).toThrow(/markers/);
   });
 
+  it('measures each subject of each scenario in a fresh process (and in this one with isolate: false)', async () => {
+    const module = new URL('./fixtures/pid-recording-backend.mjs', import.meta.url).href;
+    const run = async (isolate: boolean): Promise<number[]> => {
+      const logFile = join(dir, `pids-${isolate}.txt`);
+      writeFileSync(logFile, '');
+      process.env.MEMMAP_PID_LOG = logFile;
+      await runBenchmarks([module], {
+        quick: true,
+        size: 256 * 1024,
+        time: 5,
+        peer: false,
+        native: false,
+        scenarios: ['open-map-close', 'random-read'],
+        cacheDir: join(dir, 'cache'),
+        log: false,
+        isolate,
+      });
+      const text = readFileSync(logFile, 'utf8');
+      return [...new Set(text.trim().split('\n').map(Number))];
+    };
+    try {
+      const isolated = await run(true);
+      expect(isolated).not.toContain(process.pid);
+      expect(isolated.length, 'one process per scenario for this subject').toBe(2);
+      expect(await run(false)).toEqual([process.pid]);
+    } finally {
+      delete process.env.MEMMAP_PID_LOG;
+    }
+  });
+
   it('parses sizes', () => {
     expect(parseSize('1g')).toBe(1024 ** 3);
     expect(parseSize('64m')).toBe(64 * 1024 ** 2);

@@ -37,6 +37,8 @@ paths exporting a backend (named export "backend" or default); none = every in-r
   --cache <dir>       data files, mmap-io and the C binary (default <workspace>/.cache)
   --no-mmap-io        do not install/measure mmap-io
   --no-c              do not compile/measure the C loop
+  --same-process      measure every subject in this process (default: each subject of each
+                      scenario in a fresh process, so no subject inherits another's JIT state)
   --readme [file]     rewrite the README section between ${README_START} and ${README_END}
                       (default: README.md when it has the markers and the run is not --quick)
   --no-readme         never touch the README
@@ -72,6 +74,7 @@ export function parseBenchArgs(argv: string[]): Parsed {
       cache: { type: 'string' },
       'no-mmap-io': { type: 'boolean', default: false },
       'no-c': { type: 'boolean', default: false },
+      'same-process': { type: 'boolean', default: false },
       readme: { type: 'string' },
       'no-readme': { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
@@ -97,6 +100,7 @@ export function parseBenchArgs(argv: string[]): Parsed {
   if (v.cache !== undefined) options.cacheDir = v.cache;
   if (v['no-mmap-io']) options.peer = false;
   if (v['no-c']) options.native = false;
+  if (v['same-process']) options.isolate = false;
   const readme = v['no-readme'] ? false : v.readme;
   return { modules: positionals, options, readme, check: v.check, help: v.help };
 }

@@ -287,7 +287,7 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const COLORS: Record<string, string> = { backend: '#2f6fbf', peer: '#d9822b', native: '#6b6b6b', baseline: '#999999' };
+const COLORS: Record<string, string> = { backend: '#2f6fbf', peer: '#d9822b', native: '#6b6b6b', heap: '#3a9a5b', baseline: '#999999' };
 
 export function renderSvg(report: BenchReport): string {
   const W = 960;
@@ -346,9 +346,9 @@ export function renderSvg(report: BenchReport): string {
     '<style>.h{font-size:13px;font-weight:bold}.l{font-size:12px}.v{font-size:11px}.n{font-size:11px;fill:#555}.g{stroke:#ddd}.one{stroke:#333;stroke-width:1.5}</style>',
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="10" y="20" class="h">${esc(title)}</text>`,
-    ...(['backend', 'peer', 'native'] as const).map((k, i) => {
-      const lx = W - 380 + i * 125;
-      return `<rect x="${lx}" y="${10}" width="10" height="10" fill="${COLORS[k]}"/><text x="${lx + 14}" y="19" class="n">${{ backend: 'memmap backend', peer: 'mmap-io', native: 'C over mmap' }[k]}</text>`;
+    ...(['backend', 'peer', 'heap', 'native'] as const).map((k, i) => {
+      const lx = W - 500 + i * 125;
+      return `<rect x="${lx}" y="${10}" width="10" height="10" fill="${COLORS[k]}"/><text x="${lx + 14}" y="19" class="n">${{ backend: 'memmap backend', peer: 'mmap-io', heap: 'JS over heap', native: 'C over mmap' }[k]}</text>`;
     }),
     ...grid,
     ...body,

@@ -14,12 +14,13 @@ import {
   smallFile,
   warmPageCache,
 } from './data.js';
+import { canIsolate, type ChildOptions, measureInChild } from './isolate.js';
 import { buildNative } from './native.js';
 import { evaluateTargets, fmtNs, formatReport, formatScenario, renderSvg } from './report.js';
 import { turn } from './scenarios/gc.js';
 import { type Plan, type ScenarioContext, type Settings, scenarios } from './scenarios/index.js';
 import { fromTask, type Summary, summarize } from './stats.js';
-import { type BackendSpec, firstLine, IN_REPO_BACKENDS, loadBackends, loadMmapIo } from './subjects.js';
+import { type BackendSpec, firstLine, IN_REPO_BACKENDS, type LoadedBackend, loadBackends, loadMmapIo } from './subjects.js';
 import type { BenchReport, Row, ScenarioKey, ScenarioResult, SkippedRow } from './types.js';
 
 export interface RunOptions {
@@ -51,6 +52,12 @@ export interface RunOptions {
   seed?: number;
   /** Random 8-byte writes per op in scenario 4 (default 256; quick 64). */
   writesPerOp?: number;
+  /**
+   * Measure each subject of each scenario in a fresh process (default true), so no subject runs
+   * with the JIT state another left behind. Backends given as objects without a module, and the
+   * whole run when false, are measured in this process.
+   */
+  isolate?: boolean;
 }
 
 const READ_OFFSETS = 1 << 16;
@@ -71,7 +78,6 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   if (size > 16 * 1024 ** 3) throw new RangeError('size above 16 GiB is not supported (u32 word offsets)');
   const seed = options.seed ?? 0x5eed;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const dataDir = join(cacheDir, 'memmap-bench');
   const wanted = options.scenarios?.length ? scenarios.filter((s) => options.scenarios!.some((w) => w === s.id || w === s.key)) : scenarios;
   const unknown = options.scenarios?.filter((w) => !scenarios.some((s) => w === s.id || w === s.key)) ?? [];
   if (unknown.length)
@@ -120,37 +126,21 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
     native ? { name: 'C (mmap)', kind: 'native', loaded: true } : { name: 'C (mmap)', kind: 'native', loaded: false, reason: nativeSkip },
   );
 
-  const data = ensureDataFile(dataDir, size, log);
-  const smallSize = 4096;
-  const small = { path: smallFile(dataDir, 'small-4k.bin', smallSize), size: smallSize };
-  const readOffsets = seededWordOffsets(seed, READ_OFFSETS, size, 64);
-  const writeOffsets = seededWordOffsets(seed ^ 0x77777777, WRITE_OFFSETS, size, 8, 2);
-  const readOffsetsFile = join(dataDir, `offsets-${seed}-${size}.bin`);
-  writeFileSync(readOffsetsFile, Buffer.from(readOffsets.buffer, readOffsets.byteOffset, readOffsets.byteLength));
-  const writeOffsetsFile = join(dataDir, `write-offsets-${seed}-${size}.bin`);
-  writeFileSync(writeOffsetsFile, Buffer.from(writeOffsets.buffer, writeOffsets.byteOffset, writeOffsets.byteLength));
-  const writeFile = ensureWriteFile(dataDir, data, log);
-  warmPageCache(data.path, log);
-  if (wanted.some((s) => s.key === 'random-write')) warmPageCache(writeFile, log);
-
-  const ctx: ScenarioContext = {
-    data,
-    small,
-    handoffPath: join(dataDir, `handoff-${process.pid}.bin`),
-    readOffsets,
-    readOffsetsFile,
-    writeOffsets,
-    writeOffsetsFile,
-    writeFile,
-    writesPerOp: options.writesPerOp ?? (quick ? 64 : 256),
+  const isolate = options.isolate ?? true;
+  const childOptions: ChildOptions = {
+    size,
     quick,
     time: options.time,
-    backends: loaded,
-    peer,
-    peerSkip,
-    native,
-    nativeSkip,
+    seed,
+    cacheDir,
+    writesPerOp: options.writesPerOp,
+    peer: peer !== undefined,
   };
+  const ctx = scenarioContext(childOptions, loaded, { peer, peerSkip, native, nativeSkip }, log, {
+    warm: true,
+    randomWrite: wanted.some((s) => s.key === 'random-write'),
+  });
+  const data = ctx.data;
 
   const results: ScenarioResult[] = [];
   for (const def of wanted) {
@@ -169,7 +159,8 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       }
       log(`  ${plan.subject} ...`);
       try {
-        const m = await measure(plan, st, expected);
+        const isolated = isolate && !plan.native && canIsolate(plan, loaded);
+        const m = isolated ? measureInChild(def.key, plan.subject, childOptions, loaded, expected) : await measure(plan, st, expected);
         if (plan.kind === 'baseline' && expected === undefined) expected = m.first;
         // The headline is the mean per op over the whole timed run (collector and finalizers included).
         const row: Row = { subject: plan.subject, kind: plan.kind, opsPerSec: 1e9 / m.summary.meanNs, ...m.summary, ratio: NaN };
@@ -217,7 +208,7 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       kernel: release(),
     },
     runtime: { name: 'node', version: process.version, v8: process.versions.v8 },
-    options: { size, quick, timeMs: options.time ?? (quick ? 60 : 1000), seed, dataFile: data.path },
+    options: { size, quick, timeMs: options.time ?? (quick ? 60 : 1000), seed, dataFile: data.path, isolate },
     subjects,
     scenarios: results,
     targets: [],
@@ -241,12 +232,54 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
   return report;
 }
 
+/** What every scenario gets: the data files (made once, reused by child processes) and the subjects. */
+export function scenarioContext(
+  o: ChildOptions,
+  loaded: LoadedBackend[],
+  others: Pick<ScenarioContext, 'peer' | 'peerSkip' | 'native' | 'nativeSkip'>,
+  log: Log,
+  prepare: { warm: boolean; randomWrite: boolean },
+): ScenarioContext {
+  const dataDir = join(o.cacheDir, 'memmap-bench');
+  const data = ensureDataFile(dataDir, o.size, log);
+  const smallSize = 4096;
+  const small = { path: smallFile(dataDir, 'small-4k.bin', smallSize), size: smallSize };
+  const readOffsets = seededWordOffsets(o.seed, READ_OFFSETS, o.size, 64);
+  const writeOffsets = seededWordOffsets(o.seed ^ 0x77777777, WRITE_OFFSETS, o.size, 8, 2);
+  const readOffsetsFile = join(dataDir, `offsets-${o.seed}-${o.size}.bin`);
+  const writeOffsetsFile = join(dataDir, `write-offsets-${o.seed}-${o.size}.bin`);
+  if (prepare.warm) {
+    writeFileSync(readOffsetsFile, Buffer.from(readOffsets.buffer, readOffsets.byteOffset, readOffsets.byteLength));
+    writeFileSync(writeOffsetsFile, Buffer.from(writeOffsets.buffer, writeOffsets.byteOffset, writeOffsets.byteLength));
+  }
+  const writeFile = ensureWriteFile(dataDir, data, log);
+  if (prepare.warm) {
+    warmPageCache(data.path, log);
+    if (prepare.randomWrite) warmPageCache(writeFile, log);
+  }
+  return {
+    data,
+    small,
+    handoffPath: join(dataDir, `handoff-${process.pid}.bin`),
+    readOffsets,
+    readOffsetsFile,
+    writeOffsets,
+    writeOffsetsFile,
+    writeFile,
+    writesPerOp: o.writesPerOp ?? (o.quick ? 64 : 256),
+    quick: o.quick,
+    time: o.time,
+    backends: loaded,
+    ...others,
+  };
+}
+
 /** The chart's default path: the JSON path with .svg instead of .json. */
 export function svgPathFor(jsonPath: string): string {
   return jsonPath.replace(/(\.json)?$/i, '.svg');
 }
 
-interface Measured {
+export interface Measured {
   summary: Summary;
   first: number;
   extra?: Record<string, number>;
@@ -261,7 +294,7 @@ let sink = 0;
  * (a user's loop pays them too). tinybench gives the per-sample statistics (p50, p99, rme); the headline mean
  * is the whole timed run's wall time (minus declared untimed work) over its ops.
  */
-async function measure(plan: Plan, st: Settings, expected: number | undefined): Promise<Measured> {
+export async function measure(plan: Plan, st: Settings, expected: number | undefined): Promise<Measured> {
   if (plan.native) {
     const r = plan.native();
     if (expected !== undefined && r.result !== expected) throw new Error(`wrong result: got ${r.result}, expected ${expected}`);

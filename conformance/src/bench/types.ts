@@ -1,6 +1,7 @@
 // Shapes of the benchmark report (the JSON file is exactly a BenchReport).
 
-export type SubjectKind = 'baseline' | 'backend' | 'peer' | 'native';
+/** 'heap': plain JavaScript over a heap Buffer, the engine's ceiling beside the machine's (native). */
+export type SubjectKind = 'baseline' | 'backend' | 'peer' | 'native' | 'heap';
 
 export interface Row {
   /** e.g. 'fs.readSync', 'napi', 'mmap-io', 'C (mmap)'. */
@@ -70,7 +71,7 @@ export interface BenchReport {
   durationMs: number;
   machine: { cpu: string; cores: number; memoryBytes: number; platform: string; arch: string; kernel: string };
   runtime: { name: 'node'; version: string; v8: string };
-  options: { size: number; quick: boolean; timeMs: number; seed: number; dataFile: string };
+  options: { size: number; quick: boolean; timeMs: number; seed: number; dataFile: string; isolate: boolean };
   subjects: Array<{
     name: string;
     kind: SubjectKind;

@@ -1,5 +1,7 @@
 // What a scenario is made of: the Work each subject runs, the Plan that names the subject, the
 // timing Settings, the ScenarioContext every scenario gets, and helpers that build plans.
+import { readFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import type { Backend } from '@memmap/core';
 import type { DataFile } from '../data.js';
 import { type NativeRun, type NativeTool, runNative } from '../native.js';
@@ -97,6 +99,38 @@ export function backendPlans(c: ScenarioContext, make: (be: Backend, b: LoadedBa
 export function peerPlan(c: ScenarioContext, make: (lib: MmapIo, path: string) => Work | string): Plan {
   if (!c.peer) return { subject: 'mmap-io', kind: 'peer', skipped: c.peerSkip ?? 'not requested' };
   return plan('mmap-io', 'peer', make(c.peer.lib, c.peer.path));
+}
+
+/**
+ * The JavaScript ceiling: the subject's loop is the one the backends run, over the whole data file
+ * read into heap memory V8 allocated itself (`words()` gives it as u32 words once setup has run).
+ * Skipped where one heap Buffer cannot hold the file.
+ */
+export function heapPlan(c: ScenarioContext, make: (words: () => Uint32Array) => Work): Plan {
+  const subject = 'heap Buffer';
+  if (c.data.size > maxHeapBytes())
+    return { subject, kind: 'heap', skipped: `the ${c.data.size}-byte file is larger than one heap Buffer here` };
+  let held: Uint32Array | undefined;
+  const work = make(() => held!);
+  return {
+    subject,
+    kind: 'heap',
+    work: {
+      ...work,
+      setup() {
+        const bytes = readFileSync(c.data.path);
+        held = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+      },
+      teardown() {
+        held = undefined;
+      },
+    },
+  };
+}
+
+/** The largest Buffer this runtime makes (2 GiB - 1 on Node 20, more on 22+). */
+function maxHeapBytes(): number {
+  return bufferConstants.MAX_LENGTH;
 }
 
 export function nativePlan(c: ScenarioContext, args: () => string[]): Plan {

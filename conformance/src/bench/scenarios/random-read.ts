@@ -4,7 +4,7 @@ import type { Mmap } from '@memmap/core';
 import { formatBytes } from '../data.js';
 import { garbageReleaser } from './gc.js';
 import { fold16, fold16Unaligned, u32, u32Strict } from './loops.js';
-import { backendPlans, nativePlan, type Plan, peerPlan, type ScenarioDef, settings } from './plan.js';
+import { backendPlans, heapPlan, nativePlan, type Plan, peerPlan, type ScenarioDef, settings } from './plan.js';
 
 export const randomRead: ScenarioDef = {
   key: 'random-read',
@@ -108,12 +108,28 @@ export const randomRead: ScenarioDef = {
           },
         };
       }),
+      heapPlan(c, (words) => {
+        let k = 0;
+        return {
+          run() {
+            const uu = words();
+            let kk = k;
+            let v = 0;
+            for (let i = 0; i < B; i++) {
+              v += fold16(uu, offs[kk]);
+              kk = (kk + 1) & mask;
+            }
+            k = kk;
+            return v >>> 0;
+          },
+        };
+      }),
       nativePlan(c, () => ['rand', data, c.readOffsetsFile, String(B), String(s.iterations), String(s.time)]),
     );
     return plans;
   },
   notes: (c, s) => [
     `${c.readOffsets.length} seeded offsets (4-byte aligned), cycled in the same order by every subject; batches of ${s.batch} reads; p50/p99 are of batch means.`,
-    "Maps are created once before timing; the pread baseline opens the file once and reuses one 64-byte buffer. The C row is the same loop compiled with -O2 over mmap: the machine's limit.",
+    "Maps are created once before timing; the pread baseline opens the file once and reuses one 64-byte buffer. The C row is the same loop compiled with -O2 over mmap: the machine's limit; the heap row is the same JavaScript loop over the file read into a heap Buffer: the engine's limit.",
   ],
 };
