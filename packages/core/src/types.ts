@@ -401,6 +401,9 @@ export interface MmapMut extends Mmap {
    * `expected`, until notify() (from any process sharing the memory) or the timeout (ms; default
    * no timeout). Results as Atomics.wait.
    *
+   * `offset` is a byte offset into the map, where Atomics takes an element index: element `i` of
+   * `m.array(Int32Array)` is byte `4 * i`.
+   *
    * @throws {@link MmapError} ERR_MMAP_UNSUPPORTED where capabilities.waitNotify is false;
    *   ERR_INVALID_ARG_VALUE for an unaligned offset, a non-integer expected or a negative or NaN
    *   timeout; ERR_MMAP_OUT_OF_RANGE for an offset outside the map; ERR_MMAP_CLOSED.
@@ -422,8 +425,9 @@ export interface MmapMut extends Mmap {
    */
   waitAsync(offset: number, expected: number, timeoutMs?: number): Promise<WaitResult>;
   /**
-   * Wakes up to `count` waiters (default: all) on the int32 at `offset`, in any process sharing the
-   * memory.
+   * Wakes up to `count` waiters (default: all) on the int32 at byte `offset` (not an element
+   * index: element `i` of an Int32Array over the map's start is byte `4 * i`), in any process
+   * sharing the memory.
    *
    * @returns how many woke.
    * @throws {@link MmapError} as wait(), and ERR_INVALID_ARG_VALUE for a negative or fractional count.
