@@ -172,9 +172,19 @@ function register(ctx: SuiteContext): void {
   /** A child that maps `source` and waits (sync or async) on word 2; prints its result. */
   const waiterChild = (open: string, mode: 'wait' | 'waitAsync') => `${CHILD_HELPERS}
     const m = ${open};
+    Atomics.add(new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 8), 5, 1); // "about to wait" (word 5)
     const r = ${mode === 'wait' ? 'm.wait(8, 0, 20000)' : 'await m.waitAsync(8, 0, 20000)'};
     m.close();
     out({ r });`;
+
+  /**
+   * Where /proc cannot show a blocked waiter: until `n` children have said they are about to wait
+   * (word 5, however slowly they started), then a pause for the last steps into the kernel.
+   */
+  async function announced(m: MmapMut, n: number): Promise<void> {
+    for (let i = 0; i < 12_000 && Atomics.load(words(m), 5) < n; i++) await sleep(5);
+    await sleep(500);
+  }
 
   /** Notifies word 2 until one waiter woke, without changing the value (so only a real wake-up counts). */
   async function wakeOne(m: MmapMut, done: Promise<unknown>): Promise<number> {
@@ -222,7 +232,8 @@ function register(ctx: SuiteContext): void {
       const { path, map } = sharedFile();
       using m = map();
       const children = [0, 1, 2].map(() => ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, 'wait'), [path]));
-      for (const c of children) await blockedInWait(c.child.pid!);
+      if (process.platform === 'linux') for (const c of children) await blockedInWait(c.child.pid!);
+      else await announced(m, children.length);
       expect(m.notify(8, 0)).toBe(0);
       expect(m.notify(8, 2)).toBe(2);
       expect(m.notify(8)).toBe(1);
