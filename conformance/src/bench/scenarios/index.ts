@@ -5,6 +5,7 @@ import { mapRss } from './map-rss.js';
 import { messageLatency, messages64, messages64k } from './message-passing.js';
 import { openMapClose } from './open-map-close.js';
 import { openMapCloseLoop } from './open-map-close-loop.js';
+import { parallelSum } from './parallel-sum.js';
 import type { Scenario, ScenarioDef } from './plan.js';
 import { randomRead } from './random-read.js';
 import { randomWrite } from './random-write.js';
@@ -21,6 +22,7 @@ const registry: ScenarioDef[] = [
   messages64,
   messages64k,
   messageLatency,
+  parallelSum,
 ];
 
 export const scenarios: readonly Scenario[] = registry.map((def, i) => Object.freeze({ ...def, id: i + 1 }));
