@@ -28,6 +28,7 @@ describe('napi backend', () => {
       hugePages: true,
       waitNotify: process.platform === 'linux' || process.platform === 'win32',
       named: process.platform !== 'win32',
+      shareable: true,
     });
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
   });

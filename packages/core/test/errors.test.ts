@@ -53,6 +53,7 @@ describe('defineCapabilities', () => {
       hugePages: false,
       waitNotify: false,
       named: false,
+      shareable: false,
     });
     expect(Object.isFrozen(caps)).toBe(true);
   });
