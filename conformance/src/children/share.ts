@@ -160,8 +160,9 @@ async function main(): Promise<void> {
       if (m.writable) (m as MmapMut).bytes.fill(0x40 + kind.length, 0, 8);
       const w = run({ task: 'inspect', handle: m.share(), write: 0x77 });
       const seen = (await w.next()) as Record<string, unknown>;
-      await w.exited;
+      const exit = await w.exited; // a Worker that threw (e.g. in close()) exits 1
       report[kind] = {
+        exit,
         seen,
         mainSees: m.bytes[8],
         expected: { writable: m.writable, length: m.length, offset: m.offset, first: [...m.bytes.subarray(0, 8)] },
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
     const m = backend.mapAnon(4096);
     const workers = Array.from({ length: ATOMIC_WORKERS }, () => run({ task: 'add', handle: m.share(), times: ATOMIC_ADDS }));
     report.done = await Promise.all(workers.map((w) => w.next()));
-    await Promise.all(workers.map((w) => w.exited));
+    report.exits = await Promise.all(workers.map((w) => w.exited));
     report.total = Atomics.load(int32(m), 0);
     report.workers = ATOMIC_WORKERS;
     report.adds = ATOMIC_ADDS;
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
     }
     report.mainWoke = woken;
     report.workerSaw = await waiter.next();
-    await waiter.exited;
+    report.waiterExit = await waiter.exited;
     // The main thread blocks in wait(); a Worker wakes it.
     const waker = run({ task: 'wake', handle: m.share(), delayMs: 100 });
     const mut = m;
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
     report.mainResult = result;
     report.mainSaw = Atomics.load(words, 2);
     report.workerWoke = await waker.next();
-    await waker.exited;
+    report.wakerExit = await waker.exited;
     m.close();
   } else if (scenario === 'resize-busy') {
     for (const kind of ['shared', 'anon'] as const) {

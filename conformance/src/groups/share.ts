@@ -25,7 +25,7 @@ function scenario<T>(ctx: SuiteContext, name: ShareScenario, extra = '-'): T {
   return childJson<T>(r);
 }
 
-type Kinds = Record<string, { seen: Record<string, unknown>; mainSees: number; expected: Record<string, unknown> }> & {
+type Kinds = Record<string, { exit: number; seen: Record<string, unknown>; mainSees: number; expected: Record<string, unknown> }> & {
   closeOne: Record<string, unknown>;
 };
 
@@ -50,7 +50,8 @@ function registerShareable(ctx: SuiteContext): void {
     const r = scenario<Kinds>(ctx, 'kinds');
     const kinds = ['read', 'shared', 'copy', 'anon', ...(ctx.caps.named ? ['named'] : [])];
     for (const kind of kinds) {
-      const { seen, mainSees, expected } = r[kind]!;
+      const { exit, seen, mainSees, expected } = r[kind]!;
+      expect(exit, `${kind}: the Worker ended cleanly (its close() threw nothing)`).toBe(0);
       expect(seen, kind).toEqual({ ...expected, kind: kind === 'named' ? 'shared' : kind });
       if (kind !== 'read') expect(mainSees, `${kind}: the Worker's write is seen by the main thread`).toBe(0x77);
     }
@@ -68,9 +69,10 @@ function registerShareable(ctx: SuiteContext): void {
   });
 
   it(`${ATOMIC_WORKERS} Workers x ${ATOMIC_ADDS} Atomics.add on one word of a shared anonymous map end exact`, () => {
-    const r = scenario<{ total: number; done: unknown[]; workers: number; adds: number }>(ctx, 'atomics');
+    const r = scenario<{ total: number; done: unknown[]; exits: number[]; workers: number; adds: number }>(ctx, 'atomics');
     expect({ workers: r.workers, adds: r.adds }).toEqual({ workers: ATOMIC_WORKERS, adds: ATOMIC_ADDS });
     expect(r.done).toEqual(Array(ATOMIC_WORKERS).fill('done'));
+    expect(r.exits).toEqual(Array(ATOMIC_WORKERS).fill(0));
     expect(r.total).toBe(ATOMIC_WORKERS * ATOMIC_ADDS);
   });
 
@@ -81,6 +83,7 @@ function registerShareable(ctx: SuiteContext): void {
     expect(r.workerSaw).toEqual({ result: 'ok', seen: 1 });
     expect(r.mainResult).toBe('ok');
     expect(r.mainSaw).toBe(7);
+    expect([r.waiterExit, r.wakerExit]).toEqual([0, 0]);
   });
 
   it('resize() is EBUSY while a Worker holds the memory (map unchanged), and works once it closed', () => {

@@ -74,7 +74,8 @@ export interface Addon {
   share(h: MapHandle): [id: string, secret: string, kind: string];
   /**
    * A new map over the memory a handle names: [handle, kind, offset, length, fd] from the registry
-   * (fd: a new descriptor for a shared file map, else -1), or 1 when released, 2 when forged.
+   * (fd: a new descriptor for a shared file map, else -1; with keepFd the new mapping owns and
+   * closes it), or 1 when released, 2 when forged.
    */
   openShared(
     id: string,
@@ -83,6 +84,7 @@ export interface Addon {
     offset: number,
     length: number,
     pid: number,
+    keepFd: boolean,
   ): [handle: MapHandle, kind: string, offset: number, length: number, fd: number] | 1 | 2;
   /** Native mapping objects alive in this process (for leak tests). */
   liveMappings(): number;

@@ -16,7 +16,7 @@ import {
 } from '@memmap/core';
 import { addon } from './addon.js';
 import { toMmapError } from './errors.js';
-import { runtimeOwnedFd } from './named-deno.js';
+import { reopenFd, runtimeOwnedFd } from './named-deno.js';
 import { namedSections } from './named-win32.js';
 import { NapiRegion } from './region.js';
 
@@ -108,15 +108,25 @@ function unlinkNamed(name: string): boolean {
 
 /** The memory behind a handle, from the native registry (kind, offset, length never from the handle). */
 function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
+  // Deno's node:fs refuses descriptors it did not open (see named-deno.ts): there the native
+  // Mapping keeps its duplicate, and core gets a reopen of it that Deno's fs owns.
+  const deno = runtime().name === 'deno';
   let answer: ReturnType<typeof addon.openShared>;
   try {
-    answer = addon.openShared(token.id, token.secret, token.kind, token.offset, token.length, token.pid);
+    answer = addon.openShared(token.id, token.secret, token.kind, token.offset, token.length, token.pid, deno);
   } catch (error) {
     throw toMmapError(error, undefined);
   }
   if (answer === 1) return 'released';
   if (answer === 2) return 'forged';
-  const [handle, kind, offset, length, fd] = answer;
+  const [handle, kind, offset, length, native] = answer;
+  let fd = native;
+  try {
+    if (deno && native >= 0) fd = reopenFd(native);
+  } catch (error) {
+    addon.close(handle, undefined);
+    throw toMmapError(error, undefined);
+  }
   return { region: new NapiRegion(handle, undefined, fd, offset), kind: kind as OpenedShared['kind'], offset, length, fd };
 }
 

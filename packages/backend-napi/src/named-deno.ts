@@ -16,3 +16,9 @@ export function runtimeOwnedFd(fd: number, closeNative: (fd: number) => void): n
     closeNative(fd);
   }
 }
+
+/** A new descriptor on what `fd` names, opened by the runtime's node:fs; `fd` stays open. */
+export function reopenFd(fd: number): number {
+  const dir = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
+  return fs.openSync(`${dir}/${fd}`, fs.constants.O_RDWR);
+}

@@ -10,6 +10,10 @@
 #include "guard.h"
 #include "unmapper.h"
 
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
 namespace memmap {
 namespace {
 
@@ -92,7 +96,7 @@ Mapping::Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t le
   live++;
 }
 
-Mapping::Mapping(napi_env env, SharedSpan* shared, int fd)
+Mapping::Mapping(napi_env env, SharedSpan* shared, int fd, bool ownsFd)
     : kind_(shared->kind),
       fd_(fd),
       offset_(shared->offset),
@@ -101,9 +105,16 @@ Mapping::Mapping(napi_env env, SharedSpan* shared, int fd)
       span_(shared->span),
       hugePages_(shared->hugePages),
       shared_(shared),
-      sharedHandle_(true) {
+      sharedHandle_(true),
+      ownsFd_(ownsFd && fd >= 0) {
   Account(env, kind_, static_cast<int64_t>(span_.length));
   live++;
+}
+
+Mapping::~Mapping() {
+#ifndef _WIN32
+  if (ownsFd_) close(fd_);
+#endif
 }
 
 int64_t Mapping::Live() { return live.load(); }

@@ -37,8 +37,9 @@ class Mapping {
   Mapping(napi_env env, os::Kind kind, int fd, uint64_t offset, size_t length, size_t delta, os::Span span,
           bool hugePages);
   // A Mapping over memory another thread shared (share::Open added this holder); `fd` is the
-  // opener's own descriptor (core's), or -1.
-  Mapping(napi_env env, SharedSpan* shared, int fd);
+  // opener's own descriptor, or -1: core's, or with `ownsFd` this Mapping's (closed when it goes;
+  // a runtime whose fs refuses foreign descriptors gets core a reopened one of its own instead).
+  Mapping(napi_env env, SharedSpan* shared, int fd, bool ownsFd);
 
   // Live Mapping objects in the process (a leak check for tests).
   static int64_t Live();
@@ -111,7 +112,7 @@ class Mapping {
   void Unmap(napi_env env);
   int GuardFd() const;
   int& GuardSlot() { return shared_ != nullptr ? shared_->guardSlot : guardSlot_; }
-  ~Mapping() = default;
+  ~Mapping();
 
   os::Kind kind_;
   int fd_;
@@ -124,6 +125,7 @@ class Mapping {
   // Set once the memory is shared (share.h): it owns the span and the guard slot from then on.
   SharedSpan* shared_ = nullptr;
   bool sharedHandle_ = false;  // this mapping still counts as one of shared_'s handles
+  bool ownsFd_ = false;        // fd_ is this Mapping's to close (see the opener's constructor)
   int refs_ = 1;               // the JS handle's reference
   bool handleHeld_ = true;
   EnvData* envData_ = nullptr;  // the env table holding this handle (while handleHeld_)

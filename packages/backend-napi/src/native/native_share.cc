@@ -89,8 +89,9 @@ Napi::Value Share(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// openShared(id, tag, kind, offset, length, pid) -> [handle, kind, offset, length, fd], or 1 when
-// the memory is released, 2 when the handle is not one this process made (forged or altered).
+// openShared(id, tag, kind, offset, length, pid, keepFd) -> [handle, kind, offset, length, fd], or
+// 1 when the memory is released, 2 when the handle is not one this process made (forged or
+// altered). keepFd: the new Mapping owns the descriptor (the caller only reopens it for its runtime).
 Napi::Value OpenShared(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t id, tag, offset, length, pid;
@@ -109,11 +110,12 @@ Napi::Value OpenShared(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   // What the registry says, never what the handle says (the length may have changed since).
-  auto* mapping = new Mapping(env, shared, fd);
+  bool keepFd = info.Length() >= 7 && info[6].ToBoolean();
+  auto* mapping = new Mapping(env, shared, fd, keepFd);
   Napi::Value wrapped = WrapMapping(env, mapping);  // on failure it drops the holder again
   if (env.IsExceptionPending()) {
 #ifndef _WIN32
-    if (fd >= 0) close(fd);
+    if (fd >= 0 && !keepFd) close(fd);  // else the Mapping closed it
 #endif
     return env.Undefined();
   }
