@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
-import { expectRejects, expectThrows } from './assert.js';
+import { spinChanger, spinWaiter } from '../children/spin-probe.js';
+import { expectCleanExit, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { namedIsSection, sectionSize } from './windows-limits.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
@@ -239,6 +240,60 @@ function register(ctx: SuiteContext): void {
       expect(m.notify(8)).toBe(1);
       expect(m.notify(8)).toBe(0);
       for (const c of children) expect(childJson<{ r: string }>(await c.done)).toEqual({ r: 'ok' });
+    },
+  );
+
+  it.skipIf(!caps.waitNotify)(
+    `wait() spins briefly before it sleeps (MEMMAP_WAIT_SPIN_US): a change without notify 0.05 ms into a wait is seen with a 1 ms spin; one 5 ms in never is with the spin off${noWait}`,
+    async () => {
+      const rounds = 20;
+      const run = async (spinUs: string, delayMs: number): Promise<Record<string, number>> => {
+        const { path, map } = sharedFile();
+        map().close(); // creates the file, zero-filled
+        const previous = process.env.MEMMAP_WAIT_SPIN_US;
+        process.env.MEMMAP_WAIT_SPIN_US = spinUs; // inherited by the children started below
+        try {
+          const changer = ctx.spawnChild(`${spinChanger.toString()}\nspinChanger(backend, process.argv[1], ${rounds}, ${delayMs});`, [
+            path,
+          ]);
+          const waiter = ctx.spawnChild(
+            `${spinWaiter.toString()}\nconsole.log(JSON.stringify(spinWaiter(backend, process.argv[1], ${rounds})));`,
+            [path],
+          );
+          const counts = childJson<Record<string, number>>(await waiter.done);
+          expectCleanExit(await changer.done);
+          return counts;
+        } finally {
+          if (previous === undefined) delete process.env.MEMMAP_WAIT_SPIN_US;
+          else process.env.MEMMAP_WAIT_SPIN_US = previous;
+        }
+      };
+      const spinning = await run('1000', 0.05);
+      expect(spinning.ok ?? 0, `with a 1 ms spin, changes 0.05 ms in are seen while spinning: ${JSON.stringify(spinning)}`).toBeGreaterThan(
+        rounds / 2,
+      );
+      const off = await run('0', 5);
+      expect(off.ok ?? 0, `with the spin off only a notify wakes a sleeping wait: ${JSON.stringify(off)}`).toBe(0);
+    },
+    120_000,
+  );
+
+  it.skipIf(!caps.waitNotify || process.platform !== 'linux')(
+    `the spin is bounded: with MEMMAP_WAIT_SPIN_US=1000 a wait is asleep in the kernel soon after, and notify wakes it${noWait}`,
+    async () => {
+      const { path, map } = sharedFile();
+      using m = map();
+      const previous = process.env.MEMMAP_WAIT_SPIN_US;
+      process.env.MEMMAP_WAIT_SPIN_US = '1000';
+      try {
+        const child = ctx.spawnChild(waiterChild('backend.mapMut(process.argv[1])', 'wait'), [path]);
+        await blockedInWait(child.child.pid!);
+        expect(m.notify(8)).toBe(1);
+        expect(childJson<{ r: string }>(await child.done)).toEqual({ r: 'ok' });
+      } finally {
+        if (previous === undefined) delete process.env.MEMMAP_WAIT_SPIN_US;
+        else process.env.MEMMAP_WAIT_SPIN_US = previous;
+      }
     },
   );
 

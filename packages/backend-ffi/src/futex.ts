@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { syscallError, type WaitResult } from '@memmap/core';
 import { futexPrototype, lastErrno, libc, libcName, viewOf } from './libc.js';
 import { platform } from './platform/index.js';
+import { sleptAfterSpin, spinning, spinUntilChanged } from './spin.js';
 import { type WinRegistration, winRegister, winWaitBlocking, winWaitSource, winWake } from './wait-win32.js';
 
 const FUTEX_WAIT = 0;
@@ -82,10 +83,34 @@ function toResult(code: number, syscall = 'futex'): WaitResult {
   return results[code]!;
 }
 
-/** Blocks this thread while *addr == expected (see waitLoopSource). */
-export function futexWait(addr: bigint, expected: number, timeoutMs: number, shared: boolean): WaitResult {
-  if (windows) return toResult(winWaitBlocking(addr, expected, timeoutMs, shared), 'WaitForSingleObject');
-  return toResult(waitLoop(libc.syscall, lastErrno, addr, op(FUTEX_WAIT, shared), expected, timeoutMs, null, false));
+/**
+ * Blocks this thread while *addr == expected (see waitLoopSource). `word` is a view of the same
+ * int32: compared first (as the kernel would), then spun on briefly (spin.ts) before sleeping.
+ */
+export function futexWait(addr: bigint, expected: number, timeoutMs: number, shared: boolean, word: Int32Array): WaitResult {
+  if (Atomics.load(word, 0) !== expected) return 'not-equal';
+  let left = timeoutMs;
+  const spun = timeoutMs > 0 && spinning;
+  let sleptFrom = 0;
+  if (spun) {
+    const started = performance.now();
+    if (spinUntilChanged(word, expected, timeoutMs)) return 'ok';
+    sleptFrom = performance.now();
+    left = Math.max(0, timeoutMs - (sleptFrom - started));
+  }
+  const result = sleep(addr, expected, left, shared);
+  if (spun && result === 'ok') sleptAfterSpin(performance.now() - sleptFrom);
+  return result;
+}
+
+/** The kernel part of futexWait(), after the comparison and the spin. */
+function sleep(addr: bigint, expected: number, left: number, shared: boolean): WaitResult {
+  // A value that changed after the comparison above is a wake-up ('ok'), never 'not-equal'.
+  if (windows) {
+    const result = toResult(winWaitBlocking(addr, expected, left, shared), 'WaitForSingleObject');
+    return result === 'not-equal' ? 'ok' : result;
+  }
+  return toResult(waitLoop(libc.syscall, lastErrno, addr, op(FUTEX_WAIT, shared), expected, left, null, true));
 }
 
 /** Wakes up to `count` waiters; returns how many woke. */

@@ -134,7 +134,9 @@ export class FfiRegion implements Region {
 
   wait(offset: number, expected: number, timeoutMs: number): WaitResult {
     const addr = this.#wordAddress(offset);
-    return futexWait(addr, this.#expected(expected), this.#timeout(timeoutMs), this.#sharedMemory());
+    // A view of the one word, for the short spin before the futex (never handed out).
+    const word = new Int32Array(this.#live().view(this.#spec.delta + offset, 4));
+    return futexWait(addr, this.#expected(expected), this.#timeout(timeoutMs), this.#sharedMemory(), word);
   }
 
   waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {

@@ -4,9 +4,12 @@
 // through a threadsafe function. close() and env teardown wake the thread (Mapping::WakeWaiters).
 #include "waiters.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -30,13 +33,92 @@ int64_t DeadlineOf(double timeoutMs) {
   return os::MonotonicNs() + static_cast<int64_t>(timeoutMs * 1e6);
 }
 
+// How long a waiter spins on the value before it sleeps in the kernel: a reply that comes within
+// microseconds (a ping-pong over shared memory) then costs no sleep and no wake-up. Bounded CPU per
+// wait; MEMMAP_WAIT_SPIN_US (0 to 1000, read once per process) sets it, 0 turns it off. The default
+// is 20 µs where a spinning thread leaves cores for its peer (4 or more logical CPUs), else 0: on
+// two cores a spin mostly takes the CPU the peer needs to reply.
+int64_t SpinNs() {
+  static const int64_t spin = [] {
+    int64_t fallback = std::thread::hardware_concurrency() >= 4 ? 20000 : 0;
+    const char* text = std::getenv("MEMMAP_WAIT_SPIN_US");
+    if (text == nullptr || *text == '\0') return fallback;
+    char* end = nullptr;
+    long us = std::strtol(text, &end, 10);
+    if (*end != '\0' || us < 0) return fallback;
+    return static_cast<int64_t>(us > 1000 ? 1000 : us) * 1000;
+  }();
+  return spin;
+}
+
+// Tells the core a spin loop is running (frees the sibling hyperthread, saves power).
+inline void CpuRelax() {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_ia32_pause();
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+// This thread's spin length, adapted to how soon changes come: a spin that saw the change doubles
+// the next one (up to SpinNs()), one that did not quarters it (down to a 1 µs probe), and a sleep
+// that a wake-up ended sooner than the longest spin raises it to twice that sleep (the spin would
+// have caught it). So a thread whose peer replies within microseconds spins, and one whose peer
+// is not running at the same time (a loaded machine) stops burning the CPU that peer needs.
+struct Spin {
+  static constexpr int64_t kProbeNs = 1000;
+  int64_t budget = -1;  // ns; -1: not set yet (SpinNs())
+
+  int64_t Next(int64_t max) {
+    if (budget < 0 || budget > max) budget = max;
+    return budget < kProbeNs ? kProbeNs : budget;
+  }
+  void Caught(int64_t max) { budget = std::min(max, budget * 2 + kProbeNs); }
+  void Missed() { budget /= 4; }
+  void Slept(int64_t sleptNs, int64_t max) {
+    if (sleptNs < max) budget = std::max(budget, std::min(max, 2 * sleptNs));
+  }
+};
+thread_local Spin spin;
+
+// Spins until the int32 at `addr` differs from `expected`, the spin time is over, the deadline
+// passes or the wait is cancelled. True when the value changed.
+bool SpinUntilChanged(void* addr, int32_t expected, int64_t deadline, const std::atomic<bool>* cancelled) {
+  int64_t max = SpinNs();
+  if (max == 0) return false;
+  auto* word = static_cast<std::atomic<int32_t>*>(addr);
+  int64_t end = os::MonotonicNs() + spin.Next(max);
+  if (deadline >= 0 && deadline < end) end = deadline;
+  for (int i = 0;; i++) {
+    if (word->load(std::memory_order_acquire) != expected) {
+      spin.Caught(max);
+      return true;
+    }
+    for (int k = 0; k < 16; k++) CpuRelax();
+    // The clock costs ~20 ns: read it every 32 rounds.
+    if ((i & 31) == 31) {
+      if (os::MonotonicNs() >= end) break;
+      if (cancelled != nullptr && cancelled->load()) return false;
+    }
+  }
+  spin.Missed();
+  return false;
+}
+
 // The wait loop shared by wait() and waitAsync(). EINTR (a signal) and slice ends retry with the
 // same deadline; once we have waited (or the caller compared the value already, as waitAsync does
 // on the JS thread at call time), a changed value means the writer moved on: 'ok'.
 int WaitLoop(void* addr, int32_t expected, double timeoutMs, bool shared, const std::atomic<bool>* cancelled,
              bool compared) {
   int64_t deadline = DeadlineOf(timeoutMs);
-  bool waited = compared;
+  // Compared first (as the futex would): an unequal value at call time is 'not-equal' (unless the
+  // caller compared at call time already, as waitAsync does); a change from here on is a wake-up
+  // ('ok'), whether the spin or the kernel saw it.
+  auto* word = static_cast<std::atomic<int32_t>*>(addr);
+  if (word->load(std::memory_order_acquire) != expected) return compared ? kOk : kNotEqual;
+  bool spun = timeoutMs > 0 && SpinNs() > 0;
+  if (spun && SpinUntilChanged(addr, expected, deadline, cancelled)) return kOk;
+  int64_t sleptFrom = spun ? os::MonotonicNs() : 0;
   for (;;) {
     if (cancelled != nullptr && cancelled->load()) return kOk;
     int64_t until = deadline;
@@ -45,17 +127,15 @@ int WaitLoop(void* addr, int32_t expected, double timeoutMs, bool shared, const 
       if (until < 0 || slice < until) until = slice;
     }
     int err = os::Wait(addr, expected, until, shared);
-    if (err == 0) return kOk;
-    if (err == EAGAIN) return waited ? kOk : kNotEqual;
+    if (err == 0 || err == EAGAIN) {
+      if (spun) spin.Slept(os::MonotonicNs() - sleptFrom, SpinNs());
+      return kOk;
+    }
     if (err == ETIMEDOUT) {
       if (deadline >= 0 && os::MonotonicNs() >= deadline) return kTimedOut;
-      waited = true;  // a slice ended: wait again
-      continue;
+      continue;  // a slice ended: wait again
     }
-    if (err == EINTR) {
-      waited = true;
-      continue;
-    }
+    if (err == EINTR) continue;
     return -err;
   }
 }

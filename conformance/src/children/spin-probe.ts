@@ -1,0 +1,42 @@
+// Children of the "wait spins before it sleeps" test. The changer stores a new value into word 0
+// `delayMs` after it sees word 1 (the waiter's go signal) change (so the waiter is inside wait() by
+// then), and never calls notify(); so a wait()
+// can only return 'ok' for it by spinning on the value before it sleeps in the kernel.
+// Self-contained: each function reaches its child as source text via toString().
+import type { Backend } from '@memmap/core';
+
+export function spinChanger(backend: Backend, path: string, rounds: number, delayMs: number): void {
+  const m = backend.mapMut(path);
+  const words = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 4);
+  Atomics.store(words, 2, 1); // ready: the waiter starts its rounds only now
+  for (let k = 1; k <= rounds; k++) {
+    while (Atomics.load(words, 1) !== k) {
+      // busy: the change must follow the go signal within microseconds
+    }
+    const at = performance.now() + delayMs;
+    while (performance.now() < at) {
+      // the waiter has compared the value and is spinning by now
+    }
+    Atomics.store(words, 0, k);
+  }
+  m.close();
+}
+
+export function spinWaiter(backend: Backend, path: string, rounds: number): Record<string, number> {
+  const m = backend.mapMut(path);
+  const words = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 4);
+  const counts: Record<string, number> = {};
+  while (Atomics.load(words, 2) !== 1) {
+    // the changer is still starting: a wait now would only time out (and shorten the spin)
+  }
+  for (let k = 1; k <= rounds; k++) {
+    Atomics.store(words, 1, k);
+    const r = m.wait(0, k - 1, 50);
+    counts[r] = (counts[r] ?? 0) + 1;
+    while (Atomics.load(words, 0) !== k) {
+      // the changer's store for this round, before the next go signal
+    }
+  }
+  m.close();
+  return counts;
+}
