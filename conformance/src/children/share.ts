@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Backend, MapHandle, Mmap, MmapMut } from '@memmap/core';
 
-export type ShareScenario = 'kinds' | 'terminate' | 'atomics' | 'wait-notify' | 'resize-busy' | 'handles' | 'foreign';
+export type ShareScenario = 'kinds' | 'terminate' | 'atomics' | 'wait-notify' | 'resize-busy' | 'opener-file' | 'handles' | 'foreign';
 
 /** What a Worker is asked to do with a handle. */
 type WorkerTask =
   | { task: 'inspect'; handle: MapHandle; write: number }
   | { task: 'hold'; handle: MapHandle }
+  | { task: 'own'; handle: MapHandle }
   | { task: 'add'; handle: MapHandle; times: number }
   | { task: 'wait'; handle: MapHandle }
   | { task: 'wake'; handle: MapHandle; delayMs: number };
@@ -67,6 +68,19 @@ async function inWorker(job: WorkerJob): Promise<void> {
         m.close();
         port.postMessage('closed');
       }
+    });
+    return;
+  }
+  if (work.task === 'own') {
+    // A shared file map opened here flushes its file, and once it is the only holder resizes it.
+    const mut = m as MmapMut;
+    mut.bytes[8] = 0x33;
+    port.postMessage({ flush: codeOf(() => mut.flush()) });
+    port.once('message', () => {
+      const resize = codeOf(() => mut.resize(8192));
+      if (mut.length === 8192) mut.bytes[8191] = 0x44;
+      port.postMessage({ resize, length: mut.length, flush: codeOf(() => mut.flush()) });
+      mut.close();
     });
     return;
   }
@@ -155,7 +169,12 @@ async function main(): Promise<void> {
       copy: backend.mapCopy(file),
       anon: backend.mapAnon(4096),
     };
-    if (backend.capabilities.named) maps.named = backend.mapNamed(named, { create: true, length: 4096 });
+    if (backend.capabilities.named) {
+      maps.named = backend.mapNamed(named, { create: true, length: 4096 });
+      // Unlinked while mapped (the map stays valid): a Windows name lives only while a process holds
+      // it, so after the last close there is nothing to unlink (ENOENT).
+      backend.unlinkNamed(named);
+    }
     for (const [kind, m] of Object.entries(maps)) {
       if (m.writable) (m as MmapMut).bytes.fill(0x40 + kind.length, 0, 8);
       const w = run({ task: 'inspect', handle: m.share(), write: 0x77 });
@@ -169,7 +188,6 @@ async function main(): Promise<void> {
       };
       m.close();
     }
-    if (backend.capabilities.named) backend.unlinkNamed(named);
     // Two map objects in one thread: closing one detaches its views only.
     const a = backend.mapAnon(4096);
     const b = backend.openShared(a.share());
@@ -253,6 +271,18 @@ async function main(): Promise<void> {
       report[kind] = { busy, lengthAfter, after, length: m.length };
       m.close();
     }
+  } else if (scenario === 'opener-file') {
+    // The opener keeps a descriptor of its own: it flushes, and outlives the sharer's to resize the file.
+    const m = backend.mapMut(file);
+    const w = run({ task: 'own', handle: m.share() });
+    report.first = await w.next();
+    report.fileByte8 = readFileSync(file)[8];
+    m.close();
+    w.worker.postMessage('resize');
+    report.second = await w.next();
+    report.exit = await w.exited;
+    const bytes = readFileSync(file);
+    report.file = { size: bytes.length, last: bytes[8191] };
   } else if (scenario === 'handles') {
     const m = backend.mapMut(file);
     const h = m.share() as Record<string, unknown>;

@@ -93,6 +93,15 @@ function registerShareable(ctx: SuiteContext): void {
     }
   });
 
+  it('a shared file map opened in a Worker keeps a descriptor of its own: flush() reaches the file, and once the sharer closed, resize() grows or cuts the file', () => {
+    const r = scenario<Record<string, unknown>>(ctx, 'opener-file');
+    expect(r.first).toEqual({ flush: 'no error' });
+    expect(r.fileByte8, "the Worker's write, flushed, is in the file").toBe(0x33);
+    expect(r.second).toEqual({ resize: 'no error', length: 8192, flush: 'no error' });
+    expect(r.exit).toBe(0);
+    expect(r.file).toEqual({ size: 8192, last: 0x44 });
+  });
+
   it('forged, altered, foreign-backend, non-object and released handles each get their code', () => {
     const r = scenario<{ codes: Record<string, string> }>(ctx, 'handles');
     const invalid = 'ERR_INVALID_ARG_VALUE';

@@ -11,6 +11,9 @@ namespace {
 using GetOsHandle = HANDLE (*)(int);
 using OpenHandle = int (*)(HANDLE);
 using TranslateError = int (*)(int);
+using DefaultLoop = void* (*)();
+using FsClose = int (*)(void* loop, void* req, int fd, void* cb);
+using FsCleanup = void (*)(void* req);
 
 // void*, so callers cast to their own function type without -Wcast-function-type noise.
 void* HostSymbol(const char* name) {
@@ -60,6 +63,19 @@ HANDLE OsHandle(int fd) {
 int OpenOsHandle(HANDLE handle) {
   static auto open = reinterpret_cast<OpenHandle>(HostSymbol("uv_open_osfhandle"));
   return open == nullptr ? -1 : open(handle);
+}
+
+int CloseOsFd(int fd) {
+  static auto loop = reinterpret_cast<DefaultLoop>(HostSymbol("uv_default_loop"));
+  static auto close = reinterpret_cast<FsClose>(HostSymbol("uv_fs_close"));
+  static auto cleanup = reinterpret_cast<FsCleanup>(HostSymbol("uv_fs_req_cleanup"));
+  if (loop == nullptr || close == nullptr || cleanup == nullptr) return kENOSYS;
+  // A uv_fs_t, opaque here (the addon has no uv.h): far larger than libuv's (about 450 bytes).
+  // Without a callback the call runs synchronously and never touches the loop.
+  alignas(16) unsigned char req[2048] = {};
+  int result = close(loop(), req, fd, nullptr);
+  cleanup(req);
+  return result < 0 ? -result : 0;
 }
 
 int FromWin32(DWORD error) {

@@ -9,6 +9,8 @@ namespace memmap::host {
 HANDLE OsHandle(int fd);
 // A new descriptor in libuv's CRT owning `handle` (uv_open_osfhandle); -1 if that failed.
 int OpenOsHandle(HANDLE handle);
+// Closes a descriptor of libuv's CRT and its HANDLE (uv_fs_close, synchronous): 0 or a libuv code.
+int CloseOsFd(int fd);
 // A Win32 error as a positive libuv code (ERROR_FILE_NOT_FOUND -> 4058 = -UV_ENOENT, ...).
 int FromWin32(DWORD error);
 // GetLastError() as FromWin32 does.

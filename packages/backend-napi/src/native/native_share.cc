@@ -6,10 +6,7 @@
 #include <cstring>
 #include <string>
 
-#ifndef _WIN32
-#include <unistd.h>
-#endif
-
+#include "descriptors.h"
 #include "errors.h"
 #include "mapping.h"
 #include "native_map.h"
@@ -114,9 +111,7 @@ Napi::Value OpenShared(const Napi::CallbackInfo& info) {
   auto* mapping = new Mapping(env, shared, fd, keepFd);
   Napi::Value wrapped = WrapMapping(env, mapping);  // on failure it drops the holder again
   if (env.IsExceptionPending()) {
-#ifndef _WIN32
-    if (fd >= 0 && !keepFd) close(fd);  // else the Mapping closed it
-#endif
+    if (fd >= 0 && !keepFd) os::Close(fd);  // else the Mapping closed it
     return env.Undefined();
   }
   Napi::Array result = Napi::Array::New(env, 5);

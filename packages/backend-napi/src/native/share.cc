@@ -95,10 +95,7 @@ uint64_t TagOf(uint64_t id, uint64_t kind, uint64_t offset, uint64_t length, uin
 }
 
 void CloseFd(int fd) {
-  if (fd < 0) return;
-#ifndef _WIN32
-  close(fd);
-#endif
+  if (fd >= 0) os::Close(fd);
 }
 
 }  // namespace
@@ -114,13 +111,12 @@ uint64_t Tag(const SharedSpan* span) {
 int Register(os::Kind kind, uint64_t offset, size_t length, size_t delta, os::Span span, bool hugePages, int guardSlot,
              int fd, SharedSpan** out) {
   int own = -1;
-#ifndef _WIN32
-  // Windows: no descriptor of its own (an opener then gets none: its map cannot be resized).
+  // Windows too: a DuplicateHandle()d HANDLE in a CRT slot of its own (descriptors_win.cc), so an
+  // opener's map flushes its file and can resize it, as on POSIX.
   if (kind == os::Kind::Shared && fd >= 0) {
     int err = os::Duplicate(fd, &own);
     if (err != 0) return err;
   }
-#endif
   auto* s = new SharedSpan{kind, offset, length, delta, span, hugePages, guardSlot, own, 0, 1, 1};
   if (own >= 0 && guardSlot >= 0) {
     // The guard asks the file why a page failed: from now on through our descriptor, which lives
