@@ -133,7 +133,8 @@ async function buildExamples() {
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     });
-    writeFileSync(join(out, file.replace(/\.ts$/, '.mjs')), outputText);
+    // Written as .mjs (no package.json there says "module"): relative imports follow (ring.js -> ring.mjs).
+    writeFileSync(join(out, file.replace(/\.ts$/, '.mjs')), outputText.replace(/(from\s+['"]\.\/[\w.-]+)\.js(['"])/g, '$1.mjs$2'));
   }
   return out;
 }
