@@ -79,11 +79,11 @@ int Stat(int fd, double* size, int* type) {
   }
 }
 
-// A descriptor of libuv's CRT (a Duplicate() above): its slot and its HANDLE.
 // Not offered on Windows (paths there are UTF-16 and Node's own open() handles them): the JS side
 // never calls mapPath() on Windows.
 int OpenRead(const char* /*path*/, int* /*fd*/) { return host::FromWin32(ERROR_NOT_SUPPORTED); }
 
+// A descriptor of libuv's CRT (a Duplicate() above): its slot and its HANDLE.
 int Close(int fd) { return host::CloseOsFd(fd); }
 
 }  // namespace memmap::os
