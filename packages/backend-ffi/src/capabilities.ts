@@ -5,6 +5,7 @@ import { platform } from './platform/index.js';
 import { hasWaitNotify } from './futex.js';
 import { hasNamed } from './named.js';
 import { canDetach } from './runtime.js';
+import { canShare } from './share.js';
 
 export const capabilities = defineCapabilities({
   zeroCopy: true,
@@ -20,4 +21,8 @@ export const capabilities = defineCapabilities({
   waitNotify: hasWaitNotify,
   // Under Deno the shm_open descriptor is reopened through node:fs (named-deno.ts).
   named: hasNamed,
+  // A process-wide registry in this process's own memory, found through the C environment
+  // (share.ts). Linux only: it needs /proc/self/task (a holder's thread ended?), gettid and the
+  // futex; Windows, macOS and FreeBSD keep share() unsupported.
+  shareable: canShare,
 });

@@ -8,7 +8,9 @@ import {
   type DescriptorOps,
   type FdAccess,
   type FileRegionRequest,
+  type OpenedShared,
   type Region,
+  type ShareToken,
 } from '@memmap/core';
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
@@ -16,6 +18,10 @@ import { platform } from './platform/index.js';
 import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
 import { openNamed, unlinkNamed } from './named.js';
 import { openNamedSection, unlinkNamed as unlinkSection } from './named-win32.js';
+import { runtimeOwnedFd } from './named-deno.js';
+import { libc } from './libc.js';
+import { Mapping } from './mapping.js';
+import * as share from './share.js';
 
 function openFile(request: FileRegionRequest): Region {
   const alignedOffset = alignDown(request.offset);
@@ -55,6 +61,29 @@ function openAnon(request: AnonRegionRequest): Region {
   }
 }
 
+/**
+ * The memory behind a handle, from the process-wide registry (share.ts): kind, offset and length
+ * come from the registry, never from the handle, which only has to carry a matching tag.
+ */
+function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
+  const found = share.open(token, fdDuplicate);
+  if (found === 'released' || found === 'forged') return found;
+  const { ref, handle, holder, kind, offset, length, addr, size, delta, huge } = found;
+  const mapping = size > 0 ? new Mapping(addr, size, huge) : null;
+  if (mapping !== null) mapping.attachShare(ref, holder);
+  let fd = found.fd;
+  try {
+    // Deno's node:fs refuses descriptors it did not open (named-deno.ts).
+    if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => libc.close?.(raw));
+  } catch (error) {
+    mapping?.release(false);
+    share.dropHandle(ref, handle);
+    throw error;
+  }
+  const spec = { kind, fd, path: undefined, alignedOffset: offset - delta, delta, populate: false, hugePages: huge };
+  return { region: new FfiRegion(spec, length, { mapping, ref, handle }), kind, offset, length, fd };
+}
+
 const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
 
 /** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
@@ -66,6 +95,14 @@ const descriptors: DescriptorOps | undefined =
 /** Windows names a paging-file section, not a descriptor (named-win32.ts). */
 const named = process.platform === 'win32' ? { openNamedSection, unlinkNamed: unlinkSection } : { openNamed, unlinkNamed };
 
-export const backend: Backend = defineBackend({ name: 'ffi', capabilities, openFile, openAnon, descriptors, ...named });
+export const backend: Backend = defineBackend({
+  name: 'ffi',
+  capabilities,
+  openFile,
+  openAnon,
+  descriptors,
+  ...named,
+  ...(capabilities.shareable ? { openShared } : {}),
+});
 export { capabilities };
 export default backend;

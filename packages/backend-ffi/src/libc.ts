@@ -41,6 +41,11 @@ export interface Libc {
   close?: ((fd: number) => number) | undefined;
   /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
   posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;
+  /** The C environment, process-wide (share.ts finds its registry there); POSIX only. */
+  getenv?: ((name: string) => string | null) | undefined;
+  setenv?: ((name: string, value: string, overwrite: number) => number) | undefined;
+  /** This thread's kernel id (glibc >= 2.30, musl >= 1.2.2); Linux only. */
+  gettid?: (() => number) | undefined;
 }
 
 /**
@@ -114,6 +119,9 @@ function posixLibc(): Libc {
     shm_unlink: shm('int shm_unlink(const char *name)'),
     close: fn('int close(int fd)'),
     posix_fallocate: optional('int posix_fallocate(int fd, int64_t offset, int64_t length)'),
+    getenv: optional('const char *getenv(const char *name)'),
+    setenv: optional('int setenv(const char *name, const char *value, int overwrite)'),
+    gettid: process.platform === 'linux' ? optional('int gettid(void)') : undefined,
   };
 }
 

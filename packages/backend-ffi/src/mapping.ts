@@ -5,6 +5,7 @@ import { detach, ErrorCodes, MmapError } from '@memmap/core';
 import { viewOf } from './libc.js';
 import { platform } from './platform/index.js';
 import { canDetach } from './runtime.js';
+import { dropHolder, type ShareRef } from './share.js';
 import { mmap, munmap } from './syscalls.js';
 
 /** One handed-out ArrayBuffer, held weakly so that tracking it never keeps it alive. */
@@ -33,6 +34,8 @@ export class Mapping {
   #pendingFlushes = 0;
   #released = false;
   #unmapped = false;
+  /** Set while the range is a span of the share registry: then the registry unmaps it (share.ts). */
+  #share: { ref: ShareRef; holder: number } | null = null;
 
   constructor(addr: bigint, size: number, huge = false) {
     this.#addr = addr;
@@ -50,6 +53,23 @@ export class Mapping {
 
   get huge(): boolean {
     return this.#huge;
+  }
+
+  /** From now on this mapping is one holder of a shared span: its end drops the holder instead of unmapping. */
+  attachShare(ref: ShareRef, holder: number): void {
+    this.#share = { ref, holder };
+  }
+
+  /** The holder record this mapping carries (-1 when none); it unmaps by itself again after. */
+  detachShare(): number {
+    const holder = this.#share?.holder ?? -1;
+    this.#share = null;
+    return holder;
+  }
+
+  /** This mapping is a holder of a shared span. */
+  get shared(): boolean {
+    return this.#share !== null;
   }
 
   /** A zero-copy ArrayBuffer over [offset, offset + length) of the mapping, tracked. */
@@ -148,7 +168,9 @@ export class Mapping {
     if (!this.#released || this.#unmapped || this.#pending > 0 || this.hasLiveViews()) return;
     this.#unmapped = true;
     try {
-      munmap(this.#addr, this.#size);
+      // Other threads may still use a shared span: the registry unmaps it after its last holder.
+      if (this.#share !== null) dropHolder(this.#share.ref, this.#share.holder);
+      else munmap(this.#addr, this.#size);
     } catch {
       // munmap of a range we own cannot fail in practice; nothing useful to do from a finalizer.
     }

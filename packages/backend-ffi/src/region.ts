@@ -11,6 +11,7 @@ import {
   type Region,
   type RemapOptions,
   type Residency,
+  type SharedId,
   type WaitResult,
 } from '@memmap/core';
 import { createMapping, type MapSpec, prefault } from './create.js';
@@ -18,6 +19,8 @@ import { cancelWait, futexWait, futexWaitAsync, futexWake, type PendingFutexWait
 import { libc } from './libc.js';
 import type { Mapping } from './mapping.js';
 import { platform } from './platform/index.js';
+import { canDetach } from './runtime.js';
+import * as share from './share.js';
 import * as sys from './syscalls.js';
 
 const { pageSize } = sys;
@@ -48,11 +51,62 @@ export class FfiRegion implements Region {
   readonly #waits = new Set<PendingFutexWait>();
   /** close() or collected() ran: nothing maps again, nothing reaches the OS. */
   #closed = false;
+  /** Set once share() or openShared() made this map object a handle of a registry span (share.ts). */
+  #share: { ref: share.ShareRef; handle: number } | null = null;
 
-  constructor(spec: MapSpec, length: number) {
+  /**
+   * A new mapping of `spec`, or (openShared) `opened`: a holder of a registry span, which this map
+   * object becomes a handle of.
+   */
+  constructor(spec: MapSpec, length: number, opened?: { mapping: Mapping | null; ref: share.ShareRef; handle: number }) {
     this.#spec = spec;
     this.#length = length;
-    this.#mapping = length === 0 ? null : createMapping(spec, length);
+    if (opened) {
+      this.#mapping = opened.mapping;
+      this.#share = { ref: opened.ref, handle: opened.handle };
+    } else {
+      this.#mapping = length === 0 ? null : createMapping(spec, length);
+    }
+  }
+
+  /** Makes the memory a span of the process-wide registry (once) and names it. */
+  share(): SharedId {
+    if (this.#closed) throw new MmapError(ErrorCodes.CLOSED, 'The map is closed');
+    if (this.#share === null) {
+      const mapping = this.#mapping;
+      const registered = share.register(this.#span(), this.#spec.kind === 'shared' ? this.#spec.fd : -1, sys.fdDuplicate);
+      this.#share = { ref: registered.ref, handle: registered.handle };
+      if (mapping !== null) mapping.attachShare(registered.ref, registered.holder);
+    }
+    const id = share.idText(this.#share.ref.id);
+    const offset = this.#spec.alignedOffset + this.#spec.delta;
+    return { id, secret: share.tagOf(id, this.#spec.kind, offset, this.#length, process.pid) };
+  }
+
+  /** The span as the registry keeps it. */
+  #span(): share.SpanInfo {
+    const m = this.#mapping;
+    return {
+      kind: this.#spec.kind,
+      offset: this.#spec.alignedOffset + this.#spec.delta,
+      length: this.#length,
+      addr: m?.addr ?? 0n,
+      size: m?.size ?? 0,
+      delta: this.#spec.delta,
+      huge: m?.huge ?? false,
+    };
+  }
+
+  /** This map object is gone: true when its old views may be neutralised (no other map object needs the memory). */
+  #dropHandle(): boolean {
+    const s = this.#share;
+    if (s === null) return true;
+    this.#share = null;
+    try {
+      return share.dropHandle(s.ref, s.handle);
+    } catch {
+      return false;
+    }
   }
 
   buffer(): Buffer {
@@ -209,6 +263,30 @@ export class FfiRegion implements Region {
   remap(newLength: number, options: RemapOptions): void {
     count(newLength, 'newLength');
     if (this.#closed) throw new MmapError(ErrorCodes.CLOSED, 'The map is closed');
+    const s = this.#share;
+    if (s === null) {
+      this.#remap(newLength, options);
+      return;
+    }
+    // A shared span: EBUSY while another map object or mapping uses it (checked before anything
+    // changes), else resized under the registry's lock, the holder record moving to the new mapping.
+    const old = this.#mapping;
+    const holder = share.exclusive(s.ref, old?.shared ? 2 : 1, () => {
+      const rec = old?.detachShare() ?? -1;
+      try {
+        this.#remap(newLength, options);
+      } catch (error) {
+        if (old !== null && rec >= 0 && this.#mapping === old) old.attachShare(s.ref, rec);
+        throw error;
+      }
+      const now = this.#mapping;
+      if (now === null) share.forgetHolder(s.ref, rec);
+      return { span: this.#span(), holder: now === null ? 'none' : rec >= 0 ? rec : 'new' };
+    });
+    if (this.#mapping !== null && holder >= 0) this.#mapping.attachShare(s.ref, holder);
+  }
+
+  #remap(newLength: number, options: RemapOptions): void {
     // Blocks first: ENOSPC must leave the mapping and its views as they were.
     if (options.allocate) sys.fallocate(this.#spec.fd, this.#spec.alignedOffset + this.#spec.delta, newLength, this.#spec.path);
     const old = this.#mapping;
@@ -260,9 +338,12 @@ export class FfiRegion implements Region {
     this.#waits.clear();
     const old = this.#mapping;
     this.#mapping = null;
+    // Without detach (Node 20) old views are neutralised by swapping zero pages in: never while
+    // another map object still uses shared memory (they then keep it mapped until collected).
+    const lastHandle = this.#dropHandle();
     if (old) {
       this.#settle(old);
-      old.release(true);
+      old.release(canDetach || !old.shared || lastHandle);
     }
   }
 
@@ -270,6 +351,7 @@ export class FfiRegion implements Region {
     this.#closed = true;
     const old = this.#mapping;
     this.#mapping = null;
+    this.#dropHandle();
     old?.release(false);
   }
 
