@@ -32,7 +32,9 @@ describe('capabilities', () => {
     // The contract's row per runtime: false on Node 20, true on Node >= 22.
     const major = Number(process.versions.node.split('.')[0]);
     expect(detaches).toBe(major >= 22);
-    expect(backend.capabilities).toMatchObject({ zeroCopy: true, coherent: true, truncationSafe: false, lock: true, named: true, shareable: false });
+    expect(backend.capabilities).toMatchObject({ zeroCopy: true, coherent: true, truncationSafe: false, lock: true, named: true });
+    // The share registry needs /proc/self/task, gettid and the futex: Linux only (src/share.ts).
+    expect(backend.capabilities.shareable).toBe(process.platform === 'linux');
     // The futex syscall exists on Linux only.
     expect(backend.capabilities.waitNotify).toBe(process.platform === 'linux');
     expect(backend.capabilities.hugePages).toBe(process.platform === 'linux');
