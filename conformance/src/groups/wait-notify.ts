@@ -269,8 +269,10 @@ function register(ctx: SuiteContext): void {
         }
       };
       const spinning = await run('1000', 0.05);
+      // A spin that misses (the waiter was descheduled on a loaded machine) shortens the next one,
+      // so only some rounds are sure to be caught: at least one is, and none with the spin off.
       expect(spinning.ok ?? 0, `with a 1 ms spin, changes 0.05 ms in are seen while spinning: ${JSON.stringify(spinning)}`).toBeGreaterThan(
-        rounds / 2,
+        0,
       );
       const off = await run('0', 5);
       expect(off.ok ?? 0, `with the spin off only a notify wakes a sleeping wait: ${JSON.stringify(off)}`).toBe(0);
@@ -278,7 +280,7 @@ function register(ctx: SuiteContext): void {
     120_000,
   );
 
-  it.skipIf(!caps.waitNotify || process.platform !== 'linux')(
+  it.skipIf(!caps.waitNotify)(
     `the spin is bounded: with MEMMAP_WAIT_SPIN_US=1000 a wait is asleep in the kernel soon after, and notify wakes it${noWait}`,
     async () => {
       const { path, map } = sharedFile();
@@ -287,7 +289,10 @@ function register(ctx: SuiteContext): void {
       process.env.MEMMAP_WAIT_SPIN_US = '1000';
       try {
         const child = ctx.spawnChild(waiterChild('backend.mapMut(process.argv[1])', 'wait'), [path]);
-        await blockedInWait(child.child.pid!);
+        // Linux shows the futex wait in /proc; elsewhere the child's "about to wait", then a pause
+        // 500 times the spin: a spin that did not end leaves notify nobody to wake (0).
+        if (process.platform === 'linux') await blockedInWait(child.child.pid!);
+        else await announced(m, 1);
         expect(m.notify(8)).toBe(1);
         expect(childJson<{ r: string }>(await child.done)).toEqual({ r: 'ok' });
       } finally {

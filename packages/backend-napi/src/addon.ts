@@ -15,6 +15,11 @@ export type MapHandle = number & { readonly [handleBrand]: true };
 /** `kind` is one of constants.mapKinds. Offsets are map-relative, validated by core. */
 export interface Addon {
   mapFile(kind: number, fd: number, offset: number, length: number, populate: boolean): MapHandle;
+  /**
+   * Opens, sizes, maps and closes a path (read/copy kinds; length -1 = to the end). `out` receives
+   * [file size, map length]; -1 (no handle) when the range is past the end of the file.
+   */
+  mapPath?(path: string, kind: number, offset: number, length: number, populate: boolean, out: Float64Array): MapHandle | -1;
   mapAnon(length: number, populate: boolean, hugePages: boolean): MapHandle;
   /** posix_fallocate(fd, offset, length): disk blocks for the range, or ENOSPC. */
   allocate(fd: number, offset: number, length: number): void;

@@ -11,10 +11,12 @@ import {
   type NamedRegionRequest,
   type OpenedNamed,
   type OpenedShared,
+  type PathRegion,
+  type PathRegionRequest,
   type Region,
   type ShareToken,
 } from '@memmap/core';
-import { addon } from './addon.js';
+import { addon, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 import { reopenFd, runtimeOwnedFd } from './named-deno.js';
 import { namedSections } from './named-win32.js';
@@ -45,6 +47,20 @@ function openFile(request: FileRegionRequest): Region {
   } catch (error) {
     throw toMmapError(error, request.path);
   }
+}
+
+/** map()/mapCopy() of a path in one native call: open, fstat, mmap, close (POSIX; see addon.cc). */
+const sizes = new Float64Array(2);
+const { mapPath } = addon;
+function openPath(request: PathRegionRequest): PathRegion {
+  let handle: MapHandle | -1;
+  try {
+    handle = mapPath!(request.path, kinds[request.kind], request.offset, request.length ?? -1, request.populate, sizes);
+  } catch (error) {
+    throw toMmapError(error, request.path);
+  }
+  if (handle === -1) return { pastEnd: { fileSize: sizes[0]!, length: sizes[1]! } };
+  return { region: new NapiRegion(handle, request.path, -1, request.offset), length: sizes[1]! };
 }
 
 function openAnon(request: AnonRegionRequest): Region {
@@ -137,6 +153,8 @@ export const backend = defineBackend({
   name: 'napi',
   capabilities,
   openFile,
+  // Windows paths are UTF-16 and Node's own open() handles them: core opens the file there.
+  ...(process.platform === 'win32' || !mapPath ? {} : { openPath }),
   openAnon,
   descriptors: nativeDescriptors(),
   openShared,

@@ -5,7 +5,7 @@ import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfR
 import { checkMapRoom } from './map-limit.js';
 import { createMap, createMutableMap, type MapKind } from './map-objects.js';
 import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
-import { checkSource, openSource, releaseFile } from './source.js';
+import { checkSource, openFailure, openSource, releaseFile } from './source.js';
 import { openSharedFailed, validateHandle } from './share.js';
 import type { AnonOptions, Backend, FileSource, MapHandle, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 import {
@@ -69,6 +69,9 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
 
   // 2. Open, then check the range against the file (create extends it first, never shrinks).
   checkMapRoom();
+  if (impl.openPath && kind !== 'shared' && checked.type === 'path' && typeof checked.path === 'string') {
+    return mapPathInOneCall(impl, impl.openPath, kind, checked.path, offset, requested, populate);
+  }
   const file = openSource(checked, kind === 'shared', create, mode, impl.descriptors);
   let extended = false;
   try {
@@ -76,10 +79,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
     const end = offset + length;
     if (end > Number.MAX_SAFE_INTEGER) throw outOfRange(`range ${offset}..${end} ends beyond 2^53 - 1`);
     if (end > file.size) {
-      if (!create) {
-        const what = `options.offset + options.length (${offset}..${end}) is past the end of the file${file.path === undefined ? '' : ` '${file.path}'`} (${file.size} bytes)`;
-        throw outOfRange(`${what}: map a smaller length${kind === 'shared' ? ', or pass create: true to extend the file' : ''}`);
-      }
+      if (!create) throw pastEndOfFile(kind, offset, end, file.path, file.size);
       fs.ftruncateSync(file.fd, end);
       extended = true;
     }
@@ -130,6 +130,48 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
     releaseFile(file);
     throw fromNodeError(error);
   }
+}
+
+/** ERR_MMAP_OUT_OF_RANGE for a range that ends past the file, with what to do about it. */
+function pastEndOfFile(kind: FileMapKind, offset: number, end: number, path: string | undefined, size: number): MmapError {
+  const what = `options.offset + options.length (${offset}..${end}) is past the end of the file${path === undefined ? '' : ` '${path}'`} (${size} bytes)`;
+  return outOfRange(`${what}: map a smaller length${kind === 'shared' ? ', or pass create: true to extend the file' : ''}`);
+}
+
+/**
+ * A read or copy map of a path where the backend opens, sizes, maps and closes in one call (no
+ * descriptor outlives the call, so nothing is left to release on failure). Same checks, errors and
+ * messages as the general path: the backend only reports the file's size when the range is past it.
+ */
+function mapPathInOneCall(
+  impl: BackendImplementation,
+  openPath: NonNullable<BackendImplementation['openPath']>,
+  kind: 'read' | 'copy',
+  path: string,
+  offset: number,
+  requested: number | undefined,
+  populate: boolean,
+): Mmap {
+  if (requested !== undefined && offset + requested > Number.MAX_SAFE_INTEGER) {
+    throw outOfRange(`range ${offset}..${offset + requested} ends beyond 2^53 - 1`);
+  }
+  let opened: ReturnType<typeof openPath>;
+  try {
+    opened = openPath({ kind, path, offset, length: requested, populate });
+  } catch (error) {
+    throw openFailure(fromNodeError(error), false, false);
+  }
+  if ('pastEnd' in opened) throw pastEndOfFile(kind, offset, offset + opened.pastEnd.length, path, opened.pastEnd.fileSize);
+  return createMap({
+    backend: impl.name,
+    capabilities: impl.capabilities,
+    kind,
+    region: opened.region,
+    offset,
+    length: opened.length,
+    fd: -1,
+    ownsFd: false,
+  });
 }
 
 function mapAnon(impl: BackendImplementation, length: unknown, options: unknown): MmapMut {

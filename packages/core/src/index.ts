@@ -27,6 +27,8 @@ export type {
   OpenedNamed,
   OpenedSection,
   OpenedShared,
+  PathRegion,
+  PathRegionRequest,
   Region,
   RemapOptions,
 } from './region.js';

@@ -227,6 +227,26 @@ export interface OpenedSection {
   close(): void;
 }
 
+/** A read or copy map of a path, for a backend that opens, sizes, maps and closes in one call. */
+export interface PathRegionRequest {
+  readonly kind: 'read' | 'copy';
+  /** The path as the caller gave it (core checked it: non-empty, no NUL byte). */
+  readonly path: string;
+  /** File offset of byte 0 of the map (validated, exact up to 2^53). */
+  readonly offset: number;
+  /** Bytes to map; undefined: from offset to the end of the file (0 when offset is past it). */
+  readonly length: number | undefined;
+  readonly populate: boolean;
+}
+
+/**
+ * What openPath() made: the region and its length, or, when offset + length is past the end of
+ * the file (then nothing is mapped and nothing is left open), the file's size and the length asked.
+ */
+export type PathRegion =
+  | { readonly region: Region; readonly length: number }
+  | { readonly pastEnd: { readonly fileSize: number; readonly length: number } };
+
 /** What a backend supplies to defineBackend(). */
 export interface BackendImplementation {
   /** The backend's name ('napi', 'ffi', or a third party's). */
@@ -235,6 +255,14 @@ export interface BackendImplementation {
   readonly capabilities: Capabilities;
   /** Maps a validated file range; throw MmapError (or an fs-style error) on failure. */
   openFile(request: FileRegionRequest): Region;
+  /**
+   * Optional fast path for map() and mapCopy() of a path: open read-only, fstat, check it is a
+   * regular file (a directory is EISDIR, a FIFO or socket ENODEV, as syscall 'mmap'), map the range
+   * when it lies inside the file, close the descriptor, all in one call. Errors are thrown as OS
+   * errors (syscall 'open', 'fstat' or 'mmap', with the path); core adds the remedies. Without it
+   * core opens the file itself and calls openFile().
+   */
+  openPath?(request: PathRegionRequest): PathRegion;
   /** Maps validated anonymous memory. */
   openAnon(request: AnonRegionRequest): Region;
   /** Optional native help with a caller's descriptor. */

@@ -142,7 +142,7 @@ function openPath(path: string | Buffer, write: boolean, create: boolean, mode: 
 }
 
 /** A path that could not be opened: the OS error (it names the path), and what to do where that is clear. */
-function openFailure(error: unknown, write: boolean, create: boolean): unknown {
+export function openFailure(error: unknown, write: boolean, create: boolean): unknown {
   if (!(error instanceof MmapError)) return error;
   if (error.code === 'ENOENT' && write && !create) return withRemedy(error, 'pass { create: true, length } to mapMut() to make the file');
   if (error.code === 'EACCES' || error.code === 'EPERM') {

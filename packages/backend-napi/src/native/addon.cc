@@ -1,6 +1,9 @@
 // Addon entry: the map factories plus what the TS side needs to fill in the capability manifest.
 #include <napi.h>
 
+#include <cerrno>
+#include <string>
+
 #include "descriptors.h"
 #include "errors.h"
 #include "guard.h"
@@ -27,6 +30,58 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   return WrapMapping(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
+}
+
+// Throws the errno as a syscall error and returns undefined.
+Napi::Value ThrowErrno(Napi::Env env, int err, const char* syscall) {
+  ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// mapPath(path, kind, offset, length, populate, out) -> handle, or -1 when the range is past the end:
+// open, fstat, map and close in one call, for read and copy maps of a path (they keep no
+// descriptor). `length` < 0 means "to the end of the file". out (a Float64Array of 2) receives the
+// file's size and the map's length. Core validated the arguments and decides what an out-of-range
+// request means; this only refuses to map past the end of the file it opened.
+Napi::Value MapPath(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  auto kind = static_cast<os::Kind>(info[1].As<Napi::Number>().Int32Value());
+  double offsetArg = info[2].As<Napi::Number>().DoubleValue();
+  double lengthArg = info[3].As<Napi::Number>().DoubleValue();
+  bool populate = info[4].ToBoolean();
+  Napi::Float64Array out = info[5].As<Napi::Float64Array>();
+  if ((kind != os::Kind::Read && kind != os::Kind::Copy) || out.ElementLength() < 2 || !(offsetArg >= 0) ||
+      offsetArg > 9007199254740991.0 || lengthArg > 9007199254740991.0) {
+    Napi::RangeError::New(env, "mapPath: invalid arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int fd = -1;
+  int err = os::OpenRead(path.c_str(), &fd);
+  if (err != 0) return ThrowErrno(env, err, "open");
+  double size = 0;
+  int type = 0;
+  err = os::Stat(fd, &size, &type);
+  if (err == 0 && type == 1) err = EISDIR;
+  if (err == 0 && (type == 2 || type == 3)) err = ENODEV;
+  if (err != 0) {
+    os::Close(fd);
+    return ThrowErrno(env, err, type == 0 ? "fstat" : "mmap");
+  }
+  double length = lengthArg >= 0 ? lengthArg : (size > offsetArg ? size - offsetArg : 0);
+  out[0] = size;
+  out[1] = length;
+  if (offsetArg + length > size) {
+    os::Close(fd);
+    return Napi::Number::New(env, -1);
+  }
+  auto offset = static_cast<uint64_t>(offsetArg);
+  os::Span span;
+  size_t delta;
+  err = os::MapFile(kind, fd, offset, static_cast<size_t>(length), populate, &span, &delta);
+  os::Close(fd);  // the mapping holds the file from here on
+  if (err != 0) return ThrowErrno(env, err, "mmap");
+  return WrapMapping(env, new Mapping(env, kind, -1, offset, static_cast<size_t>(length), delta, span, false));
 }
 
 // allocate(fd, offset, length): reserves disk blocks before a map is made or grown.
@@ -228,6 +283,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   DefineMapFunctions(env, exports);
   DefineShareFunctions(env, exports);
   exports.Set("mapFile", Napi::Function::New<MapFile>(env, "mapFile"));
+  exports.Set("mapPath", Napi::Function::New<MapPath>(env, "mapPath"));
   exports.Set("mapAnon", Napi::Function::New<MapAnon>(env, "mapAnon"));
   exports.Set("fdAccessMode", Napi::Function::New<FdAccessMode>(env, "fdAccessMode"));
   exports.Set("fdDuplicate", Napi::Function::New<FdDuplicate>(env, "fdDuplicate"));

@@ -35,6 +35,13 @@ int Stat(int fd, double* size, int* type) {
   return 0;
 }
 
+int OpenRead(const char* path, int* fd) {
+  int opened = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (opened < 0) return errno;
+  *fd = opened;
+  return 0;
+}
+
 int Close(int fd) { return close(fd) == 0 ? 0 : errno; }
 
 }  // namespace memmap::os
