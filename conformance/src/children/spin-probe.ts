@@ -29,6 +29,11 @@ export function spinWaiter(backend: Backend, path: string, rounds: number): Reco
   // The first calls of wait() are slow (the call path is not compiled yet): warm it up with waits
   // that return at once, so the timed rounds start with the full spin.
   for (let i = 0; i < 200; i++) m.wait(0, -1);
+  // And one that reaches the kernel (timeout 0: no spin, so the spin's length is untouched): the
+  // first sleep of a process sets up what it sleeps on (Windows: a named section and semaphore
+  // through Wine's server, milliseconds), which must not fall inside a timed round: with the spin
+  // off, a change that lands during that setup is seen by the kernel's compare ('ok').
+  m.wait(12, 0, 0);
   while (Atomics.load(words, 2) !== 1) {
     // the changer is still starting: a wait now would only time out (and shorten the spin)
   }
