@@ -38,7 +38,7 @@ describe('benchmark suite (smoke)', () => {
     expect(json.runtime.version).toBe(process.version);
     expect(typeof json.machine.cpu).toBe('string');
     expect(json.options.size).toBe(256 * 1024);
-    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(json.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(json.scenarios.map((s) => s.key)).toEqual([
       'open-map-close',
       'random-read',
@@ -50,8 +50,13 @@ describe('benchmark suite (smoke)', () => {
       'messages-64',
       'messages-64k',
       'message-latency',
+      'parallel-sum',
+      'ping-pong',
     ]);
-    for (const s of json.scenarios) {
+    // No backend here can share a map, so the parallel sum has no baseline (and says why).
+    const parallel = json.scenarios.find((s) => s.key === 'parallel-sum')!;
+    expect(parallel.skipped.find((k) => k.subject === parallel.baseline)?.skipped).toMatch(/shareable/);
+    for (const s of json.scenarios.filter((x) => x !== parallel)) {
       const base = s.rows.find((r) => r.subject === s.baseline);
       expect(base, `baseline of scenario ${s.id}`).toBeDefined();
       expect(base!.ratio).toBeCloseTo(1, 9);
@@ -83,6 +88,9 @@ describe('benchmark suite (smoke)', () => {
       ).toEqual(['process.send IPC', 'Unix-domain socket']);
       for (const r of s.rows) expect(r.extra?.cpuPerMessageNs, `${key} ${r.subject}`).toBeGreaterThan(0);
     }
+    const pingPong = json.scenarios.find((s) => s.key === 'ping-pong')!;
+    expect(pingPong.skipped.find((k) => k.subject === 'fallback')?.skipped).toMatch(/waitNotify/);
+    expect(pingPong.rows.map((r) => r.subject)).toEqual(['Unix-domain socket']);
     expect(json.scenarios.find((s) => s.key === 'map-rss')!.rows.every((r) => typeof r.extra?.rssGrowthBytes === 'number')).toBe(true);
     expect(json.subjects.find((s) => s.name === 'mmap-io')).toMatchObject({ loaded: false });
     expect(Array.isArray(json.targets)).toBe(true);

@@ -25,8 +25,11 @@ interface ChildRequest {
   options: ChildOptions;
   scenario: string;
   subject: string;
-  /** The backend measured (absent for baselines and the peer): where a child imports it from. */
-  backend?: { name: string; moduleUrl: string; exportName: string };
+  /**
+   * Every backend the parent loaded, where a child imports it from (a scenario may build its
+   * baseline on one of them); only `subject` is measured.
+   */
+  backends: { name: string; moduleUrl: string; exportName: string }[];
   expected: number | undefined;
 }
 
@@ -49,14 +52,8 @@ export function measureInChild(
   loaded: LoadedBackend[],
   expected: number | undefined,
 ): Measured {
-  const b = loaded.find((l) => l.name === subject);
-  const request: ChildRequest = {
-    options,
-    scenario,
-    subject,
-    expected,
-    ...(b?.moduleUrl ? { backend: { name: b.name, moduleUrl: b.moduleUrl, exportName: b.exportName } } : {}),
-  };
+  const backends = loaded.flatMap((l) => (l.moduleUrl ? [{ name: l.name, moduleUrl: l.moduleUrl, exportName: l.exportName }] : []));
+  const request: ChildRequest = { options, scenario, subject, expected, backends };
   if (!childEntry) throw new Error('the compiled child entry (dist/bench/isolated-main.js) is missing: build @memmap/conformance');
   const r = spawnSync(process.execPath, [...process.execArgv, childEntry, JSON.stringify(request)], {
     encoding: 'utf8',
@@ -80,10 +77,11 @@ export async function runChildMeasurement(json: string): Promise<void> {
   const request = JSON.parse(json) as ChildRequest;
   try {
     const quiet = (): void => {};
-    const { loaded } = request.backend
-      ? await loadBackends([{ ...(await importBackend(request.backend)), module: request.backend.moduleUrl }], quiet)
-      : { loaded: [] };
-    for (const l of loaded) l.name = request.backend!.name;
+    const loaded: LoadedBackend[] = [];
+    for (const spec of request.backends) {
+      const { loaded: one } = await loadBackends([{ ...(await importBackend(spec)), module: spec.moduleUrl }], quiet);
+      for (const l of one) loaded.push({ ...l, name: spec.name });
+    }
     const peer = request.subject === 'mmap-io' && request.options.peer ? loadMmapIo(request.options.cacheDir, quiet).peer : undefined;
     const ctx = scenarioContext(request.options, loaded, { peer: peer ? { lib: peer.lib, path: peer.path } : undefined }, quiet, {
       warm: false,

@@ -167,3 +167,52 @@ s.on('end', () => { ${REPORT_CPU} s.end(); });`;
     },
   };
 }
+
+/**
+ * Ping-pong of one int32 over a shared map: the parent stores an odd value and notifies, the child
+ * (blocking in wait()) answers with the next even value and notifies back; one message = one round
+ * trip. Word 0 carries the count; -1 tells the child to stop.
+ */
+export function startPingPong(map: MmapMut, child: { moduleUrl: string; exportName: string; file: string }): MessageChannel {
+  const words = new Int32Array(map.bytes.buffer, map.bytes.byteOffset, 2);
+  const source = `import * as mod from ${JSON.stringify(child.moduleUrl)};
+const backend = mod[${JSON.stringify(child.exportName)}] ?? mod.default;
+const m = backend.mapMut(${JSON.stringify(child.file)});
+const w = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 2);
+Atomics.store(w, 1, 1); // ready
+let seen = 0;
+for (;;) {
+  let v = Atomics.load(w, 0);
+  while (v === seen) { m.wait(0, seen); v = Atomics.load(w, 0); }
+  if (v < 0) break;
+  seen = v + 1;
+  Atomics.store(w, 0, seen);
+  m.notify(0);
+}
+m.close();
+${REPORT_CPU}`;
+  const started = cpuOf(process.cpuUsage());
+  const { output } = startChild(source);
+  while (Atomics.load(words, 1) !== 1) map.wait(4, 0, 5); // the child has mapped the file
+  let count = 0;
+  let sent = 0;
+  return {
+    send(n: number): number {
+      for (let i = 0; i < n; i++) {
+        count += 1;
+        Atomics.store(words, 0, count);
+        map.notify(0);
+        count += 1;
+        while (Atomics.load(words, 0) !== count) map.wait(0, count - 1);
+      }
+      sent += n;
+      return sent;
+    },
+    async close() {
+      Atomics.store(words, 0, -1);
+      map.notify(0);
+      const cpu = await childCpu(output);
+      return { cpuMicros: cpu + cpuOf(process.cpuUsage()) - started, messages: sent };
+    },
+  };
+}

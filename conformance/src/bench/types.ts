@@ -59,7 +59,7 @@ export interface TargetResult {
   measured: number | null;
   /** e.g. '>= 50x', '< 2 MiB'. */
   goal: string;
-  unit: 'x' | 'bytes';
+  unit: 'x' | 'bytes' | 'us';
   /** null: could not be evaluated (a subject was skipped). */
   pass: boolean | null;
   note?: string;

@@ -2,7 +2,7 @@
 // scenario's number (for --scenarios and the tables) is its place in this list, so append new ones.
 import { handoff } from './handoff.js';
 import { mapRss } from './map-rss.js';
-import { messageLatency, messages64, messages64k } from './message-passing.js';
+import { messageLatency, messages64, messages64k, pingPong } from './message-passing.js';
 import { openMapClose } from './open-map-close.js';
 import { openMapCloseLoop } from './open-map-close-loop.js';
 import { parallelSum } from './parallel-sum.js';
@@ -23,6 +23,7 @@ const registry: ScenarioDef[] = [
   messages64k,
   messageLatency,
   parallelSum,
+  pingPong,
 ];
 
 export const scenarios: readonly Scenario[] = registry.map((def, i) => Object.freeze({ ...def, id: i + 1 }));

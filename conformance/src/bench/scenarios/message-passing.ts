@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MmapMut } from '@memmap/core';
-import { type MessageChannel, startIpcMessages, startRingChannel, startSocketMessages } from '../messages.js';
+import { type MessageChannel, startIpcMessages, startPingPong, startRingChannel, startSocketMessages } from '../messages.js';
 import { ringBytes } from '../ring.js';
 import { backendPlans, type Plan, plan, type ScenarioContext, type ScenarioDef, type Settings, settings, type Work } from './plan.js';
 
@@ -110,5 +110,46 @@ export const messageLatency: ScenarioDef = {
   settings: (c) => settings(c, { batch: 1, iterations: 20_000, warmupIterations: 200 }, 1),
   plans: (c, s) => plans(c, s, 64, 1),
   notes: () => [...notes, 'One-way latency is about half the round trip; p50/p99 are per message.'],
+  extra,
+};
+
+export const pingPong: ScenarioDef = {
+  key: 'ping-pong',
+  title: () => 'wait/notify ping-pong: round trip of one int32 between two processes, each blocking in wait()',
+  op: () => 'store and notify, then wait until the other process has answered',
+  baseline: 'Unix-domain socket',
+  settings: (c) => settings(c, { batch: 1, iterations: 50_000, warmupIterations: 1000 }, 1),
+  plans: (c, s) => {
+    const sock =
+      process.platform === 'win32' ? `\\\\.\\pipe\\memmap-bench-pp-${process.pid}` : join(tmpdir(), `memmap-bench-pp-${process.pid}.sock`);
+    return [
+      plan(
+        'Unix-domain socket',
+        'baseline',
+        channelWork(s.batch, () => startSocketMessages(4, 1, sock)),
+      ),
+      ...backendPlans(c, (be, b) => {
+        if (!be.capabilities.waitNotify) return 'waitNotify is false: no cross-process wait/notify';
+        if (!b.moduleUrl) return 'no module specifier for the child process to import the backend from';
+        const file = `${c.handoffPath}.pingpong-${b.name}`;
+        let m: MmapMut | undefined;
+        return channelWork(
+          s.batch,
+          () => {
+            rmSync(file, { force: true });
+            m = be.mapMut(file, { create: true, length: 4096 });
+            return startPingPong(m, { moduleUrl: b.moduleUrl!, exportName: b.exportName, file });
+          },
+          () => {
+            m?.close();
+            rmSync(file, { force: true });
+          },
+        );
+      }),
+    ];
+  },
+  notes: () => [
+    'Both sides block in wait() between messages (after the short spin of MEMMAP_WAIT_SPIN_US, by default 20 µs on 4+ logical CPUs and 0 on fewer); p50/p99 are per round trip. The socket row sends a 4-byte frame and a 4-byte acknowledgement.',
+  ],
   extra,
 };
