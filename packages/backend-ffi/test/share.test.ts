@@ -146,6 +146,42 @@ describe.skipIf(!linux)('share / openShared (ffi registry)', () => {
     expect(r).toEqual({ message: 'holding', busy: 'EBUSY', closed: true, length: 8192, before: 1, after: 0 });
   });
 
+  it('Workers that start sharing at the same moment find one registry: every handle opens in the main thread', () => {
+    const r = report<{ values: number[]; names: number }>(
+      runChild(`
+        import { Worker } from 'node:worker_threads';
+        import { once } from 'node:events';
+        const source = \`
+          import { workerData, parentPort } from 'node:worker_threads';
+          const { backend } = await import(\${JSON.stringify(${JSON.stringify(backendUrl)})});
+          Atomics.wait(new Int32Array(workerData), 0, 0); // all start at once
+          const m = backend.mapAnon(4096);
+          m.bytes[0] = 40 + Math.floor(Math.random() * 10);
+          parentPort.postMessage({ handle: m.share(), value: m.bytes[0] });
+          parentPort.once('message', () => { m.close(); parentPort.close(); });\`;
+        const gate = new SharedArrayBuffer(4);
+        const url = new URL('data:text/javascript,' + encodeURIComponent(source));
+        const workers = Array.from({ length: 4 }, () => new Worker(url, { workerData: gate }));
+        const messages = workers.map((w) => once(w, 'message')); // a Worker drops messages nobody listens for
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        Atomics.store(new Int32Array(gate), 0, 1);
+        Atomics.notify(new Int32Array(gate), 0);
+        const values = [];
+        for (const [i, w] of workers.entries()) {
+          const [{ handle, value }] = await messages[i];
+          const o = backend.openShared(handle);
+          values.push(o.bytes[0] - value);
+          o.close();
+          w.postMessage('close');
+        }
+        await Promise.all(workers.map((w) => once(w, 'exit')));
+        const names = Object.keys(process.env).filter((k) => k.startsWith('MEMMAP_FFI_REGISTRY_')).length;
+        console.log(JSON.stringify({ values, names }));
+      `),
+    );
+    expect(r).toEqual({ values: [0, 0, 0, 0], names: 1 });
+  });
+
   it('the registry lives in this process only: its environment entry names this pid and its start time', () => {
     const r = report<{ names: string[]; pid: number }>(
       runChild(`
