@@ -15,10 +15,10 @@
       # Platform code, one file per OS family behind os.h/guard.h/descriptors.h/wait.h/shm.h.
       # scripts/prebuild.mjs builds the Windows files with mingw-w64 (the win32-x64 prebuild); this
       # condition serves MSVC builds.
-      ["OS!='win'", { "sources": ["src/native/os_posix.cc", "src/native/guard_posix.cc", "src/native/descriptors_posix.cc", "src/native/wait_posix.cc", "src/native/shm_posix.cc", "src/native/pin_posix.cc"],
+      ["OS!='win'", { "sources": ["src/native/os_posix.cc", "src/native/guard_posix.cc", "src/native/descriptors_posix.cc", "src/native/wait_posix.cc", "src/native/shm_posix.cc", "src/native/pin_posix.cc", "src/native/random_posix.cc"],
                     "libraries": ["-ldl"] }],
       ["OS=='win'", {
-        "sources": ["src/native/os_win.cc", "src/native/guard_win.cc", "src/native/host_win.cc", "src/native/descriptors_win.cc", "src/native/wait_win.cc", "src/native/shm_win.cc", "src/native/pin_win.cc"],
+        "sources": ["src/native/os_win.cc", "src/native/guard_win.cc", "src/native/host_win.cc", "src/native/descriptors_win.cc", "src/native/wait_win.cc", "src/native/shm_win.cc", "src/native/pin_win.cc", "src/native/random_win.cc"],
         "defines": ["_WIN32_WINNT=0x0A00", "PSAPI_VERSION=2", "NOMINMAX", "WIN32_LEAN_AND_MEAN"],
         "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17"] } }
       }]

@@ -7,6 +7,7 @@
 
 #include "descriptors.h"
 #include "guard.h"
+#include "random.h"
 #include "unmapper.h"
 
 #ifdef _WIN32
@@ -33,16 +34,16 @@ uint64_t Pid() {
 #endif
 }
 
-// Seeds from the OS's random source, mixed with the clock and an address (some C runtimes'
-// random_device is deterministic): the key must not be guessable from outside the process.
+// Seeds from the OS's random source (random.h), mixed with the clock and an address: the key must
+// not be guessable from outside the process.
 Registry& Get() {
   static Registry* registry = [] {
     auto* r = new Registry();  // never freed: spans may outlive every env
-    std::random_device device;
     uint64_t mix = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
                    static_cast<uint64_t>(reinterpret_cast<uintptr_t>(r)) ^ (Pid() << 32);
-    uint64_t words[4];
-    for (uint64_t& w : words) w = (static_cast<uint64_t>(device()) << 32 | device()) ^ mix;
+    uint64_t words[4] = {};
+    os::SecureRandom(words, sizeof words);  // on failure the mix alone: weaker, never predictable zeros
+    for (uint64_t& w : words) w ^= mix;
     r->key[0] = words[0];
     r->key[1] = words[1];
     r->ids.seed(words[2] ^ (words[3] << 1));
