@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Stand-alone entry: node conformance/dist/bench/main.js [module...] [--quick] [--size 1g] ...
-// (same as `memmap-conformance bench ...`).
+// The `memmap-bench` command: memmap-bench [module...] [--quick] [--size 1g] ...
+// (`memmap-conformance bench ...` forwards here).
 import { benchMain } from './index.js';
 
 process.exitCode = await benchMain(process.argv.slice(2));

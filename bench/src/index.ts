@@ -1,9 +1,9 @@
-// @memmap/conformance/bench: the benchmark suite (tinybench 6, plain node).
+// @memmap/bench: the benchmark suite (tinybench 6, plain node).
 //
-//   import { runBenchmarks } from '@memmap/conformance/bench';
+//   import { runBenchmarks } from '@memmap/bench';
 //   const report = await runBenchmarks([{ backend: myBackend, module: 'my-backend' }], { quick: true, outDir: 'bench-results' });
 //
-// `memmap-conformance bench [module...]` calls benchMain.
+// `memmap-bench [module...]` (and `memmap-conformance bench ...`, which forwards here) calls benchMain.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ export type { BackendEntry, BackendSpec } from './subjects.js';
 export { IN_REPO_BACKENDS } from './subjects.js';
 export type * from './types.js';
 
-export const BENCH_USAGE = `usage: memmap-conformance bench [module...] [options]
+export const BENCH_USAGE = `usage: memmap-bench [module...] [options]
 
 Benchmarks memmap backends against plain fs, mmap-io and a C loop. Modules are package names or
 paths exporting a backend (named export "backend" or default); none = every in-repo backend that loads.

@@ -40,7 +40,7 @@ export function canIsolate(plan: Plan, loaded: LoadedBackend[]): boolean {
 }
 
 /** The compiled child entry: beside this file, or in dist/ when this file runs from src/ (vitest). */
-const childEntry = [new URL('./isolated-main.js', import.meta.url), new URL('../../dist/bench/isolated-main.js', import.meta.url)]
+const childEntry = [new URL('./isolated-main.js', import.meta.url), new URL('../dist/isolated-main.js', import.meta.url)]
   .map((url) => fileURLToPath(url))
   .find((path) => existsSync(path));
 
@@ -54,7 +54,7 @@ export function measureInChild(
 ): Measured {
   const backends = loaded.flatMap((l) => (l.moduleUrl ? [{ name: l.name, moduleUrl: l.moduleUrl, exportName: l.exportName }] : []));
   const request: ChildRequest = { options, scenario, subject, expected, backends };
-  if (!childEntry) throw new Error('the compiled child entry (dist/bench/isolated-main.js) is missing: build @memmap/conformance');
+  if (!childEntry) throw new Error('the compiled child entry (dist/isolated-main.js) is missing: build @memmap/bench');
   const r = spawnSync(process.execPath, [...process.execArgv, childEntry, JSON.stringify(request)], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,

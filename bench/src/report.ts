@@ -409,7 +409,7 @@ export function renderSvg(report: BenchReport): string {
 export function renderMarkdown(report: BenchReport, opts: { chart?: string; source?: string } = {}): string {
   const out: string[] = [];
   out.push(
-    `<!-- generated from ${opts.source ?? 'the benchmark JSON'} by \`memmap-conformance bench\` or conformance/dist/bench/update-readme.js; do not edit by hand -->`,
+    `<!-- generated from ${opts.source ?? 'the benchmark JSON'} by \`memmap-bench\` or bench/dist/update-readme.js; do not edit by hand -->`,
   );
   const m = report.machine;
   out.push(

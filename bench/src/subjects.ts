@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Backend, builtinBackends } from '@memmap/core';
-import { resolveModuleUrl } from '../module-url.js';
+import { resolveModuleUrl } from './module-url.js';
 import type { Log } from './data.js';
 
 /** A backend to measure: an object, plus (optionally) a module that child processes can import it from. */

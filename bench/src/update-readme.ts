@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node conformance/dist/bench/update-readme.js [--json bench-results/bench.json] [--readme README.md] [--chart path]
+// node bench/dist/update-readme.js [--json bench-results/bench.json] [--readme README.md] [--chart path]
 // Rewrites the README between <!-- bench:start --> and <!-- bench:end --> from a benchmark JSON.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';

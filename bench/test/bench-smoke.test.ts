@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backend as fallback } from '@memmap/backend-fallback';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type BenchReport,
-  parseSize,
-  README_END,
-  README_START,
-  replaceReadmeSection,
-  runBenchmarks,
-  updateReadme,
-} from '../src/bench/index.js';
+import { type BenchReport, parseSize, README_END, README_START, replaceReadmeSection, runBenchmarks, updateReadme } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memmap-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // memmap-conformance: `info` (which backends load here and why), `check <module>` (run the suite
-// against any backend module), `check-all` (every in-repo backend that loads), `bench` (benchmarks).
+// against any backend module), `check-all` (every in-repo backend that loads), `bench` (forwards to @memmap/bench).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { builtinBackends, defaultBackend, listBackends, selectionReason } from '@memmap/core';
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
+import { resolveModuleUrl } from './module-url.js';
 import { formatRun, type RunResult, runSuite } from './run.js';
 import { currentRuntime, runtimeLabel } from './runtime.js';
 
@@ -19,7 +20,8 @@ const usage = `usage: memmap-conformance <command>
                                 (node, bun, deno run -A, node.exe under Wine); no module: every
                                 in-repo backend that loads here
   bench [module...] [--size 1g] [--quick] [--out dir]
-                                run the benchmark suite`;
+                                the benchmark suite: forwards to memmap-bench (@memmap/bench,
+                                installed separately)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,16 +34,31 @@ async function main(argv: string[]): Promise<number> {
       return checkAll(rest);
     case 'run':
       return run(rest);
-    case 'bench': {
-      // Loaded on demand: info/check need neither tinybench nor the data files.
-      const benchModule = './bench/index.js';
-      const { benchMain } = (await import(benchModule)) as { benchMain(argv: string[]): Promise<number> };
-      return benchMain(rest);
-    }
+    case 'bench':
+      return bench(rest);
     default:
       console.error(usage);
       return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   }
+}
+
+/** `bench ...` forwards to the `@memmap/bench` package (its own install: the suite does not pull tinybench). */
+async function bench(argv: string[]): Promise<number> {
+  const specifier = '@memmap/bench';
+  let mod: { benchMain(argv: string[]): Promise<number> };
+  try {
+    // The user's project first (where `npm i -D @memmap/bench` puts it), then beside this package.
+    mod = (await import(resolveModuleUrl(specifier))) as typeof mod;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') || !String((err as Error).message).includes(specifier)) throw err;
+    console.error(
+      'memmap-conformance bench: the benchmark suite is its own package, @memmap/bench, and it is not installed here.\n' +
+        'Install it with `npm i -D @memmap/bench`, then run `npx memmap-bench [module...]` (or this command again).',
+    );
+    return 2;
+  }
+  return mod.benchMain(argv);
 }
 
 function info(): number {
