@@ -42,16 +42,20 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // ---------------------------------------------------------------------------------------------
-// Loading napi: a missing/unbuilt addon skips the whole file with the reason in the test name.
+// Loading napi: an addon that does not load FAILS this file (a broken build must not pass as a
+// skip), unless MEMMAP_ABSENT_BACKENDS names napi: the opt-out for a runtime or platform where the
+// backend cannot exist (docs/conformance.md); then the comparison is skipped with the reason.
 
+const absentBackends = new Set((process.env.MEMMAP_ABSENT_BACKENDS ?? '').split(',').map((s) => s.trim()));
 let napi: Backend | undefined;
+let napiLoadError = '';
 let napiSkipReason = '';
 try {
   napi = (await import('@memmap/backend-napi')).backend;
 } catch (error) {
-  const why = String((error as Error)?.message ?? error).split('\n')[0];
-  napiSkipReason = `SKIPPED: @memmap/backend-napi did not load (${why})`;
-  console.warn(`[differential] ${napiSkipReason}`);
+  napiLoadError = String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+  napiSkipReason = `SKIPPED: @memmap/backend-napi did not load (${napiLoadError}; MEMMAP_ABSENT_BACKENDS names it)`;
+  if (absentBackends.has('napi')) console.warn(`[differential] ${napiSkipReason}`);
 }
 
 const runs = Number(process.env.MEMMAP_RUNS) || 300;
@@ -1354,6 +1358,13 @@ const rows: Row[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
+
+it.runIf(!napi && !absentBackends.has('napi'))(
+  '@memmap/backend-napi loads here (MEMMAP_ABSENT_BACKENDS=napi where it cannot exist)',
+  () => {
+    throw new Error(`@memmap/backend-napi did not load: ${napiLoadError}`);
+  },
+);
 
 describe.skipIf(!napi)(napi ? 'differential: napi vs ffi' : `differential: napi vs ffi — ${napiSkipReason}`, () => {
   const without = [...exclude, ...acceptedHere];
