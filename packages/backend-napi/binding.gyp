@@ -12,7 +12,8 @@
       "src/native/native_share.cc"
     ],
     "conditions": [
-      # Platform code, one file per OS family behind os.h/guard.h/descriptors.h/wait.h/shm.h.
+      # Platform code, one file per OS family behind os.h (which also declares what wait_* and shm_*
+      # implement: wait/wake and named memory), guard.h, descriptors.h, pin.h and random.h.
       # scripts/prebuild.mjs builds the Windows files with mingw-w64 (the win32-x64 prebuild); this
       # condition serves MSVC builds.
       ["OS!='win'", { "sources": ["src/native/os_posix.cc", "src/native/guard_posix.cc", "src/native/descriptors_posix.cc", "src/native/wait_posix.cc", "src/native/shm_posix.cc", "src/native/pin_posix.cc", "src/native/random_posix.cc"],
