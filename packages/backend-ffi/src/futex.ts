@@ -80,7 +80,9 @@ const results: readonly WaitResult[] = ['ok', 'not-equal', 'timed-out'];
 
 function toResult(code: number, syscall = 'futex'): WaitResult {
   if (code < 0) throw syscallError(-code, syscall);
-  return results[code]!;
+  const result = results[code];
+  if (result === undefined) throw new Error(`The wait loop returned ${code}, which is no WaitResult`);
+  return result;
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   type AnonRegionRequest,
   type Backend,
   type DescriptorOps,
-  type FdAccess,
   type FileRegionRequest,
   type OpenedShared,
   type Region,
@@ -84,13 +83,11 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
   return { region: new FfiRegion(spec, length, { mapping, ref, handle }), kind, offset, length, fd };
 }
 
-const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
-
 /** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
 const descriptors: DescriptorOps | undefined =
   platform.F_GETFL === undefined || platform.F_DUPFD_CLOEXEC === undefined
     ? undefined
-    : { accessMode: (fd) => accessModes[fdAccessMode(fd)], duplicate: fdDuplicate };
+    : { accessMode: fdAccessMode, duplicate: fdDuplicate };
 
 /** Windows names a paging-file section, not a descriptor (named-win32.ts). */
 const named = process.platform === 'win32' ? { openNamedSection, unlinkNamed: unlinkSection } : { openNamed, unlinkNamed };

@@ -1,7 +1,7 @@
 // Checked wrappers: each failing call reads errno immediately and throws an MmapError shaped
 // like Node's fs errors (code, errno, syscall, path).
 import { isMainThread } from 'node:worker_threads';
-import { alignDown, alignUp, ErrorCodes, MmapError, runtime, pageSize as systemPageSize, syscallError } from '@memmap/core';
+import { alignDown, alignUp, ErrorCodes, type FdAccess, MmapError, runtime, pageSize as systemPageSize, syscallError } from '@memmap/core';
 
 const unsupported = (what: string, backend: string): MmapError =>
   new MmapError(ErrorCodes.UNSUPPORTED, `${what} is not supported by the ${backend} backend`);
@@ -109,7 +109,7 @@ export function mincoreCount(addr: bigint, length: number): number {
     const bytes = Math.min(length - done, chunkPages * pageSize);
     if (libc.mincore(addr + BigInt(done), bytes, vec) !== 0) throw syscallError(lastErrno(), 'mincore');
     const pages = Math.ceil(bytes / pageSize);
-    for (let i = 0; i < pages; i++) resident += vec[i] & 1;
+    for (let i = 0; i < pages; i++) resident += vec[i]! & 1;
     done += bytes;
   }
   return resident;
@@ -130,11 +130,15 @@ export const memset = (dst: bigint, value: number, length: number): void => {
   libc.memset(dst, value, length);
 };
 
+const accessModes: readonly FdAccess[] = ['read', 'write', 'read-write'];
+
 /** fcntl(F_GETFL) & O_ACCMODE of a caller's fd: 0 read-only, 1 write-only, 2 read-write. */
-export function fdAccessMode(fd: number): number {
+export function fdAccessMode(fd: number): FdAccess {
   const flags = libc.fcntl(fd, platform.F_GETFL!);
   if (flags < 0) throw syscallError(lastErrno(), 'fcntl');
-  return flags & 3;
+  const mode = accessModes[flags & 3];
+  if (mode === undefined) throw new MmapError(ErrorCodes.INVALID_ARG_VALUE, `fd ${fd} has no access mode (O_ACCMODE is 3)`);
+  return mode;
 }
 
 /** fcntl(F_DUPFD_CLOEXEC): a new descriptor on the same open file description. */

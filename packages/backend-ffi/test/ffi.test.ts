@@ -189,7 +189,8 @@ describe('lifetime under GC', () => {
       console.log(JSON.stringify(out));`,
       ['--expose-gc'],
     );
-    const out = report<Record<string, number>>(r);
+    type Counts = 'base' | 'live' | 'neverClosed' | 'heldByArrayBuffer' | 'stillReadable' | 'afterArrayBuffer' | 'cycles';
+    const out = report<Record<Counts | 'closedHeld' | 'closedCollected', number>>(r);
     expect(out.live).toBe(out.base + 300);
     expect(out.neverClosed).toBe(out.base);
     expect(out.heldByArrayBuffer).toBe(out.base + 1);

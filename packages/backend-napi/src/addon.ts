@@ -112,6 +112,13 @@ function loadAddon(): Addon {
 
 export const addon = loadAddon();
 
+/** The name the addon's numeric `code` stands for; a code without one is a bug on either side. */
+export function codeName<T>(names: readonly T[], code: number, what: string): T {
+  const name = names[code];
+  if (name === undefined) throw new Error(`The napi addon returned ${what} ${code}, which has no name here`);
+  return name;
+}
+
 // Fail at load time (so core's loadBackend() falls back) rather than on the first buffer().
 if (!addon.externalBuffers) {
   throw new MmapError(

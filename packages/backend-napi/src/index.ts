@@ -16,7 +16,7 @@ import {
   type Region,
   type ShareToken,
 } from '@memmap/core';
-import { addon, type MapHandle } from './addon.js';
+import { addon, codeName, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 import { reopenFd, runtimeOwnedFd } from './named-deno.js';
 import { namedSections } from './named-win32.js';
@@ -90,11 +90,11 @@ function nativeDescriptors(): DescriptorOps | undefined {
     }
   };
   return {
-    accessMode: (fd) => call(() => accessModes[fdAccessMode(fd)]),
+    accessMode: (fd) => call(() => codeName(accessModes, fdAccessMode(fd), 'access mode')),
     duplicate: (fd) => call(() => fdDuplicate(fd)),
     stat: (fd) => {
       const packed = call(() => fdStat(fd));
-      return { size: Math.floor(packed / 8), type: fileTypes[packed % 8]! };
+      return { size: Math.floor(packed / 8), type: codeName(fileTypes, packed % 8, 'file type') };
     },
   };
 }

@@ -6,7 +6,7 @@
 // throws "closed", and every offset, length and wait address is checked against the mapping's
 // real length before any syscall, so a caller that bypasses core gets an MmapError, never a crash.
 import type { Advice, Region, RemapOptions, Residency, SharedId, WaitResult } from '@memmap/core';
-import { addon, type MapHandle } from './addon.js';
+import { addon, codeName, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
 
 const adviceCodes = addon.constants.advice;
@@ -78,14 +78,18 @@ export class NapiRegion implements Region {
   }
 
   wait(offset: number, expected: number, timeoutMs: number): WaitResult {
-    return waitResults[this.#call(() => addon.wait(this.#h, offset, expected, timeoutMs))]!;
+    return codeName(
+      waitResults,
+      this.#call(() => addon.wait(this.#h, offset, expected, timeoutMs)),
+      'wait result',
+    );
   }
 
   waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {
     // Not a #job: the wait holds the mapping natively, and core's fd close need not wait for it.
     try {
       return addon.waitAsync(this.#h, offset, expected, timeoutMs).then(
-        (code) => waitResults[code]!,
+        (code) => codeName(waitResults, code, 'wait result'),
         (error: unknown) => Promise.reject(toMmapError(error, this.#path)),
       );
     } catch (error) {

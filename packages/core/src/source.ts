@@ -207,8 +207,8 @@ function fdAllows(fd: number, write: boolean, ops: DescriptorOps | undefined): b
 function accessMode(fd: number): number | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
-    return flags ? parseInt(flags[1], 8) & ACCESS_MODE : undefined;
+    const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'))?.[1];
+    return flags === undefined ? undefined : parseInt(flags, 8) & ACCESS_MODE;
   } catch {
     return undefined;
   }

@@ -18,18 +18,19 @@ const usage = `usage: memmap info [--require ${capabilityFlags.slice(0, 2).join(
 
 function info(required: CapabilityName[] | undefined): number {
   console.log(`memmap under ${runtimeLabel()} on ${process.platform}-${process.arch}\n`);
-  const rows = [['backend', 'loads', ...capabilityFlags]];
+  const header = ['backend', 'loads', ...capabilityFlags];
+  const rows = [header];
   const notes: string[] = [];
   for (const s of listBackends()) {
     const flags = capabilityFlags.map((f) => (s.capabilities ? (s.capabilities[f] ? 'yes' : 'no') : '-'));
     rows.push([s.name, s.loaded ? 'yes' : 'no', ...flags]);
     if (!s.loaded) notes.push(`${s.name} does not load: ${s.error}`);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   for (const r of rows)
     console.log(
       r
-        .map((cell, i) => cell.padEnd(widths[i]))
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
         .join('  ')
         .trimEnd(),
     );
@@ -57,7 +58,7 @@ function main(args: string[]): number {
   }
   let required: CapabilityName[] | undefined;
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
+    const arg = rest[i]!;
     const value = arg.startsWith('--require=') ? arg.slice('--require='.length) : arg === '--require' ? rest[++i] : undefined;
     if (value === undefined) {
       console.error(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
