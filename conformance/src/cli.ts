@@ -183,7 +183,7 @@ async function checkAll(args: string[]): Promise<number> {
     const result = await checkModule(s.module);
     console.log(formatCheck(result));
     if (result.failures.length) console.log(`Failures:\n${result.failures.map((f) => `- ${f}`).join('\n')}`);
-    const counts = result.groups.reduce((a, g) => [a[0] + g.passed, a[1] + g.failed, a[2] + g.skipped], [0, 0, 0]);
+    const counts = result.groups.reduce<[number, number, number]>(([p, f, s], g) => [p + g.passed, f + g.failed, s + g.skipped], [0, 0, 0]);
     summary.push([s.name, result.ok ? 'PASS' : 'FAIL', ...counts.map(String)]);
     if (!result.ok) status = 1;
   }

@@ -89,7 +89,8 @@ export async function runSuite(module: string, options: RunSuiteOptions = {}): P
   );
   const failures: string[] = [];
   for (const o of outcomes) {
-    const entry = counts.get(o.path[0])!;
+    const entry = counts.get(o.path[0] ?? '');
+    if (entry === undefined) throw new Error(`"${o.path.join(' > ')}" ran outside every selected group`);
     entry[o.state]++;
     if (o.state === 'failed') failures.push(`${o.path.join(' > ')}: ${describeFailure(o.error)}`);
   }

@@ -511,8 +511,9 @@ async function step(ctx: Ctx, op: Op, dirs: string[]): Promise<unknown> {
   }
   if (op.t === 'stale') {
     if (ctx.views.length === 0) return 'no view';
-    const { buf, map, epoch } = ctx.views[op.v % ctx.views.length];
+    const { buf, map, epoch } = ctx.views[op.v % ctx.views.length]!;
     const entry = ctx.maps[map];
+    if (entry === undefined) throw new Error(`view ${op.v} names map ${map}, which was never made`);
     if (pastEof(entry)) return 'skipped: file cut under the map';
     const read = bufSummary(buf);
     if (op.write && buf.length > 0) buf[0] = 0xa5; // must not crash; reaches the file only if the map is live
@@ -679,7 +680,7 @@ async function runSequence(a: Backend, b: Backend, seq: { dataSize: number; seed
   const sameDetach = a.capabilities.detachOnClose === b.capabilities.detachOnClose;
   try {
     for (let i = 0; i < seq.ops.length; i++) {
-      const op = withoutExcluded(seq.ops[i]);
+      const op = withoutExcluded(seq.ops[i]!);
       let ra = await step(ca, op, dirs);
       let rb = await step(cb, op, dirs);
       if (op.t === 'stale' && !sameDetach && isOutdatedView(ra) && isOutdatedView(rb)) {

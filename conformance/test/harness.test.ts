@@ -137,7 +137,7 @@ describe('built-in runner', () => {
       ['g > skipped', 'skipped'],
       ['g > hangs', 'failed'],
     ]);
-    expect(String(outcomes[3].error)).toContain('timed out after 50 ms');
+    expect(String(outcomes[3]?.error)).toContain('timed out after 50 ms');
     expect(order).toEqual(['passes']);
   });
 });

@@ -63,7 +63,7 @@ export async function leakProbe(
     const kind = kinds[i % 4]!;
     const m = kind === 'mapAnon' ? backend.mapAnon(65536) : backend[kind](path, { offset: i % 100 });
     const b = m.bytes;
-    b[i % b.length] ^= 0; // touch a page (and for mapMut, write the byte back unchanged)
+    b[i % b.length]! ^= 0; // touch a page (and for mapMut, write the byte back unchanged)
     if (mode === 'close') m.close();
   };
   const failures: Record<string, number> = {};

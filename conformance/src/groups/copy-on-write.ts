@@ -60,8 +60,8 @@ function register(ctx: SuiteContext): void {
     const fd = openSync(path, 'r');
     try {
       const m = backend.mapCopy(fd);
-      m.bytes[0] = (content[0] + 1) & 255;
-      expect(m.bytes[0]).toBe((content[0] + 1) & 255);
+      m.bytes[0] = (content.readUInt8(0) + 1) & 255;
+      expect(m.bytes[0]).toBe((content.readUInt8(0) + 1) & 255);
       m.close();
     } finally {
       closeSync(fd);
@@ -88,7 +88,7 @@ function register(ctx: SuiteContext): void {
     const path = ctx.file(content);
     using a = backend.mapCopy(path);
     using b = backend.mapCopy(path);
-    a.bytes[100] = (content[100] + 1) & 255;
+    a.bytes[100] = (content.readUInt8(100) + 1) & 255;
     expect(b.bytes[100]).toBe(content[100]);
   });
 

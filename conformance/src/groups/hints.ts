@@ -18,7 +18,7 @@ function isPowerOfTwo(n: number): boolean {
 function touch(m: Mmap): number {
   let sum = 0;
   const b = m.bytes;
-  for (let i = 0; i < b.length; i++) sum += b[i];
+  for (let i = 0; i < b.length; i++) sum += b[i]!;
   return sum;
 }
 
@@ -88,7 +88,7 @@ function register(ctx: SuiteContext): void {
       [SIZE - 1, 1],
       [SIZE, 0],
       [0, 0],
-    ]) {
+    ] satisfies [number, number][]) {
       const r = m.residency(off, len);
       expect(r.total, `residency(${off}, ${len})`).toBe(pagesSpanned(off, len, ps));
       expect(r.resident).toBeLessThanOrEqual(r.total);

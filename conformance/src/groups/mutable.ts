@@ -191,10 +191,10 @@ function register(ctx: SuiteContext): void {
     {
       using m = backend.mapMut(path, { populate: true, offset: 3 });
       expect(m.bytes.equals(content.subarray(3))).toBe(true);
-      m.bytes[0] = (content[3] + 1) & 255;
+      m.bytes[0] = (content.readUInt8(3) + 1) & 255;
       m.flush();
     }
-    expect(ctx.read(path)[3]).toBe((content[3] + 1) & 255);
+    expect(ctx.read(path)[3]).toBe((content.readUInt8(3) + 1) & 255);
   });
 
   it('create: true never shrinks or rewrites an existing longer file', () => {
@@ -252,7 +252,7 @@ function register(ctx: SuiteContext): void {
         expect(ctx.read(path).equals(content)).toBe(true);
         return;
       }
-      m.bytes[10] = (content[10] + 1) & 255;
+      m.bytes[10] = (content.readUInt8(10) + 1) & 255;
       expected[10] = m.bytes[10];
       m.flush();
       m.close();

@@ -38,9 +38,11 @@ export interface RunOptions {
 
 const root = (): SuiteNode => ({ kind: 'suite', name: '', skip: false, children: [], afterAll: [] });
 
-let stack: SuiteNode[] = [root()];
+let collected = root();
+/** The describe()s being collected: the root, then one per nesting level. */
+let stack: SuiteNode[] = [collected];
 let running = false;
-const current = (): SuiteNode => stack[stack.length - 1];
+const current = (): SuiteNode => stack.at(-1) ?? collected;
 
 /** True while the built-in runner collects (inside its describe) or runs tests. */
 export function builtinActive(): boolean {
@@ -49,7 +51,8 @@ export function builtinActive(): boolean {
 
 /** Starts a fresh collection; tests registered afterwards land in it. */
 export function resetCollection(): void {
-  stack = [root()];
+  collected = root();
+  stack = [collected];
 }
 
 export function addSuite(name: string, fn: () => void, skip = false): void {
@@ -119,7 +122,7 @@ async function runSuite(suite: SuiteNode, path: string[], options: RunOptions, o
 
 /** Runs everything collected since the last resetCollection(), in registration order. */
 export async function runCollected(options: RunOptions): Promise<TestOutcome[]> {
-  const tree = stack[0];
+  const tree = collected;
   resetCollection();
   const out: TestOutcome[] = [];
   running = true;
