@@ -172,7 +172,7 @@ export function formatBytes(n: number): string {
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
   if (!m) throw new RangeError(`invalid size: ${JSON.stringify(text)} (use e.g. 64m, 1g)`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[(m[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   const n = Math.round(Number(m[1]) * mult);
   return n - (n % 4);
 }

@@ -66,8 +66,9 @@ function columns(s: ScenarioResult): Column[] {
 export function formatScenario(s: ScenarioResult): string {
   const cols = columns(s);
   const cells = [cols.map((c) => c.head), ...s.rows.map((r) => cols.map((c) => c.cell(r)))];
-  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((v, i) => (cols[i].right ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ');
+  const sized = cols.map((c, i) => ({ right: c.right, width: Math.max(...cells.map((row) => row[i]?.length ?? 0)) }));
+  const line = (row: string[]) =>
+    sized.map(({ right, width }, i) => (right ? (row[i] ?? '').padStart(width) : (row[i] ?? '').padEnd(width))).join('  ');
   const out = [
     `${s.id}. ${s.title}`,
     `   op: ${s.op}${s.batch > 1 ? `; ${s.batch} ops per sample` : ''}`,

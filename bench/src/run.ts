@@ -352,7 +352,9 @@ export async function measure(plan: Plan, st: Settings, expected: number | undef
       { async: true },
     );
     await bench.run();
-    const summary = fromTask(bench.tasks[0]);
+    const task = bench.tasks[0];
+    if (task === undefined) throw new Error('tinybench ran no task');
+    const summary = fromTask(task);
     summary.meanNs = ((wallEnd - wallStart - untimedMs) * 1e6) / ops;
     return { summary, first, extra };
   } finally {

@@ -18,9 +18,10 @@ const T95 = [
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const lo = sorted[Math.floor(pos)];
+  const hi = sorted[Math.ceil(pos)];
+  if (lo === undefined || hi === undefined) return NaN;
+  return lo + (hi - lo) * (pos - Math.floor(pos));
 }
 
 export function summarize(samplesNs: number[]): Summary {
@@ -29,7 +30,7 @@ export function summarize(samplesNs: number[]): Summary {
   const mean = sorted.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
   const sem = Math.sqrt(variance / n);
-  const critical = n > 1 ? (T95[n - 2] ?? 1.96) : T95[0];
+  const critical = (n > 1 ? T95[n - 2] : T95[0]) ?? 1.96;
   return {
     meanNs: mean,
     p50Ns: quantile(sorted, 0.5),

@@ -67,5 +67,5 @@ export async function rssGrowth<T>(open: () => T, close: (t: T) => void): Promis
     g.push(process.memoryUsage.rss() - before);
     close(t);
   }
-  return g.sort((a, b) => a - b)[1];
+  return g.sort((a, b) => a - b)[1]!;
 }

@@ -20,12 +20,13 @@ export function u32Strict(buf: Buffer, what: string): Uint32Array {
  * Tree-shaped so the adds do not form one long dependency chain.
  */
 export function fold16(u: Uint32Array, w: number): number {
+  if (w < 0 || w + 16 > u.length) throw new RangeError(`fold16: words ${w}..${w + 15} are not all in 0..${u.length - 1}`);
   return (
-    u[w] +
-    u[w + 1] +
-    (u[w + 2] + u[w + 3]) +
-    (u[w + 4] + u[w + 5] + (u[w + 6] + u[w + 7])) +
-    (u[w + 8] + u[w + 9] + (u[w + 10] + u[w + 11]) + (u[w + 12] + u[w + 13] + (u[w + 14] + u[w + 15])))
+    u[w]! +
+    u[w + 1]! +
+    (u[w + 2]! + u[w + 3]!) +
+    (u[w + 4]! + u[w + 5]! + (u[w + 6]! + u[w + 7]!)) +
+    (u[w + 8]! + u[w + 9]! + (u[w + 10]! + u[w + 11]!) + (u[w + 12]! + u[w + 13]! + (u[w + 14]! + u[w + 15]!)))
   );
 }
 
@@ -43,6 +44,7 @@ export function fold16Unaligned(b: Buffer, w: number): number {
  * overflows int32, and every iteration waits on a float add plus a truncation.)
  */
 export function sumWords(u: Uint32Array, n: number, s: number): number {
+  if (n > u.length) throw new RangeError(`sumWords: ${n} words asked of ${u.length}`);
   for (let b = 0; b < n; b += 1 << 20) {
     const e = Math.min(n, b + (1 << 20));
     let s0 = 0;
@@ -51,12 +53,12 @@ export function sumWords(u: Uint32Array, n: number, s: number): number {
     let s3 = 0;
     let i = b;
     for (; i + 3 < e; i += 4) {
-      s0 += u[i];
-      s1 += u[i + 1];
-      s2 += u[i + 2];
-      s3 += u[i + 3];
+      s0 += u[i]!;
+      s1 += u[i + 1]!;
+      s2 += u[i + 2]!;
+      s3 += u[i + 3]!;
     }
-    for (; i < e; i++) s0 += u[i];
+    for (; i < e; i++) s0 += u[i]!;
     s = (s + ((s0 + s1) % TWO32) + ((s2 + s3) % TWO32)) | 0;
   }
   return s;

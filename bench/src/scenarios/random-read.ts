@@ -37,7 +37,7 @@ export const randomRead: ScenarioDef = {
             let kk = k;
             let v = 0;
             for (let i = 0; i < B; i++) {
-              readSync(f, buf, 0, 64, offs[kk] * 4);
+              readSync(f, buf, 0, 64, offs[kk]! * 4);
               kk = (kk + 1) & mask;
               v += fold16(bu, 0);
             }
@@ -66,13 +66,13 @@ export const randomRead: ScenarioDef = {
             let v = 0;
             if (uu) {
               for (let i = 0; i < B; i++) {
-                v += fold16(uu, offs[kk]);
+                v += fold16(uu, offs[kk]!);
                 kk = (kk + 1) & mask;
               }
             } else {
               const bb = bytes!;
               for (let i = 0; i < B; i++) {
-                v += fold16Unaligned(bb, offs[kk]);
+                v += fold16Unaligned(bb, offs[kk]!);
                 kk = (kk + 1) & mask;
               }
             }
@@ -96,7 +96,7 @@ export const randomRead: ScenarioDef = {
             let kk = k;
             let v = 0;
             for (let i = 0; i < B; i++) {
-              v += fold16(uu, offs[kk]);
+              v += fold16(uu, offs[kk]!);
               kk = (kk + 1) & mask;
             }
             k = kk;
@@ -116,7 +116,7 @@ export const randomRead: ScenarioDef = {
             let kk = k;
             let v = 0;
             for (let i = 0; i < B; i++) {
-              v += fold16(uu, offs[kk]);
+              v += fold16(uu, offs[kk]!);
               kk = (kk + 1) & mask;
             }
             k = kk;
