@@ -256,6 +256,34 @@ function register(ctx: SuiteContext): void {
     });
   });
 
+  describe('ownDescriptor', () => {
+    // The mutable group checks the rest (append-mode fds, a reused fd number, FileHandles).
+    it(`mapMut() of a caller's fd ${caps.ownDescriptor ? 'works, and writes reach the file after the caller closed its fd' : 'throws ERR_MMAP_UNSUPPORTED and changes nothing'}`, () => {
+      const path = ctx.file(pattern(8192, 4));
+      const before = ctx.read(path);
+      const fd = openSync(path, 'r+');
+      if (!caps.ownDescriptor) {
+        try {
+          expectThrows(() => backend.mapMut(fd), 'ERR_MMAP_UNSUPPORTED');
+        } finally {
+          closeSync(fd);
+        }
+        expect(ctx.read(path).equals(before)).toBe(true);
+        return;
+      }
+      using m = backend.mapMut(fd);
+      closeSync(fd);
+      m.bytes.fill(0x42, 0, 8);
+      m.flush();
+      expect(
+        ctx
+          .read(path)
+          .subarray(0, 8)
+          .every((b) => b === 0x42),
+      ).toBe(true);
+    });
+  });
+
   it('the file content seen through maps of every kind matches the file', () => {
     const content = pattern(10_000, 3);
     const path = ctx.file(content);

@@ -212,7 +212,7 @@ export class SequenceRunner {
       case 'buffer':
         return Buffer.from(path);
       case 'fd': {
-        // The Windows fallback refuses mapMut() of a caller's fd (windows-limits.ts): use the path.
+        // Without ownDescriptor mapMut() of a caller's fd is refused (windows-limits.ts): use the path.
         if (op.kind === 'mapMut' && refusesCallerFd(this.setup.backend)) return path;
         const fd = openSync(path, op.kind === 'mapMut' ? 'r+' : 'r');
         this.fds.push(fd);

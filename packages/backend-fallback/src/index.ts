@@ -10,6 +10,9 @@ export const capabilities = defineCapabilities({
   truncationSafe: true,
   lock: false,
   hugePages: false,
+  // mapMut() of a caller's fd needs a descriptor of its own: core reopens it through /proc/self/fd
+  // or /dev/fd; on Windows Node can neither dup nor reopen one, and core refuses the call.
+  ownDescriptor: process.platform !== 'win32',
 });
 
 export const backend: Backend = defineBackend({

@@ -25,4 +25,6 @@ export const capabilities = defineCapabilities({
   // (share.ts). Linux only: it needs /proc/self/task (a holder's thread ended?), gettid and the
   // futex; Windows, macOS and FreeBSD keep share() unsupported.
   shareable: canShare,
+  // A caller's fd for mapMut(): core reopens it (POSIX), or descriptors.duplicate() (Windows).
+  ownDescriptor: true,
 });

@@ -36,6 +36,8 @@ export const capabilities = defineCapabilities({
   named: addon.named && (runtime().name !== 'deno' || addon.closeFd !== undefined),
   // The memory lives in a process-wide native registry (src/native/share.h), open to every thread.
   shareable: true,
+  // A caller's fd for mapMut(): core reopens it (POSIX), or the addon duplicates the HANDLE (Windows).
+  ownDescriptor: true,
 });
 
 function openFile(request: FileRegionRequest): Region {

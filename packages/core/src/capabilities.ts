@@ -13,6 +13,7 @@ export const capabilityFlags = [
   'waitNotify',
   'named',
   'shareable',
+  'ownDescriptor',
 ] as const;
 
 /**

@@ -150,6 +150,14 @@ export interface Capabilities {
   readonly named: boolean;
   /** share()/openShared() work between the threads of one process. */
   readonly shareable: boolean;
+  /**
+   * mapMut() of a caller's fd or FileHandle works: the shared map keeps a descriptor of its own for
+   * the same file (duplicated, or reopened through /proc/self/fd), so the caller may close theirs
+   * at once and an append-mode fd never misplaces a write. Where false (the fallback on Windows,
+   * where Node can neither duplicate nor reopen a descriptor), that call throws
+   * ERR_MMAP_UNSUPPORTED before anything is read; a path, and map()/mapCopy() of an fd, still work.
+   */
+  readonly ownDescriptor: boolean;
 }
 
 /**
