@@ -14,8 +14,9 @@
     "conditions": [
       # Platform code, one file per OS family behind os.h (which also declares what wait_* and shm_*
       # implement: wait/wake and named memory), guard.h, descriptors.h, pin.h and random.h.
-      # scripts/prebuild.mjs builds the Windows files with mingw-w64 (the win32-x64 prebuild); this
-      # condition serves MSVC builds.
+      # These lists are the only ones: scripts/prebuild.mjs reads them too (native-sources.mjs; its
+      # win32-x64 prebuild uses mingw-w64, not these MSVC settings), and test/native-sources.test.ts
+      # checks every src/native/*.cc is listed once, common or under its family.
       ["OS!='win'", { "sources": ["src/native/os_posix.cc", "src/native/guard_posix.cc", "src/native/descriptors_posix.cc", "src/native/wait_posix.cc", "src/native/shm_posix.cc", "src/native/pin_posix.cc", "src/native/random_posix.cc"],
                     "libraries": ["-ldl"] }],
       ["OS=='win'", {

@@ -7,7 +7,7 @@
 // (the .glibc tag keeps musl systems from loading a glibc binary; they build from source instead).
 //
 // Usage: node scripts/prebuild.mjs [--target linux-x64,linux-arm64,win32-x64] [--force] [--strict]
-//   A target whose platform sources are not written yet is reported as not buildable and skipped;
+//   A target whose platform sources binding.gyp does not list yet is reported as not buildable and skipped;
 //   a missing compiler fails the run with --strict (packing for release), else it is skipped too.
 //   MEMMAP_PREBUILD_TARGETS=... is the same as --target.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,25 +15,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeSources } from './native-sources.mjs';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(pkgDir, 'src', 'native');
 const require = createRequire(join(pkgDir, 'package.json'));
 
-// One source list for every build: binding.gyp's common sources (gyp files are JSON with # comments).
-function commonSources() {
-  const gyp = readFileSync(join(pkgDir, 'binding.gyp'), 'utf8').replace(/^\s*#.*$/gm, '');
-  const target = JSON.parse(gyp.replace(/,(\s*[}\]])/g, '$1')).targets[0];
-  return target.sources.map((s) => join(pkgDir, s));
-}
-
-/** The platform files for a family: every src/native/*_posix.cc or *_win.cc. */
-function platformSources(family) {
-  return readdirSync(nativeDir)
-    .filter((f) => f.endsWith(`_${family}.cc`))
-    .sort()
-    .map((f) => join(nativeDir, f));
-}
+// One source list for every build: binding.gyp's, common and per OS family (native-sources.mjs).
+const gypSources = nativeSources(pkgDir);
+const sourcesOf = (family) => [...gypSources.common, ...gypSources[family]].map((s) => join(pkgDir, s));
 
 const defines = ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', 'BUILDING_NODE_EXTENSION'];
 const cxxflags = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', '-fvisibility=hidden'];
@@ -121,12 +111,11 @@ function nodeImportLib(dlltool, outDir) {
 
 function build(name, opts) {
   const t = targets[name];
-  const platform = platformSources(t.family);
-  if (platform.length === 0) return { name, status: 'not buildable', why: `no src/native/*_${t.family}.cc yet` };
+  if (gypSources[t.family].length === 0) return { name, status: 'not buildable', why: `binding.gyp lists no ${t.family} sources yet` };
   const cxx = [t.cxx, ...(t.altCxx ?? [])].find(which);
   if (!cxx) return { name, status: 'no compiler', why: `${t.cxx} not found (apt-get install ${t.apt})` };
 
-  const sources = [...commonSources(), ...platform];
+  const sources = sourcesOf(t.family);
   const includes = [require('node-api-headers').include_dir, dirname(require.resolve('node-addon-api/napi.h'))];
   const outDir = join(pkgDir, 'prebuilds', name);
   const out = join(outDir, t.file);
@@ -136,6 +125,7 @@ function build(name, opts) {
       .filter((f) => f.endsWith('.h'))
       .map((f) => join(nativeDir, f)),
     fileURLToPath(import.meta.url),
+    fileURLToPath(new URL('native-sources.mjs', import.meta.url)),
     join(pkgDir, 'binding.gyp'),
   ];
   if (!opts.force && existsSync(out) && statSync(out).mtimeMs > newestMtime(inputs)) {
