@@ -7,17 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { runtime } from '@memmap/core';
 import { runScript } from '../child-process.js';
 import { loadsKoffi } from '../children/koffi-probe.js';
+import type { TerminatePendingReport } from '../children/terminate-pending.js';
 import type { WorkerOnlyMode, WorkerOnlyReport } from '../children/worker-only.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
-import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { childJson } from './robust-util.js';
 
 const ROUNDS = 30;
 const WORKER_ONLY_ROUNDS = 10;
 const WORKER_ONLY_MODES: readonly WorkerOnlyMode[] = ['normal', 'flushAsync', 'prefetch', 'nothing', 'waitAsync'];
 /** A script file (conformance/src/children/worker-only.ts, compiled beside this one). */
 const workerOnlyScript = fileURLToPath(new URL('../children/worker-only.js', import.meta.url));
+/** A script file (conformance/src/children/terminate-pending.ts, compiled beside this one). */
+const terminatePendingScript = fileURLToPath(new URL('../children/terminate-pending.js', import.meta.url));
 const SIZE = 16 * 1024 * 1024;
 
 // Bun crashes inside itself (SIGSEGV, or koffi's node-addon-api aborting on napi_throw) when a Worker
@@ -41,58 +44,12 @@ function register(ctx: SuiteContext): void {
     `${ROUNDS} workers terminated with flushAsync()/prefetch()/waitAsync() pending: exit status 0, their writes reach the file, the main map is unaffected${why}`,
     () => {
       const path = `${ctx.tmpDir()}/shared.bin`;
-      const r = ctx.runChild(
-        `
-      ${CHILD_HELPERS}
-      import { Worker } from 'node:worker_threads';
-      const [path, rounds, size] = [process.argv.at(-3), Number(process.argv.at(-2)), Number(process.argv.at(-1))];
-      const page = 4096;
-      const main = backend.mapMut(path, { create: true, length: size });
-      main.bytes.fill(0x11, 0, page);
-      const workerFile = path + '.worker.mjs';
-      fs.writeFileSync(workerFile, \`
-        import { parentPort, workerData } from 'node:worker_threads';
-        const m = await import(workerData.module);
-        const backend = m[workerData.exportName] ?? m.default;
-        const map = backend.mapMut(workerData.path);
-        // Dirty every page past the markers so the flush has real work when the worker is terminated.
-        for (let p = 64 * 4096; p < map.length; p += 4096) map.bytes[p] = workerData.round & 255;
-        map.bytes[(workerData.round + 2) * 4096] = 0xa0 + (workerData.round % 16);
-        const pending = [map.flushAsync(), map.prefetch(), map.flushAsync(0, 4096 * 8)];
-        // A waitAsync nobody will notify: still sleeping when the worker is terminated.
-        if (backend.capabilities.waitNotify) pending.push(map.waitAsync(63 * 4096, 0));
-        for (const p of pending) p.catch(() => {});
-        parentPort.postMessage('pending');
-      \`);
-      const failures = [];
-      for (let round = 0; round < rounds; round++) {
-        const worker = new Worker(workerFile, {
-          execArgv: [],
-          workerData: { module: ${JSON.stringify(ctx.moduleUrl)}, exportName: ${JSON.stringify(ctx.exportName)}, path, round },
-        });
-        worker.on('error', (e) => failures.push(describeError(e)));
-        await new Promise((resolve) => { worker.once('message', resolve); worker.once('error', resolve); worker.once('exit', resolve); });
-        await worker.terminate();
-        // The main thread's map keeps working between terminations.
-        main.bytes[round] = 0x11 + round;
-        await main.flushAsync(0, page);
-        await main.prefetch(0, page);
-      }
-      await ticks(5);
-      main.flush();
-      const file = fs.readFileSync(path);
-      const markers = [];
-      for (let round = 0; round < rounds; round++) markers.push(file[(round + 2) * page] === 0xa0 + (round % 16));
-      let mainIntact = true;
-      for (let i = 0; i < page; i++) mainIntact &&= main.bytes[i] === (i < rounds ? 0x11 + i : 0x11) && file[i] === main.bytes[i];
-      main.close();
-      out({ failures, markers, mainIntact, size: file.length });
-      `,
-        [path, String(ROUNDS), String(SIZE)],
-        ['--expose-gc'],
-        120_000,
-      );
-      const res = childJson<{ failures: unknown[]; markers: boolean[]; mainIntact: boolean; size: number }>(r);
+      const r = runScript(terminatePendingScript, {
+        args: [ctx.moduleUrl, ctx.exportName, path, String(ROUNDS), String(SIZE)],
+        nodeArgs: ['--expose-gc'],
+        timeoutMs: 120_000,
+      });
+      const res = childJson<TerminatePendingReport>(r);
       expect(res.failures).toEqual([]);
       expect(res.markers.every(Boolean), `every terminated worker's write reached the file: ${res.markers}`).toBe(true);
       expect(res.mainIntact, 'the main thread map and the file agree').toBe(true);
