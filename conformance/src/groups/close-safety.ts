@@ -24,8 +24,8 @@ const openers: Record<string, Opener> = {
 };
 
 function registerInProcess(ctx: SuiteContext): void {
-  it.each(Object.keys(openers))('%s: close() is idempotent and sets closed', (kind) => {
-    const m = openers[kind]!(ctx, ctx.file(SIZE));
+  it.each(Object.entries(openers))('%s: close() is idempotent and sets closed', (_kind, open) => {
+    const m = open(ctx, ctx.file(SIZE));
     expect(m.closed).toBe(false);
     m.close();
     expect(m.closed).toBe(true);
@@ -34,19 +34,19 @@ function registerInProcess(ctx: SuiteContext): void {
     expect(m.closed).toBe(true);
   });
 
-  it.each(Object.keys(openers))('%s: `using` closes the map at the end of the block', (kind) => {
+  it.each(Object.entries(openers))('%s: `using` closes the map at the end of the block', (_kind, open) => {
     const path = ctx.file(SIZE);
     let escaped: Mmap | undefined;
     {
-      using m = openers[kind]!(ctx, path);
+      using m = open(ctx, path);
       escaped = m;
       expect(m.closed).toBe(false);
     }
     expect(escaped.closed).toBe(true);
   });
 
-  it.each(Object.keys(openers))('%s: after close every method and bytes throw ERR_MMAP_CLOSED, promises reject', async (kind) => {
-    const m = openers[kind]!(ctx, ctx.file(SIZE)) as MmapMut;
+  it.each(Object.entries(openers))('%s: after close every method and bytes throw ERR_MMAP_CLOSED, promises reject', async (kind, open) => {
+    const m = open(ctx, ctx.file(SIZE)) as MmapMut;
     m.close();
     expectThrows(() => m.bytes, CLOSED);
     expectThrows(() => m.view(), CLOSED);

@@ -384,6 +384,8 @@ export function open(
     if (r.u64[slot64(slot, 0)] !== id || r.i32[slotI32(slot, 8)] !== LIVE) return 'released';
     const size = r.f64[slot64(slot, 40)]!;
     const slotFd = r.i32[slotI32(slot, 52)]!;
+    const kind = kindNames[r.i32[slotI32(slot, 12)]!];
+    if (kind === undefined) throw new Error(`The share registry's slot ${slot} holds no known map kind`);
     const fd = slotFd >= 0 ? dup(slotFd) : -1;
     let handle = -1;
     try {
@@ -394,7 +396,7 @@ export function open(
         handle,
         holder,
         fd,
-        kind: kindNames[r.i32[slotI32(slot, 12)]!]!,
+        kind,
         offset: r.f64[slot64(slot, 16)]!,
         length: r.f64[slot64(slot, 24)]!,
         addr: r.u64[slot64(slot, 32)]!,
