@@ -6,50 +6,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
-import { CHILD_HELPERS, childJson, isOsCode } from './robust-util.js';
-
-interface Outcome {
-  call: string;
-  ok: boolean;
-  length?: number;
-  name?: string;
-  code?: string;
-  message?: string;
-}
+import { type SpecialFileOutcome, tryEveryMap } from '../children/special-files.js';
+import { childJson, isOsCode } from './robust-util.js';
 
 /** Child: tries every map function on argv[1]; argv[2] = 'socket' makes it listen there first. */
-const child = `${CHILD_HELPERS}
-import net from 'node:net';
-const [path, setup] = process.argv.slice(1);
-let server;
-if (setup === 'socket') { server = net.createServer(); await new Promise((r) => server.listen(path, r)); }
-const calls = [
-  ['map', {}], ['map', { length: 4096 }], ['map', { offset: 4096 }],
-  ['mapCopy', {}], ['mapCopy', { length: 4096 }],
-  ['mapMut', {}], ['mapMut', { length: 4096 }], ['mapMut', { create: true, length: 4096 }],
-];
-const results = [];
-for (const [fn, opts] of calls) {
-  const call = fn + JSON.stringify(opts);
-  try {
-    const m = backend[fn](path, opts);
-    let sum = 0;
-    const b = m.length <= (1 << 20) ? m.bytes : m.view(0, 4096);
-    for (let i = 0; i < b.length; i++) sum += b[i];
-    m.close();
-    results.push({ call, ok: true, length: m.length });
-  } catch (e) {
-    results.push({ call, ok: false, ...describeError(e) });
-  }
-}
-server?.close();
-out(results);
-`;
+const child = `${tryEveryMap.toString()}\nconsole.log(JSON.stringify(await tryEveryMap(backend, process.argv[1], process.argv[2] ?? '')));`;
 
-function check(ctx: SuiteContext, path: string, setup = ''): Outcome[] {
+function check(ctx: SuiteContext, path: string, setup = ''): SpecialFileOutcome[] {
   const r = ctx.runChild(child, [path, setup], [], 15_000);
   expect(r.signal, `child hung or crashed mapping ${path}: ${r.stderr}`).toBeNull();
-  const results = childJson<Outcome[]>(r);
+  const results = childJson<SpecialFileOutcome[]>(r);
   for (const o of results) {
     if (o.ok) continue;
     // An explicit length/offset past a 0-byte special file may be refused as out of range.
