@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtime } from '@memmap/core';
+import { atomicWriter, spinReader } from '../children/atomics-spin.js';
 import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
@@ -79,27 +80,12 @@ function registerVisibility(ctx: SuiteContext): void {
 
 const STORES = 1000;
 
-/** Child: spins on Atomics.load over its own map until it reads STORES or 20 s pass. */
-const spinReader = (kind: 'map' | 'mapMut') => `${CHILD_HELPERS}
-const m = backend.${kind}(process.argv[1]);
-const a = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 4);
-console.log('ready');
-const deadline = Date.now() + 20000;
-let v = 0, n = 0, distinct = 0, last = -1;
-while ((v = Atomics.load(a, 0)) < ${STORES}) {
-  if (v !== last) { distinct++; last = v; }
-  if ((++n & 0xffff) === 0 && Date.now() > deadline) break;
-}
-m.close();
-out({ final: v, distinct });
-`;
+/** Child: spins on Atomics.load over its own map until it reads STORES or 20 s pass (children/atomics-spin.ts). */
+const spinReaderChild = (kind: 'map' | 'mapMut') =>
+  `${spinReader.toString()}\nconsole.log(JSON.stringify(spinReader(backend, process.argv[1], ${JSON.stringify(kind)}, ${STORES})));`;
 
 /** Child: STORES Atomics.store of 1, 2, ... into the shared map, a millisecond apart every ten. */
-const atomicWriter = `const w = backend.mapMut(process.argv[1]);
-const a = new Int32Array(w.bytes.buffer, w.bytes.byteOffset, 4);
-const pause = new Int32Array(new SharedArrayBuffer(4));
-for (let i = 1; i <= ${STORES}; i++) { Atomics.store(a, 0, i); if (i % 10 === 0) Atomics.wait(pause, 0, 0, 1); }
-w.close();`;
+const atomicWriterChild = `${atomicWriter.toString()}\natomicWriter(backend, process.argv[1], ${STORES});`;
 
 // JavaScriptCore (Bun) compiles Atomics.load, once optimised, to a locked read-modify-write
 // instruction: on map()'s private copy-on-write pages that is a write, which gives the reader a
@@ -113,7 +99,7 @@ function registerAtomicsSpin(ctx: SuiteContext): void {
       `a reader spinning on Atomics.load over its ${kind}() sees another process's ${STORES} Atomics.store${why}`,
       async () => {
         const path = ctx.file(Buffer.alloc(4096));
-        const reader = ctx.spawnChild(spinReader(kind), [path]);
+        const reader = ctx.spawnChild(spinReaderChild(kind), [path]);
         const ready = new Promise<void>((resolve) =>
           reader.child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()),
         );
@@ -122,7 +108,7 @@ function registerAtomicsSpin(ctx: SuiteContext): void {
           expectCleanExit(early);
           throw new Error(`the reader exited before it was ready; stdout:\n${early.stdout}`);
         }
-        const writer = ctx.spawnChild(atomicWriter, [path]);
+        const writer = ctx.spawnChild(atomicWriterChild, [path]);
         expectCleanExit(await writer.done);
         const r = childJson<{ final: number; distinct: number }>(await reader.done);
         expect(r.final, `the spinning reader saw ${r.distinct} distinct values`).toBe(STORES);
