@@ -72,7 +72,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
   if (impl.openPath && kind !== 'shared' && checked.type === 'path' && typeof checked.path === 'string') {
     return mapPathInOneCall(impl, impl.openPath, kind, checked.path, offset, requested, populate);
   }
-  const file = openSource(checked, kind === 'shared', create, mode, impl.descriptors);
+  const file = openSource(checked, kind === 'shared', create, mode, impl.descriptors, impl.capabilities.ownDescriptor);
   let extended = false;
   try {
     const length = requested ?? Math.max(file.size - offset, 0);

@@ -82,7 +82,20 @@ function isFileHandle(value: unknown): value is { fd: number } {
  * O_NONBLOCK keeps a FIFO from blocking the open. A caller's fd is used as it is for read and copy
  * maps (they need it only while mapping); a shared map (`write`) gets a descriptor of its own.
  */
-export function openSource(src: CheckedSource, write: boolean, create: boolean, mode: number, ops?: DescriptorOps): OpenedFile {
+/**
+ * Opens (or takes) the file behind a checked source. `ownDescriptor` is the backend's capability: where
+ * false, mapMut() of a caller's descriptor is refused (ERR_MMAP_UNSUPPORTED) on every platform, so
+ * the flag and the behaviour agree; where true and no descriptor of our own can be had (Windows
+ * without the backend's duplicate()), the call is refused as well, and the suite reports the lie.
+ */
+export function openSource(
+  src: CheckedSource,
+  write: boolean,
+  create: boolean,
+  mode: number,
+  ops?: DescriptorOps,
+  ownDescriptor = true,
+): OpenedFile {
   let fd: number;
   let ownsFd = false;
   let created = false;
@@ -109,13 +122,14 @@ export function openSource(src: CheckedSource, write: boolean, create: boolean, 
       throw withRemedy(syscallError(EACCES, 'mmap', path), remedy);
     }
     if (!ownsFd && write) {
+      if (!ownDescriptor) throw noOwnDescriptor();
       // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
       // theirs. A backend that never writes through it takes a dup; otherwise our own open file
       // description, since an O_APPEND fd would misplace positioned writes.
       // Deno's node:fs refuses descriptors it did not open itself (EBADF), so there core reopens.
       const own = ops && runtime().name !== 'deno' ? ops.duplicate(fd) : reopen(fd, write);
       if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
-      if (process.platform === 'win32') throw noOwnDescriptorOnWindows();
+      if (process.platform === 'win32') throw noOwnDescriptor();
     }
     return { fd, ownsFd, path, created, openedPath, size: stat.size };
   } catch (error) {
@@ -157,15 +171,16 @@ export function openFailure(error: unknown, write: boolean, create: boolean): un
 }
 
 /**
- * Windows without the backend's duplicate() (the fallback): Node can neither dup a descriptor nor
- * reopen it there (no /dev/fd, and no path of an fd), so the map would keep writing through the
- * caller's fd, which the caller may close (and Windows reuse for another file), and an append-mode
- * fd would misplace every write. Refused up front instead of failing later.
+ * A backend without ownDescriptor, or Windows without the backend's duplicate() (the fallback, whose
+ * manifest says so there: Node can neither dup a descriptor nor reopen it on Windows, no /dev/fd and
+ * no path of an fd): the map would keep writing through the caller's fd, which the caller may close
+ * (and the OS reuse for another file), and an append-mode fd would misplace every write. Refused up
+ * front instead of failing later.
  */
-function noOwnDescriptorOnWindows(): MmapError {
+function noOwnDescriptor(): MmapError {
   return new MmapError(
     ErrorCodes.UNSUPPORTED,
-    "mapMut() of a caller's fd or FileHandle is not supported by this backend on Windows: a shared map needs a descriptor of its own (the caller's may be closed, or be in append mode), and Node can neither duplicate nor reopen one there; map the path instead, or use the napi or ffi backend",
+    "mapMut() of a caller's fd or FileHandle is not supported by this backend here (capabilities.ownDescriptor is false): a shared map needs a descriptor of its own (the caller's may be closed, or be in append mode), and on Windows Node can neither duplicate nor reopen one; map the path instead, or use a backend with ownDescriptor (loadBackend({ require: ['ownDescriptor'] }) picks napi or ffi)",
   );
 }
 

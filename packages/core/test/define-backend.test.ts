@@ -37,7 +37,7 @@ function fakeBackend(fail = false) {
   };
   const backend = defineBackend({
     name: 'fake',
-    capabilities: defineCapabilities({ lock: false }),
+    capabilities: defineCapabilities({ lock: false, ownDescriptor: true }),
     openFile: (request) => {
       requests.push(request);
       if (fail) throw new MmapError('ENOMEM', 'no memory');
@@ -168,6 +168,27 @@ describe('defineBackend', () => {
     expect(fs.fstatSync(fd).size).toBe(3);
     expect(fs.readdirSync('/proc/self/fd').length).toBe(before);
     fs.closeSync(fd);
+  });
+
+  it('without ownDescriptor refuses mapMut() of a caller fd (ERR_MMAP_UNSUPPORTED) before the backend is asked', () => {
+    const backend = defineBackend({
+      name: 'no-own-descriptor',
+      capabilities: defineCapabilities({ lock: false }),
+      openFile: (request) => {
+        throw new Error(`openFile must not be reached for a refused call (${request.kind})`);
+      },
+      openAnon: () => {
+        throw new Error('unused');
+      },
+    });
+    const path = file('abc');
+    const fd = fs.openSync(path, 'r+');
+    try {
+      expect(codeOf(() => backend.mapMut(fd))).toBe('ERR_MMAP_UNSUPPORTED');
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(fs.readFileSync(path, 'utf8')).toBe('abc');
   });
 
   it('refuses a caller fd without the access the map needs, as mmap would (EACCES)', () => {

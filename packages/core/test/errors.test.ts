@@ -54,6 +54,7 @@ describe('defineCapabilities', () => {
       waitNotify: false,
       named: false,
       shareable: false,
+      ownDescriptor: false,
     });
     expect(Object.isFrozen(caps)).toBe(true);
   });
