@@ -11,6 +11,7 @@ import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { spinChanger, spinWaiter } from '../children/spin-probe.js';
+import { countUp, waitsHoldNoPoolThread } from '../children/wait-notify.js';
 import { expectCleanExit, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { namedIsSection, sectionSize } from './windows-limits.js';
@@ -326,25 +327,7 @@ function register(ctx: SuiteContext): void {
     async () => {
       const { path } = sharedFile();
       backend.mapMut(path, { create: true, length: 4096 }).close();
-      const child = `${CHILD_HELPERS}
-      const fsp = await import('node:fs/promises');
-      const m = backend.mapMut(process.argv[1]);
-      const waits = Array.from({ length: 8 }, (_, i) => m.waitAsync(4 * i, 0));
-      // Liveness, not speed: with waits parked on the pool the reads would never finish.
-      const watchdog = setTimeout(() => { out({ starved: true }); process.exit(3); }, 30000);
-      let bytes = 0;
-      for (let round = 0; round < 5; round++) {
-        const reads = await Promise.all(Array.from({ length: 16 }, () => fsp.readFile(process.argv[1])));
-        bytes += reads.reduce((n, b) => n + b.length, 0);
-        await fsp.stat(process.argv[1]);
-      }
-      clearTimeout(watchdog);
-      const words = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 8);
-      for (let i = 0; i < 8; i++) Atomics.store(words, i, 1);
-      for (let i = 0; i < 8; i++) m.notify(4 * i);
-      const results = await Promise.all(waits);
-      m.close();
-      out({ bytes, results });`;
+      const child = `${waitsHoldNoPoolThread.toString()}\nconsole.log(JSON.stringify(await waitsHoldNoPoolThread(backend, process.argv[1])));`;
       const r = childJson<{ bytes: number; results: string[] }>(
         await new Promise((resolve) => {
           const c = ctx.spawnChild(child, [path], []);
@@ -383,13 +366,7 @@ function register(ctx: SuiteContext): void {
   );
 
   /** N processes each add 1 to word 0 M times with Atomics.add: the total is exact. */
-  const counterChild = (open: string) => `${CHILD_HELPERS}
-    const m = ${open};
-    const counter = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 1);
-    const n = Number(process.argv[2]);
-    for (let i = 0; i < n; i++) Atomics.add(counter, 0, 1);
-    m.close();
-    out({ ok: true });`;
+  const counterChild = (open: string) => `${countUp.toString()}\nconsole.log(JSON.stringify(countUp(${open}, Number(process.argv[2]))));`;
   const PROCS = 8;
   const INCREMENTS = 100_000;
 
