@@ -7,15 +7,20 @@
 // calls then throw ERR_MMAP_UNSUPPORTED).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { spinChanger, spinWaiter } from '../children/spin-probe.js';
 import { countUp, waitsHoldNoPoolThread } from '../children/wait-notify.js';
+import { runScript } from '../child-process.js';
 import { expectCleanExit, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { namedIsSection, sectionSize } from './windows-limits.js';
 import { CHILD_HELPERS, childJson } from './robust-util.js';
+
+/** A script file (conformance/src/children/worker-pending-wait.ts, compiled beside this one). */
+const workerPendingWaitScript = fileURLToPath(new URL('../children/worker-pending-wait.js', import.meta.url));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -343,24 +348,7 @@ function register(ctx: SuiteContext): void {
     () => {
       const { path } = sharedFile();
       backend.mapMut(path, { create: true, length: 4096 }).close();
-      const body = `${CHILD_HELPERS}
-      const { Worker } = await import('node:worker_threads');
-      const src = ${JSON.stringify(`import * as __m from ${JSON.stringify(ctx.moduleUrl)};
-        import { parentPort, workerData } from 'node:worker_threads';
-        const backend = __m[${JSON.stringify(ctx.exportName)}] ?? __m.default;
-        const m = backend.mapMut(workerData);
-        m.waitAsync(0, 0).then(() => parentPort.postMessage('settled'), () => parentPort.postMessage('rejected'));
-        parentPort.postMessage('waiting');`)};
-      const events = [];
-      for (const how of ['terminate', 'exit']) {
-        const code = how === 'exit' ? src + "\\nsetTimeout(() => process.exit(0), 50);" : src;
-        const w = new Worker(new URL('data:text/javascript,' + encodeURIComponent(code)), { workerData: process.argv[1] });
-        w.on('message', (msg) => { events.push(how + ':' + msg); if (msg === 'waiting' && how === 'terminate') setTimeout(() => w.terminate(), 50); });
-        w.on('error', (e) => events.push(how + ':error:' + e.message));
-        await new Promise((r) => w.on('exit', r));
-      }
-      out({ events });`;
-      const r = childJson<{ events: string[] }>(ctx.runChild(body, [path]));
+      const r = childJson<{ events: string[] }>(runScript(workerPendingWaitScript, { args: [ctx.moduleUrl, ctx.exportName, path] }));
       expect(r.events).toEqual(['terminate:waiting', 'exit:waiting']);
     },
   );
