@@ -8,11 +8,21 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  allocateExistingPastFreeSpace,
+  allocateWithinFreeSpace,
+  type Attempt,
+  attempt,
+  createAllocatePastFreeSpace,
+  resizeAllocatePastFreeSpace,
+  resizeAllocateWithinFreeSpace,
+  writePastFreeSpace,
+} from '../children/full-disk.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { allZero, expectThrows, GiB, readAt, sparseFile } from './assert.js';
 import type { Group } from './index.js';
-import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { childJson } from './robust-util.js';
 
 const BIG = 5 * GiB;
 const DEEP = 4 * GiB + GiB / 2; // 4.5 GiB
@@ -49,19 +59,8 @@ function withFullDiskDir<T>(ctx: SuiteContext, use: (dir: string) => T): T {
   }
 }
 
-/** Child prelude for the full-disk scenarios: a 64 KiB file already on the tmpfs that must not change. */
-const FULL_DISK_PRELUDE = `
-${CHILD_HELPERS}
-const dir = process.argv[process.argv.length - 1];
-const page = 4096;
-const attempt = (fn) => { try { fn(); return { ok: true }; } catch (e) { return { ok: false, ...describeError(e) }; } };
-`;
-
-interface Attempt {
-  ok: boolean;
-  code?: string;
-  message?: string;
-}
+/** A full-disk scenario of children/full-disk.ts: run in a child, its result printed as JSON. */
+type FullDiskScenario = (...args: Parameters<typeof writePastFreeSpace>) => unknown;
 
 function register(ctx: SuiteContext): void {
   const { backend, caps } = ctx;
@@ -145,144 +144,79 @@ function register(ctx: SuiteContext): void {
   }
 
   /** Runs a full-disk scenario in a child on a fresh 1 MiB tmpfs holding keep.bin (64 KiB pattern). */
-  const onFullDisk = (body: string, check: (r: ReturnType<SuiteContext['runChild']>, dir: string) => void) =>
+  const onFullDisk = (scenario: FullDiskScenario, check: (r: ReturnType<SuiteContext['runChild']>, dir: string) => void) =>
     withFullDiskDir(ctx, (dir) => {
       const keep = Buffer.alloc(64 * 1024);
       for (let i = 0; i < keep.length; i++) keep[i] = (i * 7 + 3) & 255;
       writeFileSync(`${dir}/keep.bin`, keep);
-      const r = ctx.runChild(`${FULL_DISK_PRELUDE}\n${body}`, [dir]);
+      const call = `${scenario.name}(backend, process.argv[process.argv.length - 1], fs, attempt)`;
+      const r = ctx.runChild(`${attempt.toString()}\n${scenario.toString()}\nconsole.log(JSON.stringify(${call}));`, [dir]);
       check(r, dir);
       expect(readFileSync(`${dir}/keep.bin`).equals(keep), 'a file already on the disk is unchanged').toBe(true);
     });
 
   it('writes past the free space without allocate: ENOSPC (never ERR_MMAP_TRUNCATED) by flush at the latest; nothing else changes', () => {
-    onFullDisk(
-      `
-      const m = backend.mapMut(dir + '/big.bin', { create: true, length: 4 * 1024 * 1024 });
-      const writes = attempt(() => { for (let p = 0; p < m.length; p += page) m.bytes[p] = 1; });
-      const flush = attempt(() => m.flush());
-      const size = fs.statSync(dir + '/big.bin').size;
-      const close = attempt(() => m.close());
-      out({ writes, flush, size, close, closed: m.closed });
-      `,
-      (r) => {
-        if (!caps.truncationSafe && r.signal === 'SIGBUS') return; // ffi: the documented death
-        const res = childJson<{ writes: Attempt; flush: Attempt; size: number; close: Attempt; closed: boolean }>(r);
-        const failure = !res.writes.ok ? res.writes : res.flush;
-        expect(failure.ok, 'a full disk cannot pass silently').toBe(false);
-        expect(failure.code, failure.message).toBe('ENOSPC');
-        expect(failure.message).not.toMatch(/truncat/i);
-        expect(res.size, 'the file keeps its length').toBe(4 * 1024 * 1024);
-        // close() may report the write-back it could not do (a copying backend), but it closes.
-        if (!res.close.ok) expect(res.close.code, res.close.message).toBe('ENOSPC');
-        expect(res.closed).toBe(true);
-      },
-    );
+    onFullDisk(writePastFreeSpace, (r) => {
+      if (!caps.truncationSafe && r.signal === 'SIGBUS') return; // ffi: the documented death
+      const res = childJson<{ writes: Attempt; flush: Attempt; size: number; close: Attempt; closed: boolean }>(r);
+      const failure = !res.writes.ok ? res.writes : res.flush;
+      expect(failure.ok, 'a full disk cannot pass silently').toBe(false);
+      expect(failure.code, failure.message).toBe('ENOSPC');
+      expect(failure.message).not.toMatch(/truncat/i);
+      expect(res.size, 'the file keeps its length').toBe(4 * 1024 * 1024);
+      // close() may report the write-back it could not do (a copying backend), but it closes.
+      if (!res.close.ok) expect(res.close.code, res.close.message).toBe('ENOSPC');
+      expect(res.closed).toBe(true);
+    });
   });
 
   it('mapMut({ create, allocate }) past the free space: ENOSPC at the call, no file left behind', () => {
-    onFullDisk(
-      `
-      const made = attempt(() => backend.mapMut(dir + '/big.bin', { create: true, length: 4 * 1024 * 1024, allocate: true }));
-      out({ made, exists: fs.existsSync(dir + '/big.bin') });
-      `,
-      (r) => {
-        const res = childJson<{ made: Attempt; exists: boolean }>(r);
-        expect(res.made.ok).toBe(false);
-        expect(res.made.code, res.made.message).toBe('ENOSPC');
-        expect(res.exists, 'the created file is removed').toBe(false);
-      },
-    );
+    onFullDisk(createAllocatePastFreeSpace, (r) => {
+      const res = childJson<{ made: Attempt; exists: boolean }>(r);
+      expect(res.made.ok).toBe(false);
+      expect(res.made.code, res.made.message).toBe('ENOSPC');
+      expect(res.exists, 'the created file is removed').toBe(false);
+    });
   });
 
   it('mapMut({ allocate }) past the free space on an existing file: ENOSPC, size and bytes kept', () => {
-    onFullDisk(
-      `
-      const made = attempt(() => backend.mapMut(dir + '/keep.bin', { create: true, length: 4 * 1024 * 1024, allocate: true }));
-      const size = fs.statSync(dir + '/keep.bin').size;
-      out({ made, size });
-      `,
-      (r) => {
-        const res = childJson<{ made: Attempt; size: number }>(r);
-        expect(res.made.ok).toBe(false);
-        expect(res.made.code, res.made.message).toBe('ENOSPC');
-        expect(res.size).toBe(64 * 1024);
-      },
-    );
+    onFullDisk(allocateExistingPastFreeSpace, (r) => {
+      const res = childJson<{ made: Attempt; size: number }>(r);
+      expect(res.made.ok).toBe(false);
+      expect(res.made.code, res.made.message).toBe('ENOSPC');
+      expect(res.size).toBe(64 * 1024);
+    });
   });
 
   it('allocate within the free space: every page written and flushed reaches the file', () => {
-    onFullDisk(
-      `
-      const length = 512 * 1024;
-      const m = backend.mapMut(dir + '/fits.bin', { create: true, length, allocate: true });
-      for (let p = 0; p < length; p += page) m.bytes[p] = (p / page) & 255 || 1;
-      const flush = attempt(() => m.flush());
-      m.close();
-      const back = fs.readFileSync(dir + '/fits.bin');
-      let lost = 0;
-      for (let p = 0; p < length; p += page) if (back[p] !== ((p / page) & 255 || 1)) lost++;
-      out({ flush, lost, size: back.length });
-      `,
-      (r) => {
-        const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
-        expect(res.flush.ok, res.flush.message).toBe(true);
-        expect(res.lost, 'pages lost').toBe(0);
-        expect(res.size).toBe(512 * 1024);
-      },
-    );
+    onFullDisk(allocateWithinFreeSpace, (r) => {
+      const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
+      expect(res.flush.ok, res.flush.message).toBe(true);
+      expect(res.lost, 'pages lost').toBe(0);
+      expect(res.size).toBe(512 * 1024);
+    });
   });
 
   it('resize(n, { allocate }) past the free space: ENOSPC, the map, its bytes and the file as they were', () => {
-    onFullDisk(
-      `
-      const path = dir + '/grow.bin';
-      const m = backend.mapMut(path, { create: true, length: 64 * 1024, allocate: true });
-      for (let i = 0; i < m.length; i++) m.bytes[i] = (i * 13) & 255;
-      m.flush();
-      const grow = attempt(() => m.resize(4 * 1024 * 1024, { allocate: true }));
-      let intact = m.length === 64 * 1024;
-      for (let i = 0; intact && i < m.length; i++) intact = m.bytes[i] === ((i * 13) & 255);
-      const size = fs.statSync(path).size;
-      m.bytes[0] = 99;
-      const flush = attempt(() => m.flush());
-      m.close();
-      out({ grow, intact, size, flush, first: fs.readFileSync(path)[0], fileLength: fs.readFileSync(path).length });
-      `,
-      (r) => {
-        const res = childJson<{ grow: Attempt; intact: boolean; size: number; flush: Attempt; first: number; fileLength: number }>(r);
-        expect(res.grow.ok).toBe(false);
-        expect(res.grow.code, res.grow.message).toBe('ENOSPC');
-        expect(res.intact, 'map length and bytes unchanged').toBe(true);
-        expect(res.size, 'file size unchanged').toBe(64 * 1024);
-        expect(res.flush.ok, res.flush.message).toBe(true);
-        expect(res.first).toBe(99);
-        expect(res.fileLength).toBe(64 * 1024);
-      },
-    );
+    onFullDisk(resizeAllocatePastFreeSpace, (r) => {
+      const res = childJson<{ grow: Attempt; intact: boolean; size: number; flush: Attempt; first: number; fileLength: number }>(r);
+      expect(res.grow.ok).toBe(false);
+      expect(res.grow.code, res.grow.message).toBe('ENOSPC');
+      expect(res.intact, 'map length and bytes unchanged').toBe(true);
+      expect(res.size, 'file size unchanged').toBe(64 * 1024);
+      expect(res.flush.ok, res.flush.message).toBe(true);
+      expect(res.first).toBe(99);
+      expect(res.fileLength).toBe(64 * 1024);
+    });
   });
 
   it('resize(n, { allocate }) within the free space reserves the blocks: every new page reaches the file', () => {
-    onFullDisk(
-      `
-      const path = dir + '/grow.bin';
-      const m = backend.mapMut(path, { create: true, length: 4096 });
-      m.resize(256 * 1024, { allocate: true });
-      for (let p = 0; p < m.length; p += page) m.bytes[p] = 7;
-      const flush = attempt(() => m.flush());
-      m.close();
-      const back = fs.readFileSync(path);
-      let lost = 0;
-      for (let p = 0; p < back.length; p += page) if (back[p] !== 7) lost++;
-      out({ flush, lost, size: back.length });
-      `,
-      (r) => {
-        const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
-        expect(res.flush.ok, res.flush.message).toBe(true);
-        expect(res.lost).toBe(0);
-        expect(res.size).toBe(256 * 1024);
-      },
-    );
+    onFullDisk(resizeAllocateWithinFreeSpace, (r) => {
+      const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
+      expect(res.flush.ok, res.flush.message).toBe(true);
+      expect(res.lost).toBe(0);
+      expect(res.size).toBe(256 * 1024);
+    });
   });
 }
 
