@@ -38,3 +38,50 @@ export function countUp(m: { readonly bytes: Buffer; close(): void }, n: number)
   m.close();
   return { ok: true };
 }
+
+/** The part of a map these children use (a MmapMut of a shared file or a named map). */
+interface SharedMap {
+  readonly bytes: Buffer;
+  readonly length: number;
+  close(): void;
+  wait(offset: number, expected: number, timeoutMs?: number): string;
+  waitAsync(offset: number, expected: number, timeoutMs?: number): Promise<string>;
+  notify(offset: number, count?: number): number;
+}
+
+/** Says "about to wait" (word 5 += 1), then waits (sync or async) on word 2 for up to 20 s. */
+export async function waitOnWord2(m: SharedMap, mode: 'wait' | 'waitAsync'): Promise<{ r: string }> {
+  Atomics.add(new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 8), 5, 1);
+  const r = mode === 'wait' ? m.wait(8, 0, 20_000) : await m.waitAsync(8, 0, 20_000);
+  m.close();
+  return { r };
+}
+
+/** Notifies word 2 until one waiter woke (up to 20 s), without changing the value. */
+export async function notifyWord2(m: SharedMap): Promise<{ n: number }> {
+  let n = 0;
+  for (let i = 0; i < 4000 && n === 0; i++) {
+    n = m.notify(8);
+    if (!n) await new Promise((r) => setTimeout(r, 5));
+  }
+  m.close();
+  return { n };
+}
+
+/** Word 3 holds 5: waits that time out, and waits that see a different value. */
+export async function waitOutcomes(m: SharedMap): Promise<Record<string, string>> {
+  const timedOut = m.wait(12, 5, 30);
+  const asyncTimedOut = await m.waitAsync(12, 5, 30);
+  const ne = m.wait(12, 4);
+  const asyncNe = await m.waitAsync(12, 4);
+  m.close();
+  return { timedOut, asyncTimedOut, ne, asyncNe };
+}
+
+/** Reads what the parent wrote at 0 and writes 'from child!' at 100 of a named map. */
+export function touchNamed(m: SharedMap): { seen: string; length: number } {
+  const seen = m.bytes.toString('latin1', 0, 11);
+  m.bytes.write('from child!', 100);
+  m.close();
+  return { seen, length: m.length };
+}

@@ -12,12 +12,12 @@ import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
 import { spinChanger, spinWaiter } from '../children/spin-probe.js';
-import { countUp, waitsHoldNoPoolThread } from '../children/wait-notify.js';
+import { countUp, notifyWord2, touchNamed, waitOnWord2, waitOutcomes, waitsHoldNoPoolThread } from '../children/wait-notify.js';
 import { runScript } from '../child-process.js';
 import { expectCleanExit, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { namedIsSection, sectionSize } from './windows-limits.js';
-import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { childJson } from './robust-util.js';
 
 /** A script file (conformance/src/children/worker-pending-wait.ts, compiled beside this one). */
 const workerPendingWaitScript = fileURLToPath(new URL('../children/worker-pending-wait.js', import.meta.url));
@@ -177,12 +177,8 @@ function register(ctx: SuiteContext): void {
   // ---- across processes ----
 
   /** A child that maps `source` and waits (sync or async) on word 2; prints its result. */
-  const waiterChild = (open: string, mode: 'wait' | 'waitAsync') => `${CHILD_HELPERS}
-    const m = ${open};
-    Atomics.add(new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 8), 5, 1); // "about to wait" (word 5)
-    const r = ${mode === 'wait' ? 'm.wait(8, 0, 20000)' : 'await m.waitAsync(8, 0, 20000)'};
-    m.close();
-    out({ r });`;
+  const waiterChild = (open: string, mode: 'wait' | 'waitAsync') =>
+    `${waitOnWord2.toString()}\nconsole.log(JSON.stringify(await waitOnWord2(${open}, ${JSON.stringify(mode)})));`;
 
   /**
    * Where /proc cannot show a blocked waiter: until `n` children have said they are about to wait
@@ -222,12 +218,7 @@ function register(ctx: SuiteContext): void {
     const { path, map } = sharedFile();
     using m = map();
     const p = m.waitAsync(8, 0, 20_000);
-    const child = `${CHILD_HELPERS}
-      const m = backend.mapMut(process.argv[1]);
-      let n = 0;
-      for (let i = 0; i < 4000 && n === 0; i++) { n = m.notify(8); if (!n) await new Promise((r) => setTimeout(r, 5)); }
-      m.close();
-      out({ n });`;
+    const child = `${notifyWord2.toString()}\nconsole.log(JSON.stringify(await notifyWord2(backend.mapMut(process.argv[1]))));`;
     const r = childJson<{ n: number }>(await ctx.spawnChild(child, [path]).done);
     expect(r).toEqual({ n: 1 });
     await expect(p).resolves.toBe('ok');
@@ -314,10 +305,7 @@ function register(ctx: SuiteContext): void {
       const { path, map } = sharedFile();
       using m = map();
       words(m)[3] = 5;
-      const child = `${CHILD_HELPERS}
-      const m = backend.mapMut(process.argv[1]);
-      out({ timedOut: m.wait(12, 5, 30), asyncTimedOut: await m.waitAsync(12, 5, 30), ne: m.wait(12, 4), asyncNe: await m.waitAsync(12, 4) });
-      m.close();`;
+      const child = `${waitOutcomes.toString()}\nconsole.log(JSON.stringify(await waitOutcomes(backend.mapMut(process.argv[1]))));`;
       expect(childJson(await ctx.spawnChild(child, [path]).done)).toEqual({
         timedOut: 'timed-out',
         asyncTimedOut: 'timed-out',
@@ -426,12 +414,7 @@ function register(ctx: SuiteContext): void {
     const name = named('xproc');
     using m = backend.mapNamed(name, { create: 'exclusive', length: 4096 });
     m.bytes.write('from parent', 0);
-    const child = `${CHILD_HELPERS}
-      const m = backend.mapNamed(${JSON.stringify(name)});
-      const seen = m.bytes.toString('latin1', 0, 11);
-      m.bytes.write('from child!', 100);
-      m.close();
-      out({ seen, length: m.length });`;
+    const child = `${touchNamed.toString()}\nconsole.log(JSON.stringify(touchNamed(backend.mapNamed(${JSON.stringify(name)}))));`;
     expect(childJson(ctx.runChild(child))).toEqual({ seen: 'from parent', length: 4096 });
     expect(m.bytes.toString('latin1', 100, 111)).toBe('from child!');
   });
