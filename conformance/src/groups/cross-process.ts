@@ -5,13 +5,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtime } from '@memmap/core';
 import { atomicWriter, spinReader } from '../children/atomics-spin.js';
+import { sliceWhenTold } from '../children/live-reader.js';
 import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { expectCleanExit } from './assert.js';
 import type { Group } from './index.js';
-import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { childJson } from './robust-util.js';
 
 const MSG = 'IPC using mmap!';
 
@@ -52,11 +53,7 @@ function registerVisibility(ctx: SuiteContext): void {
 
   it(`a map() in another process ${coherence} this process's flushed writes without remapping`, async () => {
     const path = ctx.file(2 * 4096);
-    const body = `${CHILD_HELPERS}
-      const m = backend.map(process.argv[1]);
-      const old = m.bytes;
-      console.log('ready');
-      process.stdin.once('data', () => { out({ slice: old.subarray(4000, 4200).toString('hex'), same: m.bytes === old }); m.close(); process.exit(0); });`;
+    const body = `${sliceWhenTold.toString()}\nsliceWhenTold(backend.map(process.argv[1]));`;
     const { child, done } = ctx.spawnChild(body, [path]);
     const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
     // A child that dies before it is ready fails here instead of leaving the test to time out.
