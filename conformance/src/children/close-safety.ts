@@ -2,21 +2,9 @@
 // resize, GC, stray writes to read-only maps, close() with async work pending, windows of a map
 // beyond one Buffer), each run in a child process where a SIGSEGV/SIGBUS shows as a signal.
 // Self-contained: each function reaches its child as source text via toString(), and uses only its
-// parameters (the child's helpers arrive as `tools`).
+// parameters (the child's helpers arrive as `tools`, from childTools in tools.ts).
 import type { Backend } from '@memmap/core';
-
-/** What the child gives these functions (conformance's child helpers, and node:fs). */
-export interface ChildTools {
-  /** Runs a write through an old Buffer; a TypeError (detached) is a JS exception, not a crash. */
-  stray(write: () => void): void;
-  /** Collects garbage (where the runtime lets it) and lets `n` timer turns pass. */
-  ticks(n: number): Promise<void>;
-  /** How many lines of /proc/self/maps name `needle` (0 where there is no /proc). */
-  mapsLines(needle: string): number;
-  /** How many descriptors of files the process holds (0 where there is no /proc). */
-  fdCount(): number;
-  readFile(path: string): Buffer;
-}
+import type { ChildTools } from './tools.js';
 
 export interface AfterCloseResult {
   kind: string;

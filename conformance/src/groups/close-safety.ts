@@ -9,7 +9,8 @@ import { pattern } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { expectRejects, expectThrows, readAt } from './assert.js';
 import type { Group } from './index.js';
-import { CHILD_HELPERS, childJson, hasProcFs } from './robust-util.js';
+import { childTools } from '../children/tools.js';
+import { childJson, hasProcFs } from './robust-util.js';
 import { registerSpecialFiles } from './special-files.js';
 import {
   type AfterCloseResult,
@@ -79,10 +80,10 @@ function registerInProcess(ctx: SuiteContext): void {
   });
 }
 
-/** The child's side of children/close-safety.ts: its helpers as `tools`, then `fn`, called as `call`. */
-const CHILD_TOOLS = `${CHILD_HELPERS}
-const tools = { stray, ticks, mapsLines, fdCount, readFile: (p) => fs.readFileSync(p) };`;
-const childOf = (fn: (...args: never[]) => unknown, call: string): string => `${CHILD_TOOLS}\n${fn.toString()}\nout(await ${call});`;
+/** The child's side of children/close-safety.ts: `tools` from childTools(fs), then `fn`, called as `call`. */
+const CHILD_TOOLS = `${childTools.toString()}\nconst tools = childTools(fs);`;
+const childOf = (fn: (...args: never[]) => unknown, call: string): string =>
+  `${CHILD_TOOLS}\n${fn.toString()}\nconsole.log(JSON.stringify(await ${call}));`;
 
 const BIG = 5 * 1024 ** 3; // above every runtime's 4 GiB limit where one exists (Node 20, Bun)
 const FAR = BIG - 512 * 1024 ** 2;

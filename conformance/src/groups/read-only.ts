@@ -8,7 +8,8 @@ import { expect, it } from '../harness/index.js';
 import { expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { type StrayWriteResult, strayReadOnlyWrites } from '../children/read-only.js';
-import { CHILD_HELPERS, childJson } from './robust-util.js';
+import { childTools } from '../children/tools.js';
+import { childJson } from './robust-util.js';
 
 const SIZE = 20_000;
 
@@ -87,9 +88,10 @@ function register(ctx: SuiteContext): void {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
     const out = childJson<StrayWriteResult>(
-      ctx.runChild(`${CHILD_HELPERS}\n${strayReadOnlyWrites.toString()}\nout(strayReadOnlyWrites(backend, process.argv[1], stray));`, [
-        path,
-      ]),
+      ctx.runChild(
+        `${childTools.toString()}\n${strayReadOnlyWrites.toString()}\nconsole.log(JSON.stringify(strayReadOnlyWrites(backend, process.argv[1], childTools(fs).stray)));`,
+        [path],
+      ),
     );
     expect(out.clean).toBe(true);
     if (ctx.caps.zeroCopy)

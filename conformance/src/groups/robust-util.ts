@@ -29,25 +29,6 @@ export function childJson<T>(r: ChildResult): T {
   }
 }
 
-/** Self-contained JS helpers prepended to child bodies (they run in the child, not here). */
-export const CHILD_HELPERS = `
-const out = (value) => console.log(JSON.stringify(value));
-const describeError = (e) => (e instanceof Error ? { name: e.name, code: e.code, message: e.message } : { name: 'non-Error', message: String(e) });
-const ticks = async (n = 10) => {
-  for (let i = 0; i < n; i++) {
-    if (typeof globalThis.gc === 'function') globalThis.gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-const mapsLines = (needle) =>
-  process.platform === 'linux' ? fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.includes(needle)).length : 0;
-// A write through a detached Buffer may throw a TypeError: a JS exception, not a crash.
-const stray = (write) => { try { write(); } catch (e) { if (!(e instanceof TypeError)) throw e; } };
-// Descriptors of files only (a leaked map fd names its file); runtimes open sockets and pipes for
-// themselves whenever they like (Deno adds a socketpair lazily, once).
-const fdCount = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').filter((f) => { try { return fs.readlinkSync('/proc/self/fd/' + f).startsWith('/'); } catch { return false; } }).length : 0);
-`;
-
 /**
  * fast-check parameters: `numRuns`, plus MEMMAP_SEED / MEMMAP_PATH to replay a failure that was
  * reported with "seed: …, path: …".
