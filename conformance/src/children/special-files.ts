@@ -12,11 +12,19 @@ export interface SpecialFileOutcome {
   message?: string;
 }
 
-/** Tries every map function on `path`; `setup` = 'socket' makes it listen there first. */
-export async function tryEveryMap(backend: Backend, path: string, setup: string): Promise<SpecialFileOutcome[]> {
+/**
+ * Tries every map function on `path`; `setup` = 'socket' makes it listen there first (`net` is
+ * node:net, passed in: a dynamic import inside this function would not survive toString() under a
+ * test runner that rewrites it).
+ */
+export async function tryEveryMap(
+  backend: Backend,
+  net: typeof import('node:net'),
+  path: string,
+  setup: string,
+): Promise<SpecialFileOutcome[]> {
   let server: import('node:net').Server | undefined;
   if (setup === 'socket') {
-    const net = await import('node:net');
     const listening = net.createServer();
     server = listening;
     await new Promise<void>((r) => listening.listen(path, r));

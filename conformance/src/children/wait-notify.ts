@@ -1,5 +1,6 @@
 // Children of the wait-notify group. Self-contained: each function reaches its child as source text
-// via toString() and uses only its parameters.
+// via toString() and uses only its parameters (modules are passed in: a dynamic import inside would
+// not survive toString() under a test runner that rewrites it).
 import type { Backend } from '@memmap/core';
 
 /**
@@ -8,8 +9,11 @@ import type { Backend } from '@memmap/core';
  * Liveness, not speed: with the waits parked on the pool the reads would never finish, and a
  * watchdog prints { starved: true } and exits 3 after 30 s.
  */
-export async function waitsHoldNoPoolThread(backend: Backend, path: string): Promise<{ bytes: number; results: string[] }> {
-  const fsp = await import('node:fs/promises');
+export async function waitsHoldNoPoolThread(
+  backend: Backend,
+  fsp: typeof import('node:fs/promises'),
+  path: string,
+): Promise<{ bytes: number; results: string[] }> {
   const m = backend.mapMut(path);
   const waits = Array.from({ length: 8 }, (_, i) => m.waitAsync(4 * i, 0));
   const watchdog = setTimeout(() => {

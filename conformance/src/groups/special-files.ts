@@ -10,7 +10,7 @@ import { type SpecialFileOutcome, tryEveryMap } from '../children/special-files.
 import { childJson, isOsCode } from './robust-util.js';
 
 /** Child: tries every map function on argv[1]; argv[2] = 'socket' makes it listen there first. */
-const child = `${tryEveryMap.toString()}\nconsole.log(JSON.stringify(await tryEveryMap(backend, process.argv[1], process.argv[2] ?? '')));`;
+const child = `import net from 'node:net';\n${tryEveryMap.toString()}\nconsole.log(JSON.stringify(await tryEveryMap(backend, net, process.argv[1], process.argv[2] ?? '')));`;
 
 function check(ctx: SuiteContext, path: string, setup = ''): SpecialFileOutcome[] {
   const r = ctx.runChild(child, [path, setup], [], 15_000);

@@ -265,14 +265,23 @@ function register(ctx: SuiteContext): void {
           else process.env.MEMMAP_WAIT_SPIN_US = previous;
         }
       };
-      const spinning = await run('1000', 0.05);
       // A spin that misses (the waiter was descheduled on a loaded machine) shortens the next one,
-      // so only some rounds are sure to be caught: at least one is, and none with the spin off.
-      expect(spinning.ok ?? 0, `with a 1 ms spin, changes 0.05 ms in are seen while spinning: ${JSON.stringify(spinning)}`).toBeGreaterThan(
-        0,
-      );
+      // so only some rounds are sure to be caught: at least one is, in one of three fresh pairs of
+      // processes (a machine busy with other work can starve a whole pair).
+      const attempts: Record<string, number>[] = [];
+      for (let i = 0; i < 3 && !attempts.some((a) => (a.ok ?? 0) > 0); i++) attempts.push(await run('1000', 0.05));
+      expect(
+        attempts.some((a) => (a.ok ?? 0) > 0),
+        `with a 1 ms spin, changes 0.05 ms in are seen while spinning: ${JSON.stringify(attempts)}`,
+      ).toBe(true);
+      // With the spin off, a wait sleeps in the kernel at once, and a change 5 ms later without
+      // notify never wakes it. Only a waiter descheduled for those 5 ms between its own comparison
+      // and the kernel's could see it ('ok', correctly): allowed for at most 2 rounds of 20.
       const off = await run('0', 5);
-      expect(off.ok ?? 0, `with the spin off only a notify wakes a sleeping wait: ${JSON.stringify(off)}`).toBe(0);
+      expect(off.ok ?? 0, `with the spin off only a notify wakes a sleeping wait: ${JSON.stringify(off)}`).toBeLessThanOrEqual(2);
+      expect(off['timed-out'] ?? 0, `with the spin off only a notify wakes a sleeping wait: ${JSON.stringify(off)}`).toBeGreaterThanOrEqual(
+        rounds - 4,
+      );
     },
     120_000,
   );
@@ -320,7 +329,7 @@ function register(ctx: SuiteContext): void {
     async () => {
       const { path } = sharedFile();
       backend.mapMut(path, { create: true, length: 4096 }).close();
-      const child = `${waitsHoldNoPoolThread.toString()}\nconsole.log(JSON.stringify(await waitsHoldNoPoolThread(backend, process.argv[1])));`;
+      const child = `import fsp from 'node:fs/promises';\n${waitsHoldNoPoolThread.toString()}\nconsole.log(JSON.stringify(await waitsHoldNoPoolThread(backend, fsp, process.argv[1])));`;
       const r = childJson<{ bytes: number; results: string[] }>(
         await new Promise((resolve) => {
           const c = ctx.spawnChild(child, [path], []);

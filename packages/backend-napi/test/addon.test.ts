@@ -29,6 +29,7 @@ describe('napi backend', () => {
       waitNotify: process.platform === 'linux' || process.platform === 'win32',
       named: process.platform !== 'win32',
       shareable: true,
+      ownDescriptor: true,
     });
     expect(Object.isFrozen(backend.capabilities)).toBe(true);
   });
