@@ -10,7 +10,7 @@ export { defineBackend } from './define-backend.js';
 export { detach } from './detach.js';
 export { ErrorCodes, MmapError, type MmapErrorCode, type SyscallErrorFields, syscallError } from './errors.js';
 export { MAX_IO_CHUNK, readFullyAt, writeFullyAt } from './file-io.js';
-export { ownerOf } from './map-objects.js';
+export { type MapKind, ownerOf } from './map-objects.js';
 export { alignDown, alignUp, maxWholeBufferLength, pageSize } from './pages.js';
 // For backend authors (docs/writing-a-backend.md): the seam of defineBackend() and the small
 // helpers every backend needs. Validation, file opening and the map objects stay internal.
@@ -27,6 +27,8 @@ export type {
   OpenedNamed,
   OpenedSection,
   OpenedShared,
+  MappedPath,
+  PathPastEnd,
   PathRegion,
   PathRegionRequest,
   Region,

@@ -31,7 +31,7 @@ import {
 } from './validate.js';
 import { isWindows, shrinkMappedFile } from './windows.js';
 
-/** read = map(), shared = mapMut(), copy = mapCopy(), anon = mapAnon(). */
+/** Which call made a map: read = map(), shared = mapMut() (and mapNamed()), copy = mapCopy(), anon = mapAnon(). */
 export type MapKind = 'read' | 'shared' | 'copy' | 'anon';
 
 export interface MapInit {

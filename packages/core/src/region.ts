@@ -229,6 +229,7 @@ export interface OpenedSection {
 
 /** A read or copy map of a path, for a backend that opens, sizes, maps and closes in one call. */
 export interface PathRegionRequest {
+  /** Which call this is: map() = 'read', mapCopy() = 'copy'. */
   readonly kind: 'read' | 'copy';
   /** The path as the caller gave it (core checked it: non-empty, no NUL byte). */
   readonly path: string;
@@ -236,6 +237,7 @@ export interface PathRegionRequest {
   readonly offset: number;
   /** Bytes to map; undefined: from offset to the end of the file (0 when offset is past it). */
   readonly length: number | undefined;
+  /** Fault the pages in at map time (without copying them). */
   readonly populate: boolean;
 }
 
@@ -243,9 +245,26 @@ export interface PathRegionRequest {
  * What openPath() made: the region and its length, or, when offset + length is past the end of
  * the file (then nothing is mapped and nothing is left open), the file's size and the length asked.
  */
-export type PathRegion =
-  | { readonly region: Region; readonly length: number }
-  | { readonly pastEnd: { readonly fileSize: number; readonly length: number } };
+export type PathRegion = MappedPath | PathPastEnd;
+
+/** openPath() mapped the range. */
+export interface MappedPath {
+  /** The new mapping. */
+  readonly region: Region;
+  /** Bytes mapped (the request's length, or what lay past the offset). */
+  readonly length: number;
+}
+
+/** openPath() found offset + length past the end of the file: nothing mapped, nothing left open. */
+export interface PathPastEnd {
+  /** What the file holds, against what was asked for. */
+  readonly pastEnd: {
+    /** The file's size in bytes. */
+    readonly fileSize: number;
+    /** The length asked for (or computed from the file's size). */
+    readonly length: number;
+  };
+}
 
 /** What a backend supplies to defineBackend(). */
 export interface BackendImplementation {

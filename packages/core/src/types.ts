@@ -173,9 +173,17 @@ export interface Capabilities {
 export type MapHandle = { readonly [key: string]: unknown };
 
 /** Float16Array's constructor where the runtime (and the TypeScript lib) has it. */
-interface Float16ArrayConstructorLike {
+export interface Float16ArrayConstructorLike {
+  /** 2 for Float16Array. */
   readonly BYTES_PER_ELEMENT: number;
-  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView & { readonly length: number };
+  /** A view of `length` elements of `buffer` from `byteOffset`. */
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): Float16ArrayLike;
+}
+
+/** What a Float16Array is to array(): a view with an element count. */
+export interface Float16ArrayLike extends ArrayBufferView {
+  /** Elements in the view. */
+  readonly length: number;
 }
 
 /**
