@@ -89,7 +89,9 @@ function startTime(path: string): number | undefined {
   }
 }
 
-const processStart = process.platform === 'linux' ? startTime('/proc/self/stat') : undefined;
+// /proc/<pid>, not /proc/self: qemu-user answers /proc/self/stat itself with a start time per
+// guest thread, which would give each Worker a registry of its own.
+const processStart = process.platform === 'linux' ? startTime(`/proc/${process.pid}/stat`) : undefined;
 
 /** capabilities.shareable: Linux with /proc, the futex, gettid and the C environment. */
 export const canShare: boolean =
@@ -417,7 +419,9 @@ export function dropHandle(ref: ShareRef, handle: number): boolean {
   return locked((r) => {
     if (!isCurrent(r, ref)) return true;
     dropRecord(r, ref.slot, handle);
-    return settle(r, ref.slot);
+    const retired = settle(r, ref.slot);
+    if (slotInUse(r, ref.slot)) settleLater(ref);
+    return retired;
   });
 }
 
@@ -427,7 +431,36 @@ export function dropHolder(ref: ShareRef, holder: number): void {
     if (!isCurrent(r, ref)) return;
     dropRecord(r, ref.slot, holder);
     settle(r, ref.slot);
+    if (slotInUse(r, ref.slot)) settleLater(ref);
   });
+}
+
+/** Whether the slot still holds memory or records after a settle. */
+function slotInUse(r: Registry, slot: number): boolean {
+  return r.i32[slotI32(slot, 8)] !== FREE;
+}
+
+/**
+ * A Worker ended by terminate() may still be listed in /proc/self/task for a moment after its
+ * 'exit' event (Deno ends the OS thread later), so its records survive the settle of the last
+ * close in the threads that remain: settle again a little later, and again, so its memory goes
+ * without anyone touching the slot. Timers are unref'd: they never keep a process alive.
+ */
+function settleLater(ref: ShareRef, delays: readonly number[] = [20, 200, 2000]): void {
+  const [delay, ...rest] = delays;
+  if (delay === undefined) return;
+  const timer = setTimeout(() => {
+    try {
+      locked((r) => {
+        if (!isCurrent(r, ref)) return;
+        settle(r, ref.slot);
+        if (slotInUse(r, ref.slot)) settleLater(ref, rest);
+      });
+    } catch {
+      // a timer has no caller to report to; the next open or close of the slot settles it too
+    }
+  }, delay);
+  timer.unref?.();
 }
 
 /**
