@@ -419,7 +419,10 @@ export function renderMarkdown(report: BenchReport, opts: { chart?: string; sour
       '**mean** is the time per operation over the whole timed run (first timed op to last, divided by the ops), so garbage collection and finalizers are in it; ' +
       "ratios are speed relative to the scenario's plain-fs baseline by means (higher is better); p50/p99 are per operation " +
       '(for batched scenarios, percentiles of batch means); ±rme is the 95% margin of error of the mean of the samples. ' +
-      `The machine has ${m.cores} cores shared with other work, so expect noise between runs. Reproduce with \`npm run bench\`.`,
+      (m.loadAverage
+        ? `Load average (1 min) ${m.loadAverage.before.toFixed(2)} when the run started and ${m.loadAverage.after.toFixed(2)} when it ended (the bench's own processes included); below 0.5 at the start means nothing else was running. `
+        : '') +
+      'Reproduce with `npm run bench`.',
   );
   if (opts.chart) out.push('', `![benchmark ratios](${opts.chart})`);
   for (const s of report.scenarios) {

@@ -1,7 +1,7 @@
 // runBenchmarks: prepares the data, measures every subject of every scenario with tinybench, and
 // writes the JSON report and the SVG chart.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bench, type FnReturnedObject } from 'tinybench';
 import {
@@ -70,6 +70,7 @@ const WRITE_OFFSETS = 1 << 14;
  */
 export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOptions = {}): Promise<BenchReport> {
   const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
   const log: Log = options.log === false ? () => {} : (options.log ?? ((l) => process.stderr.write(`[bench] ${l}\n`)));
   const quick = options.quick ?? false;
   const size = options.size ?? (quick ? 32 << 20 : 1 << 30);
@@ -206,6 +207,10 @@ export async function runBenchmarks(backends: BackendSpec[] = [], options: RunOp
       platform: platform(),
       arch: arch(),
       kernel: release(),
+      // One-minute load averages around the run (POSIX; 0 on Windows): a published figure needs a
+      // quiet machine, and these say whether it was (the bench's own message-passing pairs add up
+      // to about one at the end).
+      loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
     },
     runtime: { name: 'node', version: process.version, v8: process.versions.v8 },
     options: { size, quick, timeMs: options.time ?? (quick ? 60 : 1000), seed, dataFile: data.path, isolate },

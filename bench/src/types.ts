@@ -69,7 +69,16 @@ export interface BenchReport {
   schema: 'memmap-bench/2';
   startedAt: string;
   durationMs: number;
-  machine: { cpu: string; cores: number; memoryBytes: number; platform: string; arch: string; kernel: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryBytes: number;
+    platform: string;
+    arch: string;
+    kernel: string;
+    /** One-minute load average when the run started and when it ended (absent in older reports). */
+    loadAverage?: { before: number; after: number };
+  };
   runtime: { name: 'node'; version: string; v8: string };
   options: { size: number; quick: boolean; timeMs: number; seed: number; dataFile: string; isolate: boolean };
   subjects: Array<{
