@@ -152,16 +152,18 @@ function mapPathInOneCall(
   requested: number | undefined,
   populate: boolean,
 ): Mmap {
-  if (requested !== undefined && offset + requested > Number.MAX_SAFE_INTEGER) {
-    throw outOfRange(`range ${offset}..${offset + requested} ends beyond 2^53 - 1`);
-  }
   let opened: ReturnType<typeof openPath>;
   try {
     opened = openPath({ kind, path, offset, length: requested, populate });
   } catch (error) {
     throw openFailure(fromNodeError(error), false, false);
   }
-  if ('pastEnd' in opened) throw pastEndOfFile(kind, offset, offset + opened.pastEnd.length, path, opened.pastEnd.fileSize);
+  // In the general path's order: the file opened and is mappable, then the range is checked.
+  if ('pastEnd' in opened) {
+    const end = offset + opened.pastEnd.length;
+    if (end > Number.MAX_SAFE_INTEGER) throw outOfRange(`range ${offset}..${end} ends beyond 2^53 - 1`);
+    throw pastEndOfFile(kind, offset, end, path, opened.pastEnd.fileSize);
+  }
   return createMap({
     backend: impl.name,
     capabilities: impl.capabilities,
