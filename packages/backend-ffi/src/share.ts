@@ -89,9 +89,11 @@ function startTime(path: string): number | undefined {
   }
 }
 
-// /proc/<pid>, not /proc/self: qemu-user answers /proc/self/stat itself with a start time per
-// guest thread, which would give each Worker a registry of its own.
-const processStart = process.platform === 'linux' ? startTime(`/proc/${process.pid}/stat`) : undefined;
+// The main thread's own entry (/proc/<pid>/task/<pid>/stat), not /proc/self/stat: qemu-user answers
+// /proc/self/stat and /proc/<pid>/stat itself, with a start time per guest thread, which gave each
+// Worker a registry of its own; the task entry is the kernel's, the same for every thread.
+const processStart =
+  process.platform === 'linux' ? (startTime(`/proc/${process.pid}/task/${process.pid}/stat`) ?? startTime('/proc/self/stat')) : undefined;
 
 /** capabilities.shareable: Linux with /proc, the futex, gettid and the C environment. */
 export const canShare: boolean =
