@@ -163,6 +163,7 @@ describe.skipIf(!linux)('share / openShared (ffi registry)', () => {
         const url = new URL('data:text/javascript,' + encodeURIComponent(source));
         const workers = Array.from({ length: 4 }, () => new Worker(url, { workerData: gate }));
         const messages = workers.map((w) => once(w, 'message')); // a Worker drops messages nobody listens for
+        const exits = workers.map((w) => once(w, 'exit')); // listened for now: a Worker may end before the loop below reaches it
         await new Promise((resolve) => setTimeout(resolve, 300));
         Atomics.store(new Int32Array(gate), 0, 1);
         Atomics.notify(new Int32Array(gate), 0);
@@ -174,7 +175,7 @@ describe.skipIf(!linux)('share / openShared (ffi registry)', () => {
           o.close();
           w.postMessage('close');
         }
-        await Promise.all(workers.map((w) => once(w, 'exit')));
+        await Promise.all(exits);
         const names = Object.keys(process.env).filter((k) => k.startsWith('MEMMAP_FFI_REGISTRY_')).length;
         console.log(JSON.stringify({ values, names }));
       `),
