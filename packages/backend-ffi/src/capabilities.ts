@@ -19,7 +19,7 @@ export const capabilities = defineCapabilities({
   hugePages: platform.MAP_HUGETLB !== 0,
   // The futex syscall on Linux; named semaphores on Windows (wait-win32.ts). Not macOS/FreeBSD.
   waitNotify: hasWaitNotify,
-  // Under Deno the shm_open descriptor is reopened through node:fs (named-deno.ts).
+  // Under Deno the shm_open descriptor is reopened through node:fs (core's runtime-fd.ts).
   named: hasNamed,
   // A process-wide registry in this process's own memory, found through the C environment
   // (share.ts). Linux only: it needs /proc/self/task (a holder's thread ended?), gettid and the

@@ -9,6 +9,7 @@ import {
   type FileRegionRequest,
   type OpenedShared,
   type Region,
+  runtimeOwnedFd,
   type ShareToken,
 } from '@memmap/core';
 import { capabilities } from './capabilities.js';
@@ -17,7 +18,6 @@ import { platform } from './platform/index.js';
 import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
 import { openNamed, unlinkNamed } from './named.js';
 import { openNamedSection, unlinkNamed as unlinkSection } from './named-win32.js';
-import { runtimeOwnedFd } from './named-deno.js';
 import { libc } from './libc.js';
 import { Mapping } from './mapping.js';
 import * as share from './share.js';
@@ -72,7 +72,7 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
   if (mapping !== null) mapping.attachShare(ref, holder);
   let fd = found.fd;
   try {
-    // Deno's node:fs refuses descriptors it did not open (named-deno.ts).
+    // Deno's node:fs refuses descriptors it did not open (core's runtime-fd.ts).
     if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => libc.close?.(raw));
   } catch (error) {
     mapping?.release(false);

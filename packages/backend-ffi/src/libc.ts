@@ -37,7 +37,7 @@ export interface Libc {
   /** Variadic: (name, oflag, 'uint32_t', mode). In libc since glibc 2.34, in librt before. */
   shm_open: ((name: string, oflag: number, ...mode: [type: string, mode: number]) => number) | undefined;
   shm_unlink: ((name: string) => number) | undefined;
-  /** close(2), for a descriptor the runtime's fs does not own (named-deno.ts); POSIX only. */
+  /** close(2), for a descriptor the runtime's fs does not own (core's runtime-fd.ts); POSIX only. */
   close?: ((fd: number) => number) | undefined;
   /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
   posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;

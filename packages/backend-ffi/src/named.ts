@@ -1,7 +1,6 @@
 // Named shared memory through shm_open/shm_unlink ("/" + name); core sizes and maps the fd.
-import { type NamedRegionRequest, type OpenedNamed, syscallError } from '@memmap/core';
+import { type NamedRegionRequest, type OpenedNamed, runtimeOwnedFd, syscallError } from '@memmap/core';
 import { lastErrno, libc } from './libc.js';
-import { runtimeOwnedFd } from './named-deno.js';
 import { platform } from './platform/index.js';
 
 const EEXIST = 17; // EEXIST and ENOENT have the same numbers on Linux, macOS and FreeBSD
@@ -36,7 +35,7 @@ export function openNamed(request: NamedRegionRequest): OpenedNamed {
   throw syscallError(11 /* EAGAIN */, 'shm_open', request.name);
 }
 
-/** The descriptor as core's node:fs calls accept it (reopened under Deno: named-deno.ts). */
+/** The descriptor as core's node:fs calls accept it (reopened under Deno: core's runtime-fd.ts). */
 function adopt(fd: number, created: boolean, name: string): OpenedNamed {
   try {
     return { fd: runtimeOwnedFd(fd, (raw) => libc.close?.(raw)), created };

@@ -14,11 +14,12 @@ import {
   type PathRegion,
   type PathRegionRequest,
   type Region,
+  reopenFd,
+  runtimeOwnedFd,
   type ShareToken,
 } from '@memmap/core';
 import { addon, codeName, type MapHandle } from './addon.js';
 import { toMmapError } from './errors.js';
-import { reopenFd, runtimeOwnedFd } from './named-deno.js';
 import { namedSections } from './named-win32.js';
 import { NapiRegion } from './region.js';
 
@@ -32,7 +33,7 @@ export const capabilities = defineCapabilities({
   lock: true,
   hugePages: addon.hugeTlb,
   waitNotify: addon.waitNotify,
-  // Under Deno the shm_open descriptor is reopened through node:fs (named-deno.ts).
+  // Under Deno the shm_open descriptor is reopened through node:fs (core's runtime-fd.ts).
   named: addon.named && (runtime().name !== 'deno' || addon.closeFd !== undefined),
   // The memory lives in a process-wide native registry (src/native/share.h), open to every thread.
   shareable: true,
@@ -126,7 +127,7 @@ function unlinkNamed(name: string): boolean {
 
 /** The memory behind a handle, from the native registry (kind, offset, length never from the handle). */
 function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
-  // Deno's node:fs refuses descriptors it did not open (see named-deno.ts): there the native
+  // Deno's node:fs refuses descriptors it did not open (see core's runtime-fd.ts): there the native
   // Mapping keeps its duplicate, and core gets a reopen of it that Deno's fs owns.
   const deno = runtime().name === 'deno';
   let answer: ReturnType<typeof addon.openShared>;

@@ -35,6 +35,7 @@ export type {
   RemapOptions,
 } from './region.js';
 export { type RuntimeInfo, runtime, runtimeLabel } from './runtime.js';
+export { reopenFd, runtimeOwnedFd } from './runtime-fd.js';
 export type { SharedId, ShareToken } from './share.js';
 export {
   type BackendStatus,
