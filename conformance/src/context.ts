@@ -2,8 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Backend } from '@memmap/core';
-import { type ChildResult, runScript, spawnScript } from './child-process.js';
+import { type ChildOptions, type ChildResult, runScript, spawnScript } from './child-process.js';
 import { resolveModuleUrl } from './module-url.js';
 import { CHILD_RUNTIME_PRELUDE } from './runtime.js';
 
@@ -110,6 +111,26 @@ export class SuiteContext {
   spawnChild(body: string, args: string[] = [], nodeArgs: string[] = []) {
     return spawnScript(this.childScript(body), { args, nodeArgs });
   }
+
+  /**
+   * Runs the suite's child script `name` (conformance/src/children/<name>.ts, compiled beside this
+   * file) in a child process of this runtime and waits. Its arguments: the backend's module URL, its
+   * export name, then `args` (children/start.ts `startChild()` reads them). The default timeout is
+   * 60 s, as runChild's.
+   */
+  runChildScript(name: string, args: string[] = [], options: Omit<ChildOptions, 'args'> = {}): ChildResult {
+    return runScript(childScriptPath(name), { timeoutMs: 60_000, ...options, args: [this.moduleUrl, this.exportName, ...args] });
+  }
+
+  /** As runChildScript, but asynchronous: returns the child and its result promise. */
+  spawnChildScript(name: string, args: string[] = [], options: Omit<ChildOptions, 'args' | 'timeoutMs'> = {}) {
+    return spawnScript(childScriptPath(name), { ...options, args: [this.moduleUrl, this.exportName, ...args] });
+  }
+}
+
+/** The file of the suite's child script `name`: children/<name>.js beside this module (dist/ when built). */
+export function childScriptPath(name: string): string {
+  return fileURLToPath(new URL(`./children/${name}.js`, import.meta.url));
 }
 
 /** A deterministic byte pattern (byte i = (i * 31 + 7) & 255), so any misplaced byte shows. */

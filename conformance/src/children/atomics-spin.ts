@@ -1,7 +1,10 @@
 // Children of the cross-process group's Atomics checks: a reader spinning on Atomics.load over its
-// own map of a file, and a writer storing 1, 2, ... into a shared map of the same file.
-// Self-contained: each function reaches its child as source text via toString().
+// own map of a file, and a writer storing 1, 2, ... into a shared map of the same file. Run as a
+// script file:  atomics-spin.js <module URL> <export name> reader <path> <map|mapMut> <stores>
+//                atomics-spin.js <module URL> <export name> writer <path> <stores>
+// The reader prints 'ready', then one JSON line ({ final, distinct }); both exit 0.
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 /** Prints 'ready', then spins on Atomics.load of word 0 until it reads `stores` or 20 s pass. */
 export function spinReader(backend: Backend, path: string, kind: 'map' | 'mapMut', stores: number): { final: number; distinct: number } {
@@ -35,3 +38,8 @@ export function atomicWriter(backend: Backend, path: string, stores: number): vo
   }
   w.close();
 }
+
+const { backend, args } = await startChild();
+const [role, path] = args as [string, string];
+if (role === 'reader') report(spinReader(backend, path, args[2] as 'map' | 'mapMut', Number(args[3])));
+else atomicWriter(backend, path, Number(args[2]));

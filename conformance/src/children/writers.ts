@@ -1,6 +1,5 @@
-// Code that runs inside child processes and worker threads. Each function uses only its parameters
-// and the other functions of this file (never an import: vitest rewrites imported names), because
-// children get it as source text via Function.prototype.toString().
+// Code that runs inside child processes and worker threads (children/cross-process.ts), and here:
+// the group checks the bytes the writers leave with the same functions.
 import type { Backend } from '@memmap/core';
 
 /** A small deterministic PRNG (mulberry32): the same sequence here and in a child. */
@@ -67,6 +66,3 @@ export async function writeRegion(
   m.flush();
   m.close();
 }
-
-/** Source text defining the functions above, for a child or worker body. */
-export const WRITER_SOURCE = [mulberry32, expectedByte, writeRegion].map((f) => f.toString()).join('\n');

@@ -4,9 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtime } from '@memmap/core';
-import { atomicWriter, spinReader } from '../children/atomics-spin.js';
-import { sliceWhenTold } from '../children/live-reader.js';
-import { expectedByte, mulberry32, randomBytes, WRITER_SOURCE } from '../children/writers.js';
+import type { Ending } from '../children/cross-process.js';
+import { expectedByte, mulberry32, randomBytes } from '../children/writers.js';
 import type { SuiteContext } from '../context.js';
 import { pattern } from '../context.js';
 import { expect, it } from '../harness/index.js';
@@ -19,14 +18,8 @@ const MSG = 'IPC using mmap!';
 function registerWriterReader(ctx: SuiteContext): void {
   it('a writer process and a reader process share a file (the README example)', () => {
     const path = join(ctx.tmpDir(), 'shared.dat');
-    const writer = `const msg = Buffer.from(${JSON.stringify(MSG)});
-      const w = backend.mapMut(process.argv[1], { create: true, length: msg.length });
-      try { msg.copy(w.bytes); w.flush(); } finally { w.close(); }`;
-    // (Node 20 has no \`using\` syntax, so the children spell it out.)
-    const reader = `const r = backend.map(process.argv[1]);
-      try { process.stdout.write(r.bytes.toString()); } finally { r.close(); }`;
-    expectCleanExit(ctx.runChild(writer, [path]));
-    const r = ctx.runChild(reader, [path]);
+    expectCleanExit(ctx.runChildScript('cross-process', ['write-message', path, MSG]));
+    const r = ctx.runChildScript('cross-process', ['read-message', path]);
     expectCleanExit(r);
     expect(r.stdout).toBe(MSG);
     expect(ctx.read(path).toString()).toBe(MSG);
@@ -41,9 +34,7 @@ function registerVisibility(ctx: SuiteContext): void {
     using m = ctx.backend.map(path);
     const old = m.bytes;
     const before = Buffer.from(old);
-    const child = `const w = backend.mapMut(process.argv[1]);
-      w.bytes.fill(0x5a, 100, 200); w.view(5000, 10).fill(0x33); w.flush(); w.close();`;
-    expectCleanExit(ctx.runChild(child, [path]));
+    expectCleanExit(ctx.runChildScript('cross-process', ['fill', path]));
     const expected = Buffer.from(before);
     expected.fill(0x5a, 100, 200).fill(0x33, 5000, 5010);
     expect(ctx.read(path).equals(expected), 'the file has the child writes').toBe(true);
@@ -53,8 +44,7 @@ function registerVisibility(ctx: SuiteContext): void {
 
   it(`a map() in another process ${coherence} this process's flushed writes without remapping`, async () => {
     const path = ctx.file(2 * 4096);
-    const body = `${sliceWhenTold.toString()}\nsliceWhenTold(backend.map(process.argv[1]));`;
-    const { child, done } = ctx.spawnChild(body, [path]);
+    const { child, done } = ctx.spawnChildScript('live-reader', [path]);
     const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
     // A child that dies before it is ready fails here instead of leaving the test to time out.
     const early = await Promise.race([ready.then(() => undefined), done]);
@@ -77,12 +67,9 @@ function registerVisibility(ctx: SuiteContext): void {
 
 const STORES = 1000;
 
-/** Child: spins on Atomics.load over its own map until it reads STORES or 20 s pass (children/atomics-spin.ts). */
-const spinReaderChild = (kind: 'map' | 'mapMut') =>
-  `${spinReader.toString()}\nconsole.log(JSON.stringify(spinReader(backend, process.argv[1], ${JSON.stringify(kind)}, ${STORES})));`;
-
-/** Child: STORES Atomics.store of 1, 2, ... into the shared map, a millisecond apart every ten. */
-const atomicWriterChild = `${atomicWriter.toString()}\natomicWriter(backend, process.argv[1], ${STORES});`;
+// Children (children/atomics-spin.ts): a reader spins on Atomics.load over its own map until it
+// reads STORES or 20 s pass; a writer makes STORES Atomics.store of 1, 2, ... into the shared map, a
+// millisecond apart every ten.
 
 // JavaScriptCore (Bun) compiles Atomics.load, once optimised, to a locked read-modify-write
 // instruction: on map()'s private copy-on-write pages that is a write, which gives the reader a
@@ -96,7 +83,7 @@ function registerAtomicsSpin(ctx: SuiteContext): void {
       `a reader spinning on Atomics.load over its ${kind}() sees another process's ${STORES} Atomics.store${why}`,
       async () => {
         const path = ctx.file(Buffer.alloc(4096));
-        const reader = ctx.spawnChild(spinReaderChild(kind), [path]);
+        const reader = ctx.spawnChildScript('atomics-spin', ['reader', path, kind, String(STORES)]);
         const ready = new Promise<void>((resolve) =>
           reader.child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve()),
         );
@@ -105,7 +92,7 @@ function registerAtomicsSpin(ctx: SuiteContext): void {
           expectCleanExit(early);
           throw new Error(`the reader exited before it was ready; stdout:\n${early.stdout}`);
         }
-        const writer = ctx.spawnChild(atomicWriterChild, [path]);
+        const writer = ctx.spawnChildScript('atomics-spin', ['writer', path, String(STORES)]);
         expectCleanExit(await writer.done);
         const r = childJson<{ final: number; distinct: number }>(await reader.done);
         expect(r.final, `the spinning reader saw ${r.distinct} distinct values`).toBe(STORES);
@@ -124,26 +111,12 @@ function registerConcurrentWriters(ctx: SuiteContext): void {
   it(`${PROCESSES} processes and ${WORKERS} worker threads writing disjoint ranges at once lose nothing`, async () => {
     const path = join(ctx.tmpDir(), 'concurrent.bin');
     writeFileSync(path, Buffer.alloc((PROCESSES + WORKERS) * REGION));
-    const writer = `${WRITER_SOURCE}
-      const [path, id] = [process.argv[1], Number(process.argv[2])];
-      await writeRegion(backend, path, id, id * ${REGION}, ${REGION}, ${WRITES}, id % 2 === 1);`;
-    // An ES module worker from a data: URL (eval workers change module type with --input-type).
-    const workerSource = `import { workerData as d, parentPort } from 'node:worker_threads';
-      ${WRITER_SOURCE}
-      const mod = await import(d.url);
-      const backend = mod[d.exportName] ?? mod.default;
-      await writeRegion(backend, d.path, d.id, d.id * ${REGION}, ${REGION}, ${WRITES}, d.id % 2 === 1);
-      parentPort.postMessage('done');`;
-    const host = `import { Worker } from 'node:worker_threads';
-      const path = process.argv[1];
-      const url = new URL('data:text/javascript,' + encodeURIComponent(${JSON.stringify(workerSource)}));
-      await Promise.all([${Array.from({ length: WORKERS }, (_, i) => PROCESSES + i).join(',')}].map((id) => new Promise((resolve, reject) => {
-        const w = new Worker(url, { workerData: { url: ${JSON.stringify(ctx.moduleUrl)}, exportName: ${JSON.stringify(ctx.exportName)}, path, id } });
-        w.on('message', resolve); w.on('error', reject);
-        w.on('exit', (code) => (code ? reject(new Error('worker exit ' + code)) : resolve()));
-      })));`;
-    const children = Array.from({ length: PROCESSES }, (_, id) => ctx.spawnChild(writer, [path, String(id)]));
-    children.push(ctx.spawnChild(host, [path]));
+    // Writers ids 0..PROCESSES-1 are processes; the next WORKERS are Worker threads of one more process.
+    const [region, writes] = [String(REGION), String(WRITES)];
+    const children = Array.from({ length: PROCESSES }, (_, id) =>
+      ctx.spawnChildScript('cross-process', ['region-writer', path, String(id), region, writes]),
+    );
+    children.push(ctx.spawnChildScript('cross-process', ['region-host', path, String(PROCESSES), String(WORKERS), region, writes]));
     const results = await Promise.all(children.map((c) => c.done));
     for (const r of results) expectCleanExit(r);
     const file = ctx.read(path);
@@ -156,22 +129,6 @@ function registerConcurrentWriters(ctx: SuiteContext): void {
   });
 }
 
-/** Child: writes seeded random bytes at an offset, flushes, says so, then idles until killed. */
-const killChild = `${mulberry32.toString()}
-${randomBytes.toString()}
-const [path, seed, size, offset] = process.argv.slice(1).map((a, i) => (i ? Number(a) : a));
-const data = randomBytes(seed, size);
-const m = backend.mapMut(path, { create: true, offset, length: size });
-for (let at = 0; at < size; ) {
-  const n = Math.min(size - at, 1 + ((seed + at) % 70000));
-  data.copy(at % 2 ? m.view(at, n) : m.bytes, at % 2 ? 0 : at, at, at + n);
-  at += n;
-}
-m.flush();
-process.stdout.write('flushed\\n');
-setInterval(() => { m.bytes[0] = m.bytes[0]; }, 1000);
-`;
-
 function registerDurability(ctx: SuiteContext): void {
   it('kill -9 right after flush() returns loses nothing (random sizes and offsets, repeated)', async () => {
     const random = mulberry32(0xc0ffee);
@@ -182,7 +139,8 @@ function registerDurability(ctx: SuiteContext): void {
       const offset = Math.floor(random() * 20000);
       const seed = Math.floor(random() * 2 ** 31);
       const path = join(dir, `kill-${round}.bin`);
-      const { child, done } = ctx.spawnChild(killChild, [path, String(seed), String(size), String(offset)]);
+      // The child writes seeded random bytes at an offset, flushes, says so, then idles until killed.
+      const { child, done } = ctx.spawnChildScript('cross-process', ['kill-writer', path, String(seed), String(size), String(offset)]);
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += String(d);
@@ -199,17 +157,15 @@ function registerDurability(ctx: SuiteContext): void {
     expect(lost, 'bytes lost after kill -9').toBe(0);
   });
 
-  const endings: Record<string, string> = {
-    'close() without flush()': 'm.close();',
-    'normal exit without close()': '',
-    'process.exit() without close()': 'process.exit(0);',
+  const endings: Record<string, Ending> = {
+    'close() without flush()': 'close',
+    'normal exit without close()': 'none',
+    'process.exit() without close()': 'exit',
   };
   it.each(Object.keys(endings))('writes reach the file after %s', (ending) => {
     const path = ctx.file(5 * 4096 + 11);
-    const body = `const m = backend.mapMut(process.argv[1], { offset: 1001 });
-      m.bytes.fill(0x61, 0, 5); m.view(9000, 3).fill(0x62); m.bytes[m.length - 1] = 0x63;
-      ${endings[ending]}`;
-    expectCleanExit(ctx.runChild(body, [path]));
+    // The child writes 'a' x5 at 0, 'b' x3 at 9000 and 'c' at the end of a map from 1001, then ends so.
+    expectCleanExit(ctx.runChildScript('cross-process', ['ending', path, endings[ending]!]));
     const expected = pattern(5 * 4096 + 11);
     expected.fill(0x61, 1001, 1006).fill(0x62, 10001, 10004);
     expected[expected.length - 1] = 0x63;
