@@ -2,9 +2,12 @@
 // `delayMs` after it sees word 1 (the waiter's go signal) change (so the waiter is inside wait() by
 // then), and never calls notify(); so a wait()
 // can only return 'ok' for it by spinning on the value before it sleeps in the kernel. `rounds`
-// counts the timed rounds; both run 50 untimed ones first.
-// Self-contained: each function reaches its child as source text via toString().
+// counts the timed rounds; both run 50 untimed ones first. Run as a script file:
+//   spin-probe.js <module URL> <export name> changer <path> <rounds> <delayMs>
+//   spin-probe.js <module URL> <export name> waiter <path> <rounds>
+// The waiter prints one JSON line (its wait() results counted); both exit 0.
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 export function spinChanger(backend: Backend, path: string, rounds: number, delayMs: number): void {
   const m = backend.mapMut(path);
@@ -57,3 +60,8 @@ export function spinWaiter(backend: Backend, path: string, rounds: number): Reco
   m.close();
   return counts;
 }
+
+const { backend, args } = await startChild();
+const [role, path, rounds, delayMs] = args as [string, string, string, string | undefined];
+if (role === 'changer') spinChanger(backend, path, Number(rounds), Number(delayMs));
+else report(spinWaiter(backend, path, Number(rounds)));

@@ -1,7 +1,12 @@
-// Children of the wait-notify group. Self-contained: each function reaches its child as source text
-// via toString() and uses only its parameters (modules are passed in: a dynamic import inside would
-// not survive toString() under a test runner that rewrites it).
+// Children of the wait-notify group, one mode per check. Run as a script file:
+//   wait-notify.js <module URL> <export name> <mode> <file|named> <path or name> [mode's argument]
+// The map is mapMut(path) of a shared file, or mapNamed(name). Each mode prints one JSON line and
+// exits 0 (pool's watchdog: { starved: true } and exit 3).
+import fsp from 'node:fs/promises';
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
+
+export type WaitNotifyMode = 'wait-word2' | 'notify-word2' | 'wait-outcomes' | 'pool' | 'count-up' | 'touch-named';
 
 /**
  * waitAsync holds no libuv pool thread: with 8 waits pending (the group runs this with
@@ -89,3 +94,14 @@ export function touchNamed(m: SharedMap): { seen: string; length: number } {
   m.close();
   return { seen, length: m.length };
 }
+
+const { backend, args } = await startChild();
+const [mode, source, target, extra] = args as [WaitNotifyMode, 'file' | 'named', string, string | undefined];
+const open = (): SharedMap => (source === 'named' ? backend.mapNamed(target) : backend.mapMut(target));
+if (mode === 'wait-word2') report(await waitOnWord2(open(), extra as 'wait' | 'waitAsync'));
+else if (mode === 'notify-word2') report(await notifyWord2(open()));
+else if (mode === 'wait-outcomes') report(await waitOutcomes(open()));
+else if (mode === 'pool') report(await waitsHoldNoPoolThread(backend, fsp, target));
+else if (mode === 'count-up') report(countUp(open(), Number(extra)));
+else if (mode === 'touch-named') report(touchNamed(open()));
+else throw new Error(`unknown mode ${mode}`);

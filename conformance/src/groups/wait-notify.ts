@@ -7,22 +7,18 @@
 // calls then throw ERR_MMAP_UNSUPPORTED).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from '../harness/index.js';
 import type { MmapMut } from '@memmap/core';
 import type { SuiteContext } from '../context.js';
-import { spinChanger, spinWaiter } from '../children/spin-probe.js';
-import { countUp, notifyWord2, touchNamed, waitOnWord2, waitOutcomes, waitsHoldNoPoolThread } from '../children/wait-notify.js';
-import { runScript } from '../child-process.js';
 import { expectCleanExit, expectRejects, expectThrows } from './assert.js';
 import type { Group } from './index.js';
 import { namedIsSection, sectionSize } from './windows-limits.js';
 import { childJson } from './robust-util.js';
 
-/** A script file (conformance/src/children/worker-pending-wait.ts, compiled beside this one). */
-const workerPendingWaitScript = fileURLToPath(new URL('../children/worker-pending-wait.js', import.meta.url));
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The arguments children/wait-notify.ts opens a map from: 'named:<name>' is mapNamed(name), else mapMut(path). */
+const mapSource = (source: string): [string, string] => (source.startsWith('named:') ? ['named', source.slice(6)] : ['file', source]);
 
 /** A name unique to this process and call, so parallel suites never meet. */
 let serial = 0;
@@ -176,9 +172,12 @@ function register(ctx: SuiteContext): void {
 
   // ---- across processes ----
 
-  /** A child that maps `source` and waits (sync or async) on word 2; prints its result. */
-  const waiterChild = (open: string, mode: 'wait' | 'waitAsync') =>
-    `${waitOnWord2.toString()}\nconsole.log(JSON.stringify(await waitOnWord2(${open}, ${JSON.stringify(mode)})));`;
+  /**
+   * A child (children/wait-notify.ts) that maps the shared file `path` (or the named map
+   * `named:<name>`) and waits (sync or async) on word 2; prints its result.
+   */
+  const waiterChild = (source: string, mode: 'wait' | 'waitAsync') =>
+    ctx.spawnChildScript('wait-notify', ['wait-word2', ...mapSource(source), mode]);
 
   /**
    * Where /proc cannot show a blocked waiter: until `n` children have said they are about to wait
@@ -207,7 +206,7 @@ function register(ctx: SuiteContext): void {
       async () => {
         const { path, map } = sharedFile();
         using m = map();
-        const { done } = ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, mode), [path]);
+        const { done } = waiterChild(path, mode);
         expect(await wakeOne(m, done)).toBe(1);
         expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
       },
@@ -218,8 +217,7 @@ function register(ctx: SuiteContext): void {
     const { path, map } = sharedFile();
     using m = map();
     const p = m.waitAsync(8, 0, 20_000);
-    const child = `${notifyWord2.toString()}\nconsole.log(JSON.stringify(await notifyWord2(backend.mapMut(process.argv[1]))));`;
-    const r = childJson<{ n: number }>(await ctx.spawnChild(child, [path]).done);
+    const r = childJson<{ n: number }>(await ctx.spawnChildScript('wait-notify', ['notify-word2', 'file', path]).done);
     expect(r).toEqual({ n: 1 });
     await expect(p).resolves.toBe('ok');
   });
@@ -229,7 +227,7 @@ function register(ctx: SuiteContext): void {
     async () => {
       const { path, map } = sharedFile();
       using m = map();
-      const children = [0, 1, 2].map(() => ctx.spawnChild(waiterChild(`backend.mapMut(process.argv[1])`, 'wait'), [path]));
+      const children = [0, 1, 2].map(() => waiterChild(path, 'wait'));
       if (process.platform === 'linux') for (const c of children) await blockedInWait(c.child.pid!);
       else await announced(m, children.length);
       expect(m.notify(8, 0)).toBe(0);
@@ -250,13 +248,8 @@ function register(ctx: SuiteContext): void {
         const previous = process.env.MEMMAP_WAIT_SPIN_US;
         process.env.MEMMAP_WAIT_SPIN_US = spinUs; // inherited by the children started below
         try {
-          const changer = ctx.spawnChild(`${spinChanger.toString()}\nspinChanger(backend, process.argv[1], ${rounds}, ${delayMs});`, [
-            path,
-          ]);
-          const waiter = ctx.spawnChild(
-            `${spinWaiter.toString()}\nconsole.log(JSON.stringify(spinWaiter(backend, process.argv[1], ${rounds})));`,
-            [path],
-          );
+          const changer = ctx.spawnChildScript('spin-probe', ['changer', path, String(rounds), String(delayMs)]);
+          const waiter = ctx.spawnChildScript('spin-probe', ['waiter', path, String(rounds)]);
           const counts = childJson<Record<string, number>>(await waiter.done);
           expectCleanExit(await changer.done);
           return counts;
@@ -294,7 +287,7 @@ function register(ctx: SuiteContext): void {
       const previous = process.env.MEMMAP_WAIT_SPIN_US;
       process.env.MEMMAP_WAIT_SPIN_US = '1000';
       try {
-        const child = ctx.spawnChild(waiterChild('backend.mapMut(process.argv[1])', 'wait'), [path]);
+        const child = waiterChild(path, 'wait');
         // Linux shows the futex wait in /proc; elsewhere the child's "about to wait", then a pause
         // 500 times the spin: a spin that did not end leaves notify nobody to wake (0).
         if (process.platform === 'linux') await blockedInWait(child.child.pid!);
@@ -314,8 +307,7 @@ function register(ctx: SuiteContext): void {
       const { path, map } = sharedFile();
       using m = map();
       words(m)[3] = 5;
-      const child = `${waitOutcomes.toString()}\nconsole.log(JSON.stringify(await waitOutcomes(backend.mapMut(process.argv[1]))));`;
-      expect(childJson(await ctx.spawnChild(child, [path]).done)).toEqual({
+      expect(childJson(await ctx.spawnChildScript('wait-notify', ['wait-outcomes', 'file', path]).done)).toEqual({
         timedOut: 'timed-out',
         asyncTimedOut: 'timed-out',
         ne: 'not-equal',
@@ -329,10 +321,9 @@ function register(ctx: SuiteContext): void {
     async () => {
       const { path } = sharedFile();
       backend.mapMut(path, { create: true, length: 4096 }).close();
-      const child = `import fsp from 'node:fs/promises';\n${waitsHoldNoPoolThread.toString()}\nconsole.log(JSON.stringify(await waitsHoldNoPoolThread(backend, fsp, process.argv[1])));`;
       const r = childJson<{ bytes: number; results: string[] }>(
         await new Promise((resolve) => {
-          const c = ctx.spawnChild(child, [path], []);
+          const c = ctx.spawnChildScript('wait-notify', ['pool', 'file', path]);
           void c.done.then(resolve);
         }),
       );
@@ -345,13 +336,13 @@ function register(ctx: SuiteContext): void {
     () => {
       const { path } = sharedFile();
       backend.mapMut(path, { create: true, length: 4096 }).close();
-      const r = childJson<{ events: string[] }>(runScript(workerPendingWaitScript, { args: [ctx.moduleUrl, ctx.exportName, path] }));
+      const r = childJson<{ events: string[] }>(ctx.runChildScript('worker-pending-wait', [path]));
       expect(r.events).toEqual(['terminate:waiting', 'exit:waiting']);
     },
   );
 
   /** N processes each add 1 to word 0 M times with Atomics.add: the total is exact. */
-  const counterChild = (open: string) => `${countUp.toString()}\nconsole.log(JSON.stringify(countUp(${open}, Number(process.argv[2]))));`;
+  const counterChild = (source: string) => ctx.spawnChildScript('wait-notify', ['count-up', ...mapSource(source), String(INCREMENTS)]);
   const PROCS = 8;
   const INCREMENTS = 100_000;
 
@@ -360,10 +351,7 @@ function register(ctx: SuiteContext): void {
     async () => {
       const { path, map } = sharedFile();
       map().close();
-      const runs = Array.from(
-        { length: PROCS },
-        () => ctx.spawnChild(counterChild('backend.mapMut(process.argv[1])'), [path, String(INCREMENTS)]).done,
-      );
+      const runs = Array.from({ length: PROCS }, () => counterChild(path).done);
       for (const r of await Promise.all(runs)) childJson(r);
       expect(readFileSync(path).readInt32LE(0)).toBe(PROCS * INCREMENTS);
     },
@@ -374,10 +362,7 @@ function register(ctx: SuiteContext): void {
   it.skipIf(!caps.named)(`Atomics.add from ${PROCS} processes x ${INCREMENTS} on a named map loses no increment${noNamed}`, async () => {
     const name = named('count');
     using m = backend.mapNamed(name, { create: 'exclusive', length: 4096 });
-    const runs = Array.from(
-      { length: PROCS },
-      () => ctx.spawnChild(counterChild(`backend.mapNamed(${JSON.stringify(name)})`), ['-', String(INCREMENTS)]).done,
-    );
+    const runs = Array.from({ length: PROCS }, () => counterChild(`named:${name}`).done);
     for (const r of await Promise.all(runs)) childJson(r);
     expect(Atomics.load(words(m), 0)).toBe(PROCS * INCREMENTS);
   });
@@ -387,7 +372,7 @@ function register(ctx: SuiteContext): void {
     async () => {
       const name = named('wake');
       using m = backend.mapNamed(name, { create: 'exclusive', length: 64 });
-      const { done } = ctx.spawnChild(waiterChild(`backend.mapNamed(${JSON.stringify(name)})`, 'waitAsync'));
+      const { done } = waiterChild(`named:${name}`, 'waitAsync');
       expect(await wakeOne(m, done)).toBe(1);
       expect(childJson<{ r: string }>(await done)).toEqual({ r: 'ok' });
     },
@@ -423,8 +408,7 @@ function register(ctx: SuiteContext): void {
     const name = named('xproc');
     using m = backend.mapNamed(name, { create: 'exclusive', length: 4096 });
     m.bytes.write('from parent', 0);
-    const child = `${touchNamed.toString()}\nconsole.log(JSON.stringify(touchNamed(backend.mapNamed(${JSON.stringify(name)}))));`;
-    expect(childJson(ctx.runChild(child))).toEqual({ seen: 'from parent', length: 4096 });
+    expect(childJson(ctx.runChildScript('wait-notify', ['touch-named', 'named', name]))).toEqual({ seen: 'from parent', length: 4096 });
     expect(m.bytes.toString('latin1', 100, 111)).toBe('from child!');
   });
 
