@@ -70,7 +70,7 @@ export interface Addon {
   fdDuplicate?(fd: number): number;
   /** fstat: size * 8 + type (0 file, 1 directory, 2 FIFO, 3 socket, 4 other) (POSIX builds only). */
   fdStat?(fd: number): number;
-  /** close(2) of a descriptor the runtime's fs does not own (POSIX builds; core's runtime-fd.ts). */
+  /** Closes a descriptor the addon made (a duplicate, shm_open, openShared) that the runtime's fs does not own. */
   closeFd?(fd: number): void;
   /**
    * Registers the map's memory for other threads (once): [id, secret, kind] (id and secret as 16

@@ -83,7 +83,7 @@ const fileTypes: readonly FileInfo['type'][] = ['file', 'directory', 'fifo', 'so
 
 /** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
 function nativeDescriptors(): DescriptorOps | undefined {
-  const { fdAccessMode, fdDuplicate, fdStat } = addon;
+  const { fdAccessMode, fdDuplicate, fdStat, closeFd } = addon;
   if (!fdAccessMode || !fdDuplicate || !fdStat) return undefined;
   const call = <T>(run: () => T): T => {
     try {
@@ -95,6 +95,8 @@ function nativeDescriptors(): DescriptorOps | undefined {
   return {
     accessMode: (fd) => call(() => codeName(accessModes, fdAccessMode(fd), 'access mode')),
     duplicate: (fd) => call(() => fdDuplicate(fd)),
+    // The duplicate is native, so it is closed natively (where the addon offers close(2)).
+    ...(closeFd ? { close: (fd: number) => call(() => closeFd(fd)) } : {}),
     stat: (fd) => {
       const packed = call(() => fdStat(fd));
       return { size: Math.floor(packed / 8), type: codeName(fileTypes, packed % 8, 'file type') };
@@ -102,11 +104,16 @@ function nativeDescriptors(): DescriptorOps | undefined {
   };
 }
 
+/** closeFd for a descriptor the addon made, where the addon can close one (POSIX builds). */
+const nativeClose: { closeFd?: (fd: number) => void } = addon.closeFd ? { closeFd: addon.closeFd } : {};
+
 function openNamed(request: NamedRegionRequest): OpenedNamed {
   try {
     const [fd, created] = addon.shmOpen(request.name, request.create, request.exclusive, request.mode);
     try {
-      return { fd: runtimeOwnedFd(fd, (raw) => addon.closeFd?.(raw)), created };
+      const owned = runtimeOwnedFd(fd, (raw) => addon.closeFd?.(raw));
+      // Closed the way it was opened: natively, unless it was reopened through node:fs (Deno).
+      return { fd: owned, created, ...(owned === fd ? nativeClose : {}) };
     } catch (error) {
       if (created) addon.shmUnlink(request.name);
       throw error;
@@ -146,7 +153,8 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
     addon.close(handle, undefined);
     throw toMmapError(error, undefined);
   }
-  return { region: new NapiRegion(handle, undefined, fd, offset), kind: kind as OpenedShared['kind'], offset, length, fd };
+  const region = new NapiRegion(handle, undefined, fd, offset);
+  return { region, kind: kind as OpenedShared['kind'], offset, length, fd, ...(deno ? {} : nativeClose) };
 }
 
 /** Windows: named memory is a paging-file section, not a descriptor (see named-win32.ts). */

@@ -5,7 +5,7 @@ import { ErrorCodes, fromNodeError, invalidType, invalidValue, MmapError, outOfR
 import { checkMapRoom } from './map-limit.js';
 import { createMap, createMutableMap, type MapKind } from './map-objects.js';
 import type { BackendImplementation, FileMapKind, OpenedNamed, OpenedSection } from './region.js';
-import { checkSource, openFailure, openSource, releaseFile } from './source.js';
+import { checkSource, closeWithFs, openFailure, openSource, releaseFile } from './source.js';
 import { openSharedFailed, validateHandle } from './share.js';
 import type { AnonOptions, Backend, FileSource, MapHandle, MapMutOptions, MapOptions, Mmap, MmapMut, NamedOptions } from './types.js';
 import {
@@ -102,11 +102,11 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
         offset,
         length,
         fd: file.fd,
-        ownsFd: file.ownsFd,
+        closeFd: file.closeFd,
       });
     }
     // Read and copy maps keep no descriptor: the mapping (or the fallback's copy) holds the file.
-    if (file.ownsFd) fs.closeSync(file.fd);
+    file.closeFd?.(file.fd);
     const init = {
       backend: impl.name,
       capabilities: impl.capabilities,
@@ -115,7 +115,7 @@ function mapFile(impl: BackendImplementation, kind: FileMapKind, source: unknown
       offset,
       length,
       fd: -1,
-      ownsFd: false,
+      closeFd: undefined,
     };
     return createMap(init);
   } catch (error) {
@@ -172,7 +172,7 @@ function mapPathInOneCall(
     offset,
     length: opened.length,
     fd: -1,
-    ownsFd: false,
+    closeFd: undefined,
   });
 }
 
@@ -193,7 +193,7 @@ function mapAnon(impl: BackendImplementation, length: unknown, options: unknown)
       offset: 0,
       length: size,
       fd: -1,
-      ownsFd: false,
+      closeFd: undefined,
     });
   } catch (error) {
     throw fromNodeError(error);
@@ -225,6 +225,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
     throw fromNodeError(error);
   }
   const { fd, created } = opened;
+  const closeFd = opened.closeFd ?? closeWithFs;
   try {
     const size = fs.fstatSync(fd).size;
     const length = requested ?? size;
@@ -250,7 +251,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       offset: 0,
       length,
       fd,
-      ownsFd: true,
+      closeFd,
     });
   } catch (error) {
     if (created) {
@@ -261,7 +262,7 @@ function mapNamed(impl: BackendImplementation, name: unknown, options: unknown):
       }
     }
     try {
-      fs.closeSync(fd);
+      closeFd(fd);
     } catch {
       // the fd is gone either way
     }
@@ -307,7 +308,7 @@ function mapNamedSection(
       offset: 0,
       length,
       fd: -1,
-      ownsFd: false,
+      closeFd: undefined,
       fixedSize: `a Windows named section keeps the size it was created with (${size} bytes)`,
     });
   } catch (error) {
@@ -351,7 +352,7 @@ function openShared(impl: BackendImplementation, handle: unknown): Mmap | MmapMu
     offset,
     length,
     fd,
-    ownsFd: fd >= 0,
+    closeFd: fd >= 0 ? (opened.closeFd ?? closeWithFs) : undefined,
     // Without a descriptor of its own a shared map cannot grow or cut its file.
     fixedSize: kind === 'shared' && fd < 0 ? 'this map was opened by openShared() without a descriptor of its own' : undefined,
   });

@@ -6,6 +6,7 @@ import { closedError, ErrorCodes, fromNodeError, invalidType, MmapError, outOfRa
 import { maxWholeBufferLength, pageSize } from './pages.js';
 import type { Region } from './region.js';
 import { makeHandle } from './share.js';
+import type { CloseFd } from './source.js';
 import { makeArray, validateArray } from './typed-array.js';
 import type {
   Advice,
@@ -41,9 +42,10 @@ export interface MapInit {
   readonly region: Region;
   readonly offset: number;
   readonly length: number;
-  /** The fd of a file map (-1 for anonymous) and whether we close it. */
+  /** The fd of a file map (-1 for anonymous). */
   readonly fd: number;
-  readonly ownsFd: boolean;
+  /** How to close fd when the map is done with it; undefined when it is not the map's to close. */
+  readonly closeFd: CloseFd | undefined;
   /** Set when the region cannot change size (a Windows named section): why resize() is refused. */
   readonly fixedSize?: string;
 }
@@ -52,7 +54,7 @@ export interface MapInit {
 interface Held {
   readonly region: Region;
   readonly fd: number;
-  readonly ownsFd: boolean;
+  readonly closeFd: CloseFd | undefined;
 }
 
 // A map that was never closed: let the backend release it, then close our fd.
@@ -64,7 +66,7 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
     // e.g. the file vanished: nothing left to write back to
   }
   try {
-    if (held.ownsFd) closeWhenIdle(held.region, held.fd);
+    if (held.closeFd) closeWhenIdle(held.region, held.fd, held.closeFd);
   } catch {
     // the fd is gone either way
   }
@@ -74,10 +76,19 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
  * Closes our fd now, or once no asynchronous work of the region still uses it (so a pending write
  * can never land in a file that reused the fd number).
  */
-function closeWhenIdle(region: Region, fd: number): void {
+function closeWhenIdle(region: Region, fd: number, closeFd: CloseFd): void {
   const idle = region.whenIdle?.();
-  if (idle) void idle.finally(() => fs.close(fd, () => {}));
-  else fs.closeSync(fd);
+  if (!idle) {
+    closeFd(fd);
+    return;
+  }
+  void idle.finally(() => {
+    try {
+      closeFd(fd);
+    } catch {
+      // gone already: nothing left to release
+    }
+  });
 }
 
 /** A constructor that returns its argument, so a subclass can stamp a private field on any object. */
@@ -170,7 +181,7 @@ export class ReadOnlyMap implements Mmap {
     if (token !== makeToken) throw invalidType('constructor', 'called by memmap itself (use map(), mapMut(), ...)', token);
     this.#s = { init, length: init.length, closed: false, bytes: undefined };
     (this as unknown as { cloneGuard: () => never }).cloneGuard = notCloneable;
-    finalizer.register(this, { region: init.region, fd: init.fd, ownsFd: init.ownsFd }, this);
+    finalizer.register(this, { region: init.region, fd: init.fd, closeFd: init.closeFd }, this);
   }
 
   get backend(): string {
@@ -319,11 +330,11 @@ function closeState(map: ReadOnlyMap, s: MapState): void {
   s.closed = true;
   s.bytes = undefined;
   finalizer.unregister(map);
-  const { region, fd, ownsFd } = s.init;
+  const { region, fd, closeFd } = s.init;
   try {
     region.close();
   } finally {
-    if (ownsFd) closeWhenIdle(region, fd);
+    if (closeFd) closeWhenIdle(region, fd, closeFd);
   }
 }
 

@@ -145,6 +145,8 @@ export interface OpenedShared {
    * give (then core refuses resize() of the opened map).
    */
   readonly fd: number;
+  /** Optional: how to close `fd` when the backend made it natively (as OpenedNamed.closeFd). */
+  readonly closeFd?: (fd: number) => void;
 }
 
 /** How a descriptor was opened (its O_ACCMODE). */
@@ -164,6 +166,11 @@ export interface DescriptorOps {
    * (an O_APPEND description would misplace positioned writes).
    */
   duplicate(fd: number): number;
+  /**
+   * Optional: closes a descriptor duplicate() made, natively (Node's fs in a Worker warns about
+   * closing a descriptor it did not open). Without it core closes duplicates with node:fs.
+   */
+  close?(fd: number): void;
   /**
    * Optional: fstat in one native call, cheaper than fs.fstatSync (no Stats object): the size in
    * bytes and what the fd names. Throws (fs-style) on failure.
@@ -200,6 +207,12 @@ export interface NamedRegionRequest {
 export interface OpenedNamed {
   /** The region's descriptor, owned by core from now on. */
   readonly fd: number;
+  /**
+   * Optional: how to close `fd` when the backend made it natively (shm_open) rather than through
+   * the runtime's node:fs, which in a Worker warns about closing a descriptor it did not open.
+   * Without it core closes the descriptor with node:fs.
+   */
+  readonly closeFd?: (fd: number) => void;
   /** This call created the name. */
   readonly created: boolean;
 }

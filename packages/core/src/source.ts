@@ -20,8 +20,12 @@ export type CheckedSource =
 
 export interface OpenedFile {
   readonly fd: number;
-  /** true when the fd is ours to close: we opened the path, or duplicated/reopened a caller's fd. */
-  readonly ownsFd: boolean;
+  /**
+   * How to close the fd when it is ours (we opened the path, or duplicated/reopened a caller's fd):
+   * with the runtime's node:fs, or with the backend's DescriptorOps.close for a descriptor the
+   * backend made natively. undefined when the fd is the caller's.
+   */
+  readonly closeFd: CloseFd | undefined;
   /** For error messages; undefined for fds. */
   readonly path: string | undefined;
   /** true when this call created the file (so a failure removes it again). */
@@ -30,6 +34,12 @@ export interface OpenedFile {
   readonly openedPath?: string | Buffer;
   readonly size: number;
 }
+
+/** Closes a descriptor that a map owns. */
+export type CloseFd = (fd: number) => void;
+
+/** Closes a descriptor that the runtime's node:fs opened. */
+export const closeWithFs: CloseFd = (fd) => fs.closeSync(fd);
 
 export function checkSource(source: unknown): CheckedSource {
   if (typeof source === 'string') return checkPath(source, source);
@@ -97,7 +107,7 @@ export function openSource(
   ownDescriptor = true,
 ): OpenedFile {
   let fd: number;
-  let ownsFd = false;
+  let closeFd: CloseFd | undefined;
   let created = false;
   const path = src.type === 'path' ? src.display : undefined;
   const openedPath = src.type === 'path' ? src.path : undefined;
@@ -106,7 +116,7 @@ export function openSource(
       fd = src.fd;
     } else {
       ({ fd, created } = openPath(src.path, write, create, mode));
-      ownsFd = true;
+      closeFd = closeWithFs;
     }
   } catch (error) {
     throw openFailure(fromNodeError(error), write, create);
@@ -115,25 +125,30 @@ export function openSource(
     const stat = ops?.stat ? ops.stat(fd) : fileInfo(fd);
     if (stat.type === 'directory') throw syscallError(EISDIR, 'mmap', path);
     if (stat.type === 'fifo' || stat.type === 'socket') throw syscallError(ENODEV, 'mmap', path);
-    if (!ownsFd && !fdAllows(fd, write, ops)) {
+    if (!closeFd && !fdAllows(fd, write, ops)) {
       const remedy = write
         ? `the "source" descriptor (fd ${fd}) is not open for reading and writing; mapMut() needs both: open the descriptor read-write (fs.openSync(path, 'r+')), or map it read-only with map()`
         : `the "source" descriptor (fd ${fd}) is not open for reading: open it with 'r' or 'r+'`;
       throw withRemedy(syscallError(EACCES, 'mmap', path), remedy);
     }
-    if (!ownsFd && write) {
+    if (!closeFd && write) {
       if (!ownDescriptor) throw noOwnDescriptor();
       // A shared map keeps a descriptor while it lives: the caller may close (and the OS reuse)
       // theirs. A backend that never writes through it takes a dup; otherwise our own open file
       // description, since an O_APPEND fd would misplace positioned writes.
       // Deno's node:fs refuses descriptors it did not open itself (EBADF), so there core reopens.
-      const own = ops && runtime().name !== 'deno' ? ops.duplicate(fd) : reopen(fd, write);
-      if (own !== undefined) return { fd: own, ownsFd: true, path, created, openedPath, size: stat.size };
+      // A descriptor the backend duplicated natively is closed natively too (Node's fs in a Worker
+      // warns about closing one it did not open).
+      if (ops && runtime().name !== 'deno') {
+        return { fd: ops.duplicate(fd), closeFd: ops.close ?? closeWithFs, path, created, openedPath, size: stat.size };
+      }
+      const own = reopen(fd, write);
+      if (own !== undefined) return { fd: own, closeFd: closeWithFs, path, created, openedPath, size: stat.size };
       if (process.platform === 'win32') throw noOwnDescriptor();
     }
-    return { fd, ownsFd, path, created, openedPath, size: stat.size };
+    return { fd, closeFd, path, created, openedPath, size: stat.size };
   } catch (error) {
-    if (ownsFd) releaseFile({ fd, ownsFd, path, created, openedPath, size: 0 });
+    if (closeFd) releaseFile({ fd, closeFd, path, created, openedPath, size: 0 });
     throw fromNodeError(error);
   }
 }
@@ -231,9 +246,9 @@ function accessMode(fd: number): number | undefined {
 
 /** Undo openSource: close what we opened, remove what we created. Never throws. */
 export function releaseFile(file: OpenedFile): void {
-  if (file.ownsFd) {
+  if (file.closeFd) {
     try {
-      fs.closeSync(file.fd);
+      file.closeFd(file.fd);
     } catch {
       // already closed: nothing to release
     }

@@ -134,7 +134,8 @@ Napi::Value FdDuplicate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, copy);
 }
 
-// closeFd(fd): close(2) of a descriptor the runtime's fs does not own (Deno, see descriptors.h).
+// closeFd(fd): closes a descriptor this addon made (fdDuplicate, shmOpen, openShared): Node's fs
+// did not open it, so closing it there warns in a Worker (and Deno's fs refuses it).
 Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int err = os::Close(info[0].As<Napi::Number>().Int32Value());
