@@ -1,10 +1,15 @@
 // Children of the close-safety group: every way an old Buffer can outlive its mapping (close,
 // resize, GC, stray writes to read-only maps, close() with async work pending, windows of a map
-// beyond one Buffer), each run in a child process where a SIGSEGV/SIGBUS shows as a signal.
-// Self-contained: each function reaches its child as source text via toString(), and uses only its
-// parameters (the child's helpers arrive as `tools`, from childTools in tools.ts).
+// beyond one Buffer), each run in a child process where a SIGSEGV/SIGBUS shows as a signal. Run
+// as a script file (with --expose-gc for big-windows and collected):
+//   close-safety.js <module URL> <export name> <mode> <path> [size | big far]
+// It prints the mode's result as one JSON line and exits 0.
+import fs from 'node:fs';
 import type { Backend } from '@memmap/core';
-import type { ChildTools } from './tools.js';
+import { report, startChild } from './start.js';
+import { type ChildTools, childTools } from './tools.js';
+
+export type CloseSafetyMode = 'big-windows' | 'after-close' | 'after-resize' | 'collected' | 'stray-writes' | 'close-while-pending';
 
 export interface AfterCloseResult {
   kind: string;
@@ -229,3 +234,15 @@ export async function bigWindows(backend: Backend, path: string, big: number, fa
   await tools.ticks(5);
   return r;
 }
+
+const { backend, args } = await startChild();
+const [mode, path, ...numbers] = args as [CloseSafetyMode, string, ...string[]];
+const [first, second] = numbers.map(Number) as [number, number];
+const tools = childTools(fs);
+if (mode === 'big-windows') report(await bigWindows(backend, path, first, second, tools));
+else if (mode === 'after-close') report(afterClose(backend, path, first, tools));
+else if (mode === 'after-resize') report(afterResize(backend, path, first, tools));
+else if (mode === 'collected') report(await collected(backend, path, tools));
+else if (mode === 'stray-writes') report(strayWrites(backend, path, tools));
+else if (mode === 'close-while-pending') report(await closeWhilePending(backend, path));
+else throw new Error(`unknown mode ${mode}`);

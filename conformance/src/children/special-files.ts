@@ -1,7 +1,11 @@
 // Child of the special-files checks (close-safety group): every map function on one path that is
 // not a regular file (/dev/zero, /proc, a FIFO, a directory, a socket), each call's outcome
-// recorded. Self-contained: it reaches its child as source text via toString().
+// recorded. Run as a script file:
+//   special-files.js <module URL> <export name> <path> [socket]
+// ('socket' makes it listen on the path first). It prints the outcomes as one JSON line and exits 0.
+import net from 'node:net';
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 export interface SpecialFileOutcome {
   call: string;
@@ -12,18 +16,9 @@ export interface SpecialFileOutcome {
   message?: string;
 }
 
-/**
- * Tries every map function on `path`; `setup` = 'socket' makes it listen there first (`net` is
- * node:net, passed in: a dynamic import inside this function would not survive toString() under a
- * test runner that rewrites it).
- */
-export async function tryEveryMap(
-  backend: Backend,
-  net: typeof import('node:net'),
-  path: string,
-  setup: string,
-): Promise<SpecialFileOutcome[]> {
-  let server: import('node:net').Server | undefined;
+/** Tries every map function on `path`; `setup` = 'socket' makes it listen there first. */
+export async function tryEveryMap(backend: Backend, path: string, setup: string): Promise<SpecialFileOutcome[]> {
+  let server: net.Server | undefined;
   if (setup === 'socket') {
     const listening = net.createServer();
     server = listening;
@@ -62,3 +57,6 @@ export async function tryEveryMap(
   server?.close();
   return results;
 }
+
+const { backend, args } = await startChild();
+report(await tryEveryMap(backend, args[0]!, args[1] ?? ''));

@@ -1,5 +1,4 @@
-// The helpers children share, built in the child from its node:fs by childTools(fs), which
-// reaches it as source text via toString() and uses only its parameter.
+// The helpers children share, built in the child from its node:fs by childTools(fs).
 import type * as NodeFs from 'node:fs';
 
 /** What a child's functions get as `tools`. */

@@ -9,21 +9,9 @@ import { pattern } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { expectRejects, expectThrows, readAt } from './assert.js';
 import type { Group } from './index.js';
-import { childTools } from '../children/tools.js';
 import { childJson, hasProcFs } from './robust-util.js';
 import { registerSpecialFiles } from './special-files.js';
-import {
-  type AfterCloseResult,
-  type AfterResizeResult,
-  afterClose,
-  afterResize,
-  type BigWindowsResult,
-  bigWindows,
-  closeWhilePending,
-  collected,
-  type GcResult,
-  strayWrites,
-} from '../children/close-safety.js';
+import type { AfterCloseResult, AfterResizeResult, BigWindowsResult, CloseSafetyMode, GcResult } from '../children/close-safety.js';
 
 const CLOSED = 'ERR_MMAP_CLOSED';
 const SIZE = 3 * 4096 + 123; // several pages plus a partial one
@@ -80,10 +68,9 @@ function registerInProcess(ctx: SuiteContext): void {
   });
 }
 
-/** The child's side of children/close-safety.ts: `tools` from childTools(fs), then `fn`, called as `call`. */
-const CHILD_TOOLS = `${childTools.toString()}\nconst tools = childTools(fs);`;
-const childOf = (fn: (...args: never[]) => unknown, call: string): string =>
-  `${CHILD_TOOLS}\n${fn.toString()}\nconsole.log(JSON.stringify(await ${call}));`;
+/** Runs a mode of children/close-safety.ts on `path` (with `numbers` after it) and parses its JSON line. */
+const child = <T>(ctx: SuiteContext, mode: CloseSafetyMode, path: string, numbers: number[] = [], nodeArgs: string[] = []): T =>
+  childJson<T>(ctx.runChildScript('close-safety', [mode, path, ...numbers.map(String)], { nodeArgs }));
 
 const BIG = 5 * 1024 ** 3; // above every runtime's 4 GiB limit where one exists (Node 20, Bun)
 const FAR = BIG - 512 * 1024 ** 2;
@@ -99,9 +86,7 @@ function registerChildren(ctx: SuiteContext): void {
     } finally {
       closeSync(fd);
     }
-    const r = childJson<BigWindowsResult>(
-      ctx.runChild(childOf(bigWindows, `bigWindows(backend, process.argv[1], ${BIG}, ${FAR}, tools)`), [path], ['--expose-gc']),
-    );
+    const r = child<BigWindowsResult>(ctx, 'big-windows', path, [BIG, FAR], ['--expose-gc']);
     expect(r.marker).toBe('marker!!');
     if (ctx.caps.detachOnClose) {
       expect(r.readLengths).toEqual([0, 0, 0]);
@@ -112,9 +97,7 @@ function registerChildren(ctx: SuiteContext): void {
 
   it('old bytes and views read and written after close() cannot crash or touch the file', () => {
     const path = ctx.file(SIZE);
-    const results = childJson<AfterCloseResult[]>(
-      ctx.runChild(childOf(afterClose, `afterClose(backend, process.argv[1], ${SIZE}, tools)`), [path]),
-    );
+    const results = child<AfterCloseResult[]>(ctx, 'after-close', path, [SIZE]);
     expect(results).toHaveLength(4);
     for (const r of results) {
       if (ctx.caps.detachOnClose) expect([r.kind, r.wholeLength, r.viewLength]).toEqual([r.kind, 0, 0]);
@@ -125,9 +108,7 @@ function registerChildren(ctx: SuiteContext): void {
 
   it('old bytes and views after resize() cannot crash; only the live bytes reach the file', () => {
     const path = ctx.file(SIZE);
-    const r = childJson<AfterResizeResult>(
-      ctx.runChild(childOf(afterResize, `afterResize(backend, process.argv[1], ${SIZE}, tools)`), [path]),
-    );
+    const r = child<AfterResizeResult>(ctx, 'after-resize', path, [SIZE]);
     expect(r.grownKeepsData).toBe(true);
     expect(r.grownTailZero).toBe(true);
     expect(r.shrunkByte10).toBe(0x42);
@@ -144,7 +125,7 @@ function registerChildren(ctx: SuiteContext): void {
 
   it('maps never closed are released by GC; kept Buffers stay valid; writes reach the file', () => {
     const path = ctx.file(SIZE);
-    const r = childJson<GcResult>(ctx.runChild(childOf(collected, 'collected(backend, process.argv[1], tools)'), [path], ['--expose-gc']));
+    const r = child<GcResult>(ctx, 'collected', path, [], ['--expose-gc']);
     expect(r.keptContent, 'a Buffer kept after its map became unreachable').toBe(pattern(SIZE).subarray(101, 117).toString('hex'));
     expect([r.b0, r.b5, r.b7], 'writes of a collected mapMut reach the file').toEqual([0x41, 0x42, 49]);
     if (hasProcFs) {
@@ -158,18 +139,14 @@ function registerChildren(ctx: SuiteContext): void {
 
   it('stray writes to read-only maps cannot crash and never reach the file or other maps', () => {
     const path = ctx.file(3 * 4096 + 7);
-    const r = childJson<{ otherSaw: boolean; freshSaw: boolean }>(
-      ctx.runChild(childOf(strayWrites, 'strayWrites(backend, process.argv[1], tools)'), [path]),
-    );
+    const r = child<{ otherSaw: boolean; freshSaw: boolean }>(ctx, 'stray-writes', path);
     expect(ctx.read(path).equals(pattern(3 * 4096 + 7)), 'the file changed').toBe(true);
     expect(r).toEqual({ otherSaw: true, freshSaw: true });
   });
 
   it('close() during pending flushAsync()/prefetch() settles them without a crash; writes reach the file', () => {
     const path = ctx.file(SIZE);
-    const r = childJson<{ outcomes: string[] }>(
-      ctx.runChild(childOf(closeWhilePending, 'closeWhilePending(backend, process.argv[1])'), [path]),
-    );
+    const r = child<{ outcomes: string[] }>(ctx, 'close-while-pending', path);
     for (const o of r.outcomes) expect(['ok', `MmapError:${CLOSED}`], 'a pending call settled with').toContain(o);
     const expected = pattern(SIZE);
     for (let i = 0; i < 40; i++) expected[i] = i + 1;

@@ -6,14 +6,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
-import { type SpecialFileOutcome, tryEveryMap } from '../children/special-files.js';
+import type { SpecialFileOutcome } from '../children/special-files.js';
 import { childJson, isOsCode } from './robust-util.js';
 
-/** Child: tries every map function on argv[1]; argv[2] = 'socket' makes it listen there first. */
-const child = `import net from 'node:net';\n${tryEveryMap.toString()}\nconsole.log(JSON.stringify(await tryEveryMap(backend, net, process.argv[1], process.argv[2] ?? '')));`;
-
+/** Child (children/special-files.ts): tries every map function on `path`; setup 'socket' makes it listen there first. */
 function check(ctx: SuiteContext, path: string, setup = ''): SpecialFileOutcome[] {
-  const r = ctx.runChild(child, [path, setup], [], 15_000);
+  const r = ctx.runChildScript('special-files', setup ? [path, setup] : [path], { timeoutMs: 15_000 });
   expect(r.signal, `child hung or crashed mapping ${path}: ${r.stderr}`).toBeNull();
   const results = childJson<SpecialFileOutcome[]>(r);
   for (const o of results) {
