@@ -2,8 +2,7 @@
 import { defineCapabilities } from '@memmap/core';
 // The platform table first: it throws on an unsupported platform before koffi is loaded.
 import { platform } from './platform/index.js';
-import { hasWaitNotify } from './futex.js';
-import { hasNamed } from './named.js';
+import { os } from './os/index.js';
 import { canDetach } from './runtime.js';
 import { canShare } from './share.js';
 
@@ -17,10 +16,11 @@ export const capabilities = defineCapabilities({
   truncationSafe: false,
   lock: true,
   hugePages: platform.MAP_HUGETLB !== 0,
-  // The futex syscall on Linux; named semaphores on Windows (wait-win32.ts). Not macOS/FreeBSD.
-  waitNotify: hasWaitNotify,
-  // Under Deno the shm_open descriptor is reopened through node:fs (core's runtime-fd.ts).
-  named: hasNamed,
+  // The futex syscall on Linux; named semaphores on Windows (os/win32/wait.ts). Not macOS/FreeBSD.
+  waitNotify: os.wait.available,
+  // shm_open where the C library has it (under Deno its descriptor is reopened through node:fs,
+  // core's runtime-fd.ts); paging-file sections on Windows.
+  named: os.named.available,
   // A process-wide registry in this process's own memory, found through the C environment
   // (share.ts). Linux only: it needs /proc/self/task (a holder's thread ended?), gettid and the
   // futex; Windows, macOS and FreeBSD keep share() unsupported.

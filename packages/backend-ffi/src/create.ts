@@ -1,10 +1,10 @@
 // Making a new OS mapping for a file range or anonymous memory, with the flags each kind needs.
 import { readFileSync } from 'node:fs';
 import { syscallError } from '@memmap/core';
-import { lastErrno, MAP_FAILED } from './libc.js';
-import { sectionMap } from './libc-win32.js';
 import { Mapping } from './mapping.js';
+import { os } from './os/index.js';
 import { platform } from './platform/index.js';
+import { MAP_FAILED } from './pointers.js';
 import { alignUp, madvise, mmap, pageSize } from './syscalls.js';
 
 /** Everything needed to (re)create a region's mapping at any length. */
@@ -17,7 +17,7 @@ export interface MapSpec {
   readonly delta: number;
   readonly populate: boolean;
   readonly hugePages: boolean;
-  /** A Windows named section to map ('shared', no fd; named-win32.ts). */
+  /** A Windows named section to map ('shared', no fd; os/win32/named.ts). */
   readonly section?: bigint;
 }
 
@@ -52,9 +52,12 @@ export function createMapping(spec: MapSpec, length: number): Mapping {
 }
 
 function createSectionView(section: bigint, length: number): Mapping {
+  const named = os.named;
+  // Only openNamedSection() (index.ts) puts a section in a spec, and only where named memory is sections.
+  if (named.kind !== 'section') throw new Error('@memmap/backend-ffi: named sections exist only on Windows');
   const size = alignUp(length);
-  const addr = sectionMap(section, size);
-  if (addr === MAP_FAILED) throw syscallError(lastErrno(), 'MapViewOfFile');
+  const addr = named.map(section, size);
+  if (addr === MAP_FAILED) throw syscallError(os.lastErrno(), 'MapViewOfFile');
   return new Mapping(addr, size);
 }
 

@@ -7,6 +7,8 @@ import {
   type Backend,
   type DescriptorOps,
   type FileRegionRequest,
+  type NamedSectionRequest,
+  type OpenedSection,
   type OpenedShared,
   type Region,
   runtimeOwnedFd,
@@ -16,9 +18,7 @@ import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
 import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
-import { openNamed, unlinkNamed } from './named.js';
-import { openNamedSection, unlinkNamed as unlinkSection } from './named-win32.js';
-import { libc } from './libc.js';
+import { os } from './os/index.js';
 import { Mapping } from './mapping.js';
 import * as share from './share.js';
 
@@ -73,7 +73,7 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
   let fd = found.fd;
   try {
     // Deno's node:fs refuses descriptors it did not open (core's runtime-fd.ts).
-    if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => libc.close?.(raw));
+    if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => os.calls.close?.(raw));
   } catch (error) {
     mapping?.release(false);
     share.dropHandle(ref, handle);
@@ -89,8 +89,30 @@ const descriptors: DescriptorOps | undefined =
     ? undefined
     : { accessMode: fdAccessMode, duplicate: fdDuplicate };
 
-/** Windows names a paging-file section, not a descriptor (named-win32.ts). */
-const named = process.platform === 'win32' ? { openNamedSection, unlinkNamed: unlinkSection } : { openNamed, unlinkNamed };
+/**
+ * Named memory where it is a section, not a descriptor (Windows: os/win32/named.ts): a fixed-size
+ * section that each map views from its start.
+ */
+function openNamedSection(request: NamedSectionRequest): OpenedSection {
+  const sections = os.named;
+  if (sections.kind !== 'section') throw new Error('@memmap/backend-ffi: named sections exist only on Windows');
+  const { section, created, size } = sections.open(request);
+  return {
+    size,
+    created,
+    map: (length: number): Region =>
+      new FfiRegion(
+        { kind: 'shared', fd: -1, path: undefined, alignedOffset: 0, delta: 0, populate: false, hugePages: false, section },
+        length,
+      ),
+    close: () => sections.close(section),
+  };
+}
+
+const named =
+  os.named.kind === 'section'
+    ? { openNamedSection, unlinkNamed: os.named.unlink }
+    : { openNamed: os.named.open, unlinkNamed: os.named.unlink };
 
 export const backend: Backend = defineBackend({
   name: 'ffi',

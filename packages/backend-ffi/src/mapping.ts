@@ -2,8 +2,8 @@
 // ArrayBuffer handed out over it is alive (and not detached), and while a threadpool call is
 // running on it; it is unmapped exactly once, when the last of those ends.
 import { detach, ErrorCodes, MmapError } from '@memmap/core';
-import { viewOf } from './libc.js';
 import { platform } from './platform/index.js';
+import { viewOf } from './pointers.js';
 import { canDetach } from './runtime.js';
 import { dropHolder, type ShareRef } from './share.js';
 import { mmap, munmap } from './syscalls.js';

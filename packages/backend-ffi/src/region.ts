@@ -15,13 +15,13 @@ import {
   type WaitResult,
 } from '@memmap/core';
 import { createMapping, type MapSpec, prefault } from './create.js';
-import { cancelWait, futexWait, futexWaitAsync, futexWake, type PendingFutexWait } from './futex.js';
-import { libc } from './libc.js';
 import type { Mapping } from './mapping.js';
+import { os } from './os/index.js';
 import { platform } from './platform/index.js';
 import { canDetach } from './runtime.js';
 import * as share from './share.js';
 import * as sys from './syscalls.js';
+import { cancelWait, type PendingWait, wait, waitAsync, wake } from './wait.js';
 
 const { pageSize } = sys;
 
@@ -48,7 +48,7 @@ export class FfiRegion implements Region {
   /** The map's real length now (bytes after spec.delta). */
   #length: number;
   /** Pending waitAsync calls, woken by close(). */
-  readonly #waits = new Set<PendingFutexWait>();
+  readonly #waits = new Set<PendingWait>();
   /** close() or collected() ran: nothing maps again, nothing reaches the OS. */
   #closed = false;
   /** Set once share() or openShared() made this map object a handle of a registry span (share.ts). */
@@ -188,9 +188,9 @@ export class FfiRegion implements Region {
 
   wait(offset: number, expected: number, timeoutMs: number): WaitResult {
     const addr = this.#wordAddress(offset);
-    // A view of the one word, for the short spin before the futex (never handed out).
+    // A view of the one word, for the short spin before the OS sleep (never handed out).
     const word = new Int32Array(this.#live().view(this.#spec.delta + offset, 4));
-    return futexWait(addr, this.#expected(expected), this.#timeout(timeoutMs), this.#sharedMemory(), word);
+    return wait(addr, this.#expected(expected), this.#timeout(timeoutMs), this.#sharedMemory(), word);
   }
 
   waitAsync(offset: number, expected: number, timeoutMs: number): Promise<WaitResult> {
@@ -202,10 +202,10 @@ export class FfiRegion implements Region {
     } catch (error) {
       return Promise.reject(error);
     }
-    const pending = futexWaitAsync(addr, expected, timeoutMs, this.#sharedMemory());
+    const pending = waitAsync(addr, expected, timeoutMs, this.#sharedMemory());
     this.#waits.add(pending);
     const done = (): void => void this.#waits.delete(pending);
-    // The mapping stays mapped until the waiter worker has returned from the futex.
+    // The mapping stays mapped until the waiter worker has returned from its wait.
     return this.#live().track(pending.result.finally(done));
   }
 
@@ -215,7 +215,7 @@ export class FfiRegion implements Region {
       throw invalid('count', 'must be a non-negative integer or Infinity', count);
     }
     if (count === 0) return 0; // the futex would still wake one
-    return futexWake(addr, Math.min(count, 0x7fffffff), this.#sharedMemory());
+    return wake(addr, Math.min(count, 0x7fffffff), this.#sharedMemory());
   }
 
   /** Address of the int32 at map offset `offset`: inside the map and 4-byte aligned in memory. */
@@ -316,7 +316,7 @@ export class FfiRegion implements Region {
    * (Node 20), or EFAULT from the kernel. Any other mremap error is thrown as it is.
    */
   #moveInPlace(old: Mapping, newLength: number): boolean {
-    if (!libc.mremap || old.huge || old.busy || !old.detachAll()) return false;
+    if (!os.calls.mremap || old.huge || old.busy || !old.detachAll()) return false;
     const size = sys.alignUp(this.#spec.delta + newLength);
     // An earlier shrink left old bytes past the end in the last page; growth must read zeros.
     if (this.#spec.kind === 'anon' && newLength > this.#length) {
@@ -334,7 +334,7 @@ export class FfiRegion implements Region {
 
   close(): void {
     this.#closed = true;
-    for (const wait of this.#waits) cancelWait(wait);
+    for (const pending of this.#waits) cancelWait(pending);
     this.#waits.clear();
     const old = this.#mapping;
     this.#mapping = null;

@@ -19,8 +19,11 @@
 import { createHmac, getRandomValues, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MmapError } from '@memmap/core';
-import { libc, MAP_FAILED, viewOf } from './libc.js';
+import { os } from './os/index.js';
 import { platform } from './platform/index.js';
+import { MAP_FAILED, viewOf } from './pointers.js';
+
+const { calls } = os;
 
 const SLOTS = 16384;
 const SLOT_BYTES = 64;
@@ -99,10 +102,10 @@ const processStart =
 export const canShare: boolean =
   processStart !== undefined &&
   platform.SYS_futex !== undefined &&
-  libc.syscall !== undefined &&
-  libc.gettid !== undefined &&
-  libc.getenv !== undefined &&
-  libc.setenv !== undefined;
+  calls.syscall !== undefined &&
+  calls.gettid !== undefined &&
+  calls.getenv !== undefined &&
+  calls.setenv !== undefined;
 
 const FUTEX_WAIT_PRIVATE = 128;
 const FUTEX_WAKE_PRIVATE = 129;
@@ -118,18 +121,18 @@ function unavailable(why: string): MmapError {
 function get(): Registry {
   if (registry !== undefined) return registry;
   if (!canShare) throw unavailable('not supported here');
-  myTid = libc.gettid!();
+  myTid = calls.gettid!();
   myStart = startTime(`/proc/self/task/${myTid}/stat`) ?? -1;
   const name = `MEMMAP_FFI_REGISTRY_${process.pid}_${processStart}`;
-  let value = libc.getenv!(name);
+  let value = calls.getenv!(name);
   if (value === null) {
     const made = create();
-    if (libc.setenv!(name, made.value, 0) !== 0) {
-      libc.munmap(made.addr, SIZE);
+    if (calls.setenv!(name, made.value, 0) !== 0) {
+      calls.munmap(made.addr, SIZE);
       throw unavailable('setenv failed');
     }
-    value = libc.getenv!(name);
-    if (value !== made.value) libc.munmap(made.addr, SIZE); // another thread was first
+    value = calls.getenv!(name);
+    if (value !== made.value) calls.munmap(made.addr, SIZE); // another thread was first
   }
   registry = attach(value);
   return registry;
@@ -137,7 +140,7 @@ function get(): Registry {
 
 function create(): { addr: bigint; value: string } {
   const { PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, MAP_NORESERVE } = platform;
-  const addr = libc.mmap(null, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  const addr = calls.mmap(null, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (addr === MAP_FAILED || addr === null) throw unavailable('mmap failed');
   const ab = viewOf(addr, SIZE);
   const u64 = new BigUint64Array(ab, 0, 2);
@@ -155,7 +158,7 @@ function attach(value: string | null): Registry {
   if (match === null) throw unavailable('the environment entry is not ours');
   const addr = BigInt(`0x${match[1]}`);
   // A mapped range (msync answers ENOMEM for one that is not) with our magic and nonce.
-  if (libc.msync(addr, SIZE, platform.MS_ASYNC) !== 0) throw unavailable('the environment entry is not ours');
+  if (calls.msync(addr, SIZE, platform.MS_ASYNC) !== 0) throw unavailable('the environment entry is not ours');
   const ab = viewOf(addr, SIZE);
   const u64 = new BigUint64Array(ab);
   if (Atomics.load(u64, 0) !== MAGIC || u64[1] !== BigInt(`0x${match[2]}`)) throw unavailable('the environment entry is not ours');
@@ -170,7 +173,7 @@ function attach(value: string | null): Registry {
 
 function futex(r: Registry, op: number, value: number, ms: number): void {
   const ts = ms > 0 ? new BigInt64Array([0n, BigInt(ms * 1e6)]) : null;
-  libc.syscall!(platform.SYS_futex!, r.lockAddr, op, value, ts, null, 0);
+  calls.syscall!(platform.SYS_futex!, r.lockAddr, op, value, ts, null, 0);
 }
 
 /** Alive: /proc/self/task/<tid> exists with the start time the record has. */
@@ -286,14 +289,14 @@ function settle(r: Registry, slot: number): boolean {
     r.i32[state] = RETIRED;
     const fd = r.i32[slotI32(slot, 52)]!;
     r.i32[slotI32(slot, 52)] = -1;
-    if (fd >= 0) libc.close?.(fd);
+    if (fd >= 0) calls.close?.(fd);
   }
   if (holders === 0 && r.f64[slot64(slot, 40)]! > 0) {
     const addr = r.u64[slot64(slot, 32)]!;
     const size = r.f64[slot64(slot, 40)]!;
     r.f64[slot64(slot, 40)] = 0;
     r.u64[slot64(slot, 32)] = 0n;
-    libc.munmap(addr, size);
+    calls.munmap(addr, size);
   }
   if (holders === 0 && handles === 0) {
     r.u64[slot64(slot, 0)] = 0n;
@@ -355,7 +358,7 @@ export function register(span: SpanInfo, fd: number, dup: (fd: number) => number
       throw new MmapError('ENOMEM', `share(): more than ${SLOTS} shared maps in this process`);
     });
   } catch (error) {
-    if (own >= 0) libc.close?.(own);
+    if (own >= 0) calls.close?.(own);
     throw error;
   }
 }
@@ -410,7 +413,7 @@ export function open(
       };
     } catch (error) {
       if (handle >= 0) dropRecord(r, slot, handle);
-      if (fd >= 0) libc.close?.(fd);
+      if (fd >= 0) calls.close?.(fd);
       throw error;
     }
   });

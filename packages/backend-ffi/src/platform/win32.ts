@@ -1,6 +1,6 @@
-// Windows x64. There is no C mmap here: libc-win32.ts implements the calls this backend makes
+// Windows x64. There is no C mmap here: os/win32/kernel32.ts implements the calls this backend makes
 // (mmap, msync, madvise, mincore, mlock, ...) on kernel32 sections and views, and these are the
-// flag values it understands. Pages are 4 KiB; libc-win32.ts places each view at the 64 KiB
+// flag values it understands. Pages are 4 KiB; kernel32.ts places each view at the 64 KiB
 // allocation granularity itself and hands back the address of the offset asked for.
 import type { PlatformConstants } from './types.js';
 
@@ -34,7 +34,7 @@ export const constants: PlatformConstants = {
   _SC_PAGESIZE: 30,
   F_GETFL: 3, // the HANDLE's granted access
   F_DUPFD_CLOEXEC: 1030, // DuplicateHandle + uv_open_osfhandle
-  // Named maps are sections and waits named semaphores on Windows (named-win32.ts, wait-win32.ts).
+  // Named maps are sections and waits named semaphores on Windows (os/win32/named.ts, wait.ts).
   O_RDWR: 2,
   O_CREAT: 0x100,
   O_EXCL: 0x400,

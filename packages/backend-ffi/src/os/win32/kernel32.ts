@@ -1,4 +1,4 @@
-// The calls this backend makes (mmap, munmap, msync, madvise, mincore, mlock, ...) implemented on
+// The memory calls of os/types.ts (mmap, munmap, msync, madvise, mincore, mlock, ...) made of
 // kernel32 for Windows x64, with the flag values of platform/win32.ts. A file map is a section
 // (CreateFileMappingW) with one view (MapViewOfFile) at a 64 KiB-aligned offset, the section handle
 // closed at once (the view keeps it), and the address of the requested offset returned, so the
@@ -7,13 +7,13 @@
 // uv_get_osfhandle, which node.exe exports. Failures set an error number that lastError() returns
 // as libuv's positive code, so core names it as Node's fs does (ERROR_ACCESS_DENIED -> EACCES, ...).
 import koffi from 'koffi';
-import type { Libc } from './libc.js';
-import { constants as win } from './platform/win32.js';
+import { constants as win } from '../../platform/win32.js';
+import type { MemoryCalls } from '../types.js';
 
 type Pointer = bigint;
 type Callback<T> = (error: unknown, result: T) => void;
 
-// Loaded by windowsLibc(), never at import: this module is imported on every platform.
+// Loaded by kernel32Calls(), never at import: this module is imported on every platform.
 function loadKernel32() {
   const kernel32 = koffi.load('kernel32.dll');
   const optional = (definition: string): ReturnType<typeof kernel32.func> | undefined => {
@@ -34,7 +34,7 @@ function loadKernel32() {
     CreateFileMappingW: kernel32.func(
       'void * __stdcall CreateFileMappingW(void *file, void *attributes, uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, void *name)',
     ),
-    // Named memory: the paging-file section `Local\<name>` (named-win32.ts).
+    // Named memory: the paging-file section `Local\<name>` (named.ts).
     CreateFileMappingNamed: kernel32.func(
       'void * __stdcall CreateFileMappingW(void *file, void *attributes, uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, const char16_t *name)',
     ),
@@ -64,7 +64,7 @@ function loadKernel32() {
     K32QueryWorkingSetEx: kernel32.func('int __stdcall K32QueryWorkingSetEx(void *process, _Inout_ uint8_t *info, uint32_t length)'),
     RtlMoveMemory: kernel32.func('void __stdcall RtlMoveMemory(void *dst, void *src, size_t length)'),
     RtlFillMemory: kernel32.func('void __stdcall RtlFillMemory(void *dst, size_t length, uint8_t fill)'),
-    // Cross-process wait/notify (wait-win32.ts): files by identity, named semaphores per slot.
+    // Cross-process wait/notify (wait.ts): files by identity, named semaphores per slot.
     // BY_HANDLE_FILE_INFORMATION (52 bytes): volume serial at 28, file index high/low at 44/48.
     GetFileInformationByHandle: kernel32.func('int __stdcall GetFileInformationByHandle(void *file, _Out_ uint8_t *info)'),
     GetCurrentProcessId: kernel32.func('uint32_t __stdcall GetCurrentProcessId()'),
@@ -140,11 +140,11 @@ const views = new Map<Pointer, { length: number; file: Pointer | null; section?:
 /** The name of each section sectionOpen() returned, until sectionClose(): its views' wait identity. */
 const sectionNames = new Map<Pointer, string>();
 
-/** How many views show each identity; wait-win32.ts is told when the last one goes. */
+/** How many views show each identity; wait.ts is told when the last one goes. */
 const identityViews = new Map<string, number>();
 let identityReleased: ((identity: string) => void) | undefined;
 
-/** Called with an identity when the last view showing it is unmapped (wait-win32.ts's tables). */
+/** Called with an identity when the last view showing it is unmapped (wait.ts's tables). */
 export function onIdentityReleased(listener: (identity: string) => void): void {
   identityReleased = listener;
 }
@@ -177,7 +177,7 @@ export function waitKeyAt(addr: Pointer): { identity: string; offset: number } |
   return undefined;
 }
 
-/** The kernel32 calls wait-win32.ts makes (loaded with the rest by windowsLibc()). */
+/** The kernel32 calls wait.ts makes (loaded with the rest by kernel32Calls()). */
 export const kernel32 = () => k;
 
 function hi(n: number): number {
@@ -493,7 +493,7 @@ const withAsync = <F extends (...args: never[]) => unknown>(f: F): F & { async: 
   Object.assign(f, { async: unsupportedAsync });
 
 /** Loads kernel32 and node.exe's libuv and returns the calls above under their POSIX names. */
-export function windowsLibc(): Libc {
+export function kernel32Calls(): MemoryCalls {
   k = loadKernel32();
   uv = loadUv();
   return {
@@ -516,12 +516,10 @@ export function windowsLibc(): Libc {
     sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? PAGE : -1)),
     mlock2: undefined,
     mremap: undefined,
-    // Named maps are sections (sectionOpen above, not shm_open); wait/notify is wait-win32.ts
-    // (named semaphores: WaitOnAddress does not cross processes), not a futex syscall.
+    // wait/notify is wait.ts (named semaphores: WaitOnAddress does not cross processes), not a
+    // futex syscall.
     syscall: undefined,
-    shm_open: undefined,
-    shm_unlink: undefined,
-  } as unknown as Libc;
+  } as unknown as MemoryCalls;
 }
 
 /** The error of the last failing call above, as libuv's positive code. */

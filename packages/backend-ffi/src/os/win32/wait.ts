@@ -11,10 +11,10 @@
 // matching Waiting slots Woken (compare-and-swap) and releases each one's semaphore once.
 // Atomics on the table are sequentially consistent, as the addon's Interlocked calls are.
 import { syscallError } from '@memmap/core';
-import { kernel32, onIdentityReleased, waitKeyAt } from './libc-win32.js';
-import { viewOf } from './libc.js';
-
-type Pointer = bigint;
+import { type Pointer, viewOf } from '../../pointers.js';
+import { SLICE_MS, toResult } from '../../wait-codes.js';
+import type { WaitNotify } from '../types.js';
+import { kernel32, onIdentityReleased, waitKeyAt } from './kernel32.js';
 
 const SLOTS = 1024;
 const HEADER = 4;
@@ -32,7 +32,7 @@ const INVALID_HANDLE: Pointer = (1n << 64n) - 1n;
 const EIO = 4070;
 
 /** The protocol's wait, written once as source so the waiter workers run the same code. */
-export const winWaitSource = `(wait, words, slot, gen, sem, deadline, cancelled, sliceMs) => {
+const winWaitSource = `(wait, words, slot, gen, sem, deadline, cancelled, sliceMs) => {
   // Returns 0 woken (possibly spuriously), 2 timed out, or -errno. The slot is Waiting on entry
   // and free on return. deadline: epoch ms (performance.timeOrigin + performance.now()), or Infinity.
   const state = ${HEADER} + 4 * slot;
@@ -146,7 +146,7 @@ function done(table: Table): void {
 }
 
 /** A registered wait: the slot is Waiting; `run` the protocol's wait (or hand it to a worker). */
-export interface WinRegistration {
+interface WinRegistration {
   readonly words: Int32Array;
   readonly wordsAddr: bigint;
   readonly slot: number;
@@ -162,7 +162,7 @@ export interface WinRegistration {
  * Takes a slot for the word at addr and publishes it; then compares the value. 'not-equal' (the
  * slot is free again) when it differs; 'ok' when it differs but a notifier woke the slot meanwhile.
  */
-export function winRegister(addr: Pointer, expected: number, shared: boolean): WinRegistration | 'not-equal' | 'ok' {
+function winRegister(addr: Pointer, expected: number, shared: boolean): WinRegistration | 'not-equal' | 'ok' {
   const { table, key } = locate(addr, shared);
   const { words } = table;
   let slot = -1;
@@ -223,8 +223,8 @@ export function winRegister(addr: Pointer, expected: number, shared: boolean): W
 
 const waitForSingleObject = (sem: Pointer, ms: number): number => Number(kernel32().WaitForSingleObject(sem, ms));
 
-/** Blocks this thread; 0 ok, 1 not-equal, 2 timed-out, or -errno (futex.ts's codes). */
-export function winWaitBlocking(addr: Pointer, expected: number, timeoutMs: number, shared: boolean): number {
+/** Blocks this thread; 0 ok, 1 not-equal, 2 timed-out, or -errno (wait-codes.ts). */
+function winWaitBlocking(addr: Pointer, expected: number, timeoutMs: number, shared: boolean): number {
   const deadline = timeoutMs === Infinity ? Infinity : performance.timeOrigin + performance.now() + timeoutMs;
   const r = winRegister(addr, expected, shared);
   if (r === 'not-equal') return 1;
@@ -237,7 +237,7 @@ export function winWaitBlocking(addr: Pointer, expected: number, timeoutMs: numb
 }
 
 /** Wakes up to `count` waiters of the word at addr, in any process; returns how many woke. */
-export function winWake(addr: Pointer, count: number, shared: boolean): number {
+function winWake(addr: Pointer, count: number, shared: boolean): number {
   const { table, key } = locate(addr, shared);
   const { words } = table;
   const lo = Number(key & 0xffffffffn) | 0;
@@ -260,3 +260,37 @@ export function winWake(addr: Pointer, count: number, shared: boolean): number {
   }
   return woken;
 }
+
+// The waiter worker: the main thread registered the wait (winRegister); the worker sleeps on its semaphore.
+const workerSource = `
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const koffi = process.getBuiltinModule('node:module').createRequire(workerData.koffi)(workerData.koffi);
+const waitFor = koffi.load('kernel32.dll').func('uint32_t __stdcall WaitForSingleObject(void *handle, uint32_t ms)');
+const wait = (sem, ms) => Number(waitFor(sem, ms));
+const winWait = ${winWaitSource};
+const tables = new Map();
+parentPort.on('message', ({ wordsAddr, wordsBytes, slot, gen, sem, deadline, cancelled }) => {
+  let words = tables.get(wordsAddr);
+  if (!words) tables.set(wordsAddr, (words = new Int32Array(koffi.view(wordsAddr, wordsBytes))));
+  parentPort.postMessage(winWait(wait, words, slot, gen, sem, deadline, cancelled, ${SLICE_MS}));
+});
+`;
+
+export const semaphoreWaits: WaitNotify = {
+  available: true,
+  sleep(addr, expected, timeoutMs, shared) {
+    const result = toResult(winWaitBlocking(addr, expected, timeoutMs, shared), 'WaitForSingleObject');
+    return result === 'not-equal' ? 'ok' : result;
+  },
+  wake: winWake,
+  workerSource,
+  workerData: () => ({}),
+  start(addr, expected, timeoutMs, shared, startedAt, cancelled) {
+    const r = winRegister(addr, expected, shared);
+    // Changed since the call-time compare: a wake-up, as on the futex path.
+    if (r === 'not-equal' || r === 'ok') return 'ok';
+    const { wordsAddr, words, slot, gen, sem, finish, wake } = r;
+    const deadline = timeoutMs === Infinity ? Infinity : startedAt + timeoutMs;
+    return { message: { wordsAddr, wordsBytes: words.byteLength, slot, gen, sem, deadline, cancelled }, finish, wake };
+  },
+};

@@ -1,51 +1,15 @@
-// The C library and every prototype this backend calls, declared once. Pointers are BigInts
-// (koffi 3); `void *` results come back unsigned, so MAP_FAILED is 2^64 - 1.
+// The C library (Linux, macOS, FreeBSD) and every prototype this backend calls, declared once.
+// Loaded by loadLibc() from os/posix/index.ts, never at import: Windows imports this module too.
 import koffi, { type LibraryHandle } from 'koffi';
-import { lastError, windowsLibc } from './libc-win32.js';
-import { platform } from './platform/index.js';
+import { platform } from '../../platform/index.js';
+import type { Fn, MemoryCalls } from '../types.js';
 
-type Pointer = bigint;
-type Callback<T> = (error: unknown, result: T) => void;
-interface Fn<A extends unknown[], R> {
-  (...args: A): R;
-  async(...args: [...A, Callback<R>]): void;
-}
-
-export interface Libc {
-  mmap: Fn<[addr: Pointer | null, length: number, prot: number, flags: number, fd: number, offset: number], Pointer>;
-  munmap: Fn<[addr: Pointer, length: number], number>;
-  msync: Fn<[addr: Pointer, length: number, flags: number], number>;
-  madvise: Fn<[addr: Pointer, length: number, advice: number], number>;
-  mincore: Fn<[addr: Pointer, length: number, vec: Uint8Array], number>;
-  mlock: Fn<[addr: Pointer, length: number], number>;
-  munlock: Fn<[addr: Pointer, length: number], number>;
-  memcpy: Fn<[dst: Pointer, src: Pointer, length: number], Pointer>;
-  memset: Fn<[dst: Pointer, value: number, length: number], Pointer>;
+/** The C library: the memory calls, plus what only POSIX code here uses. */
+export interface Libc extends MemoryCalls {
   sysconf: Fn<[name: number], number>;
-  /** Variadic: fcntl(fd, cmd) or fcntl(fd, cmd, 'int', arg). */
-  fcntl: (fd: number, cmd: number, ...variadic: unknown[]) => number;
-  /** Linux only (glibc >= 2.27 / musl >= 1.1.20 for mlock2). */
-  mlock2: Fn<[addr: Pointer, length: number, flags: number], number> | undefined;
-  mremap: Fn<[addr: Pointer, oldLength: number, newLength: number, flags: number], Pointer> | undefined;
-  /** The futex syscall (Linux only; see futexPrototype). */
-  syscall:
-    | Fn<
-        [number: number, addr: Pointer, op: number, val: number, timeout: BigInt64Array | null, addr2: null, val3: number],
-        number | bigint
-      >
-    | undefined;
   /** Variadic: (name, oflag, 'uint32_t', mode). In libc since glibc 2.34, in librt before. */
   shm_open: ((name: string, oflag: number, ...mode: [type: string, mode: number]) => number) | undefined;
   shm_unlink: ((name: string) => number) | undefined;
-  /** close(2), for a descriptor the runtime's fs does not own (core's runtime-fd.ts); POSIX only. */
-  close?: ((fd: number) => number) | undefined;
-  /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
-  posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;
-  /** The C environment, process-wide (share.ts finds its registry there); POSIX only. */
-  getenv?: ((name: string) => string | null) | undefined;
-  setenv?: ((name: string, value: string, overwrite: number) => number) | undefined;
-  /** This thread's kernel id (glibc >= 2.30, musl >= 1.2.2); Linux only. */
-  gettid?: (() => number) | undefined;
 }
 
 /**
@@ -53,8 +17,6 @@ export interface Libc {
  * where the variadic and fixed conventions agree (x86_64, Linux aarch64), so a fixed prototype serves.
  */
 export const futexPrototype = 'long syscall(long number, void *addr, int op, int val, void *timeout, void *addr2, int val3)';
-
-export const MAP_FAILED: Pointer = (1n << 64n) - 1n;
 
 /** The C library name that loaded (the waiter workers load the same one). */
 export let libcName = '';
@@ -73,7 +35,8 @@ function open(): LibraryHandle {
   throw new Error(`@memmap/backend-ffi cannot load the C library (${errors.join('; ')})`);
 }
 
-function posixLibc(): Libc {
+/** Loads the C library and looks up every call. */
+export function loadLibc(): Libc {
   const lib = open();
   const fn = <F>(definition: string): F => lib.func(definition) as unknown as F;
 
@@ -125,16 +88,5 @@ function posixLibc(): Libc {
   };
 }
 
-const windows = process.platform === 'win32';
-
-/** The C library, or on Windows the same calls made of kernel32 sections and views (libc-win32.ts). */
-export const libc: Libc = windows ? windowsLibc() : posixLibc();
-
-/**
- * errno of the last failing call on this thread (koffi saves it right after each call); on Windows
- * libuv's code for the last Win32 error, which core names the same way.
- */
-export const lastErrno = (): number => (windows ? lastError() : koffi.errno());
-
-/** An external ArrayBuffer over [ptr, ptr + length), no copy, no finalizer. */
-export const viewOf = (ptr: Pointer, length: number): ArrayBuffer => koffi.view(ptr, length);
+/** errno of the last failing call on this thread (koffi saves it right after each call). */
+export const lastErrno = (): number => koffi.errno();
