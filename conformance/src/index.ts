@@ -11,6 +11,7 @@ export { pattern, SuiteContext } from './context.js';
 export { groups } from './groups/index.js';
 export { formatRun, type RunResult, type RunSuiteOptions, runSuite } from './run.js';
 export { currentRuntime, type RuntimeInfo } from './runtime.js';
+export { hostileCalls, testChildScript } from './test-children.js';
 
 export function runConformance(backend: Backend, options: ConformanceOptions): void {
   const ctx = new SuiteContext(backend, options);

@@ -1,9 +1,12 @@
-// Runs a snippet in a fresh process through the suite's child-process helper (crash checks never
-// run in the test worker itself).
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ChildResult, lastJsonLine, runModuleSource } from '@memmap/conformance';
+// Runs a check of test/children/*.ts in a fresh process through the suite's child-process helpers
+// (crash checks never run in the test worker itself).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildResult, lastJsonLine, runScript, testChildScript } from '@memmap/conformance';
 
-export const distUrl = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+/** The built package's folder: children import the backend from dist/ (build first). */
+export const distUrl = new URL('../dist/', import.meta.url).href;
 
 export interface Child extends ChildResult {
   /** The last stdout line parsed as JSON (children report results that way). */
@@ -11,14 +14,15 @@ export interface Child extends ChildResult {
 }
 
 /**
- * `body` runs as an ES module with `backend` (from dist/: build first), `fs`, `spawnSync` and `dir`
- * (a fresh temp dir, removed afterwards) in scope. `nodeArgs` are Node options (e.g. --expose-gc).
+ * Runs `check` of test/children/<script>.ts; its argv holds dist/'s URL, a fresh temp dir (removed
+ * afterwards) and the check's name (children/start.ts). `nodeArgs` are Node options (e.g. --expose-gc).
  */
-export function runChild(body: string, nodeArgs: string[] = []): Child {
-  const r = runModuleSource(
-    (dir) =>
-      `import { backend } from ${JSON.stringify(distUrl)};\nimport fs from 'node:fs';\nimport { spawnSync } from 'node:child_process';\nconst dir = ${JSON.stringify(dir)};\n${body}\n`,
-    { nodeArgs },
-  );
-  return { ...r, result: lastJsonLine(r.stdout) };
+export function runChild(script: string, check: string, nodeArgs: string[] = []): Child {
+  const dir = mkdtempSync(join(tmpdir(), 'memmap-child-'));
+  try {
+    const r = runScript(testChildScript(new URL('.', import.meta.url), script), { args: [distUrl, dir, check], nodeArgs });
+    return { ...r, result: lastJsonLine(r.stdout) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
