@@ -1,10 +1,11 @@
 // Children of the big-files group's full-disk checks, each run in a child process on a fresh 1 MiB
 // tmpfs (`dir`, which already holds keep.bin, 64 KiB that must not change): ffi cannot survive the
 // SIGBUS of a page the disk refused (truncationSafe false), so a crash shows as the child's signal.
-// Self-contained: each function reaches its child as source text via toString() and uses only its
-// parameters (`attempt` below travels with them).
-import type * as NodeFs from 'node:fs';
+// Run as a script file:  full-disk.js <module URL> <export name> <scenario> <dir>
+// It prints the scenario's result as one JSON line and exits 0.
+import * as NodeFs from 'node:fs';
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 type Fs = Pick<typeof NodeFs, 'existsSync' | 'readFileSync' | 'statSync'>;
 
@@ -98,3 +99,21 @@ export function resizeAllocateWithinFreeSpace(backend: Backend, dir: string, fs:
   for (let p = 0; p < back.length; p += page) if (back[p] !== 7) lost++;
   return { flush, lost, size: back.length };
 }
+
+const scenarios = {
+  writePastFreeSpace,
+  createAllocatePastFreeSpace,
+  allocateExistingPastFreeSpace,
+  allocateWithinFreeSpace,
+  resizeAllocatePastFreeSpace,
+  resizeAllocateWithinFreeSpace,
+};
+
+/** The scenarios, by the name of their function. */
+export type FullDiskScenario = keyof typeof scenarios;
+
+const { backend, args } = await startChild();
+const [scenario, dir] = args as [FullDiskScenario, string];
+const run = scenarios[scenario];
+if (run === undefined) throw new Error(`unknown scenario ${scenario}`);
+report(run(backend, dir, NodeFs, attempt));

@@ -1,7 +1,12 @@
-// Children of the manifest group, where a flag's "false" side could crash the process.
-// Self-contained: each function reaches its child as source text via toString() and uses only its
-// parameters.
+// Children of the manifest group, where a flag's "false" side could crash the process, and the
+// waiter of its waitNotify check. Run as a script file:
+//   manifest.js <module URL> <export name> <read-after-close|read-after-truncation|wait-word1> <path>
+// It prints the mode's result as one plain line and exits 0.
+import fs from 'node:fs';
 import type { Backend } from '@memmap/core';
+import { startChild } from './start.js';
+
+export type ManifestMode = 'read-after-close' | 'read-after-truncation' | 'wait-word1';
 
 /** detachOnClose false: old Buffers keep their length after close(), and reading them cannot crash. */
 export function readAfterClose(backend: Backend, path: string): string {
@@ -34,3 +39,18 @@ export function readAfterTruncation(backend: Backend, path: string, truncate: (p
   m.close();
   return `ok ${sum}`;
 }
+
+/** wait() on word 1 (offset 4) of a shared file map for up to 20 s: its result. */
+export function waitWord1(backend: Backend, path: string): string {
+  const m = backend.mapMut(path);
+  const r = m.wait(4, 0, 20000);
+  m.close();
+  return r;
+}
+
+const { backend, args } = await startChild();
+const [mode, path] = args as [ManifestMode, string];
+if (mode === 'read-after-close') console.log(readAfterClose(backend, path));
+else if (mode === 'read-after-truncation') console.log(readAfterTruncation(backend, path, fs.truncateSync));
+else if (mode === 'wait-word1') console.log(waitWord1(backend, path));
+else throw new Error(`unknown mode ${mode}`);

@@ -1,8 +1,12 @@
 // Child of the read-only group: stray writes through a map() (read-only, private copy-on-write)
-// Buffer and view do not crash and never reach the file. Self-contained: it reaches its child as
-// source text via toString() and uses only its parameters (`stray` is the child's helper that
-// turns a TypeError from a detached Buffer into nothing).
+// Buffer and view do not crash and never reach the file (`stray` is the child's helper that turns
+// a TypeError from a detached Buffer into nothing). Run as a script file:
+//   read-only.js <module URL> <export name> <path>
+// It prints one JSON line (StrayWriteResult) and exits 0.
+import fs from 'node:fs';
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
+import { childTools } from './tools.js';
 
 export interface StrayWriteResult {
   /** A write through view() shows in bytes (they alias one mapping); null where the write threw. */
@@ -38,3 +42,6 @@ export function strayReadOnlyWrites(backend: Backend, path: string, stray: (writ
   m.close();
   return { viewToBytes, bytesToView, clean };
 }
+
+const { backend, args } = await startChild();
+report(strayReadOnlyWrites(backend, args[0]!, childTools(fs).stray));

@@ -8,17 +8,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import {
-  allocateExistingPastFreeSpace,
-  allocateWithinFreeSpace,
-  type Attempt,
-  attempt,
-  createAllocatePastFreeSpace,
-  resizeAllocatePastFreeSpace,
-  resizeAllocateWithinFreeSpace,
-  writePastFreeSpace,
-} from '../children/full-disk.js';
-import type { SuiteContext } from '../context.js';
+import type { Attempt, FullDiskScenario } from '../children/full-disk.js';
+import type { ChildResult, SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { allZero, expectThrows, GiB, readAt, sparseFile } from './assert.js';
 import type { Group } from './index.js';
@@ -58,9 +49,6 @@ function withFullDiskDir<T>(ctx: SuiteContext, use: (dir: string) => T): T {
     spawnSync('umount', ['-l', dir]);
   }
 }
-
-/** A full-disk scenario of children/full-disk.ts: run in a child, its result printed as JSON. */
-type FullDiskScenario = (...args: Parameters<typeof writePastFreeSpace>) => unknown;
 
 function register(ctx: SuiteContext): void {
   const { backend, caps } = ctx;
@@ -144,19 +132,18 @@ function register(ctx: SuiteContext): void {
   }
 
   /** Runs a full-disk scenario in a child on a fresh 1 MiB tmpfs holding keep.bin (64 KiB pattern). */
-  const onFullDisk = (scenario: FullDiskScenario, check: (r: ReturnType<SuiteContext['runChild']>, dir: string) => void) =>
+  const onFullDisk = (scenario: FullDiskScenario, check: (r: ChildResult, dir: string) => void) =>
     withFullDiskDir(ctx, (dir) => {
       const keep = Buffer.alloc(64 * 1024);
       for (let i = 0; i < keep.length; i++) keep[i] = (i * 7 + 3) & 255;
       writeFileSync(`${dir}/keep.bin`, keep);
-      const call = `${scenario.name}(backend, process.argv[process.argv.length - 1], fs, attempt)`;
-      const r = ctx.runChild(`${attempt.toString()}\n${scenario.toString()}\nconsole.log(JSON.stringify(${call}));`, [dir]);
+      const r = ctx.runChildScript('full-disk', [scenario, dir]);
       check(r, dir);
       expect(readFileSync(`${dir}/keep.bin`).equals(keep), 'a file already on the disk is unchanged').toBe(true);
     });
 
   it('writes past the free space without allocate: ENOSPC (never ERR_MMAP_TRUNCATED) by flush at the latest; nothing else changes', () => {
-    onFullDisk(writePastFreeSpace, (r) => {
+    onFullDisk('writePastFreeSpace', (r) => {
       if (!caps.truncationSafe && r.signal === 'SIGBUS') return; // ffi: the documented death
       const res = childJson<{ writes: Attempt; flush: Attempt; size: number; close: Attempt; closed: boolean }>(r);
       const failure = !res.writes.ok ? res.writes : res.flush;
@@ -171,7 +158,7 @@ function register(ctx: SuiteContext): void {
   });
 
   it('mapMut({ create, allocate }) past the free space: ENOSPC at the call, no file left behind', () => {
-    onFullDisk(createAllocatePastFreeSpace, (r) => {
+    onFullDisk('createAllocatePastFreeSpace', (r) => {
       const res = childJson<{ made: Attempt; exists: boolean }>(r);
       expect(res.made.ok).toBe(false);
       expect(res.made.code, res.made.message).toBe('ENOSPC');
@@ -180,7 +167,7 @@ function register(ctx: SuiteContext): void {
   });
 
   it('mapMut({ allocate }) past the free space on an existing file: ENOSPC, size and bytes kept', () => {
-    onFullDisk(allocateExistingPastFreeSpace, (r) => {
+    onFullDisk('allocateExistingPastFreeSpace', (r) => {
       const res = childJson<{ made: Attempt; size: number }>(r);
       expect(res.made.ok).toBe(false);
       expect(res.made.code, res.made.message).toBe('ENOSPC');
@@ -189,7 +176,7 @@ function register(ctx: SuiteContext): void {
   });
 
   it('allocate within the free space: every page written and flushed reaches the file', () => {
-    onFullDisk(allocateWithinFreeSpace, (r) => {
+    onFullDisk('allocateWithinFreeSpace', (r) => {
       const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
       expect(res.flush.ok, res.flush.message).toBe(true);
       expect(res.lost, 'pages lost').toBe(0);
@@ -198,7 +185,7 @@ function register(ctx: SuiteContext): void {
   });
 
   it('resize(n, { allocate }) past the free space: ENOSPC, the map, its bytes and the file as they were', () => {
-    onFullDisk(resizeAllocatePastFreeSpace, (r) => {
+    onFullDisk('resizeAllocatePastFreeSpace', (r) => {
       const res = childJson<{ grow: Attempt; intact: boolean; size: number; flush: Attempt; first: number; fileLength: number }>(r);
       expect(res.grow.ok).toBe(false);
       expect(res.grow.code, res.grow.message).toBe('ENOSPC');
@@ -211,7 +198,7 @@ function register(ctx: SuiteContext): void {
   });
 
   it('resize(n, { allocate }) within the free space reserves the blocks: every new page reaches the file', () => {
-    onFullDisk(resizeAllocateWithinFreeSpace, (r) => {
+    onFullDisk('resizeAllocateWithinFreeSpace', (r) => {
       const res = childJson<{ flush: Attempt; lost: number; size: number }>(r);
       expect(res.flush.ok, res.flush.message).toBe(true);
       expect(res.lost).toBe(0);

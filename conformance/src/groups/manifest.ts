@@ -4,7 +4,7 @@ import { writeSync, openSync, closeSync } from 'node:fs';
 import { describe, expect, it } from '../harness/index.js';
 import { type Capabilities, capabilityFlags, type MmapMut } from '@memmap/core';
 import { pattern, type SuiteContext } from '../context.js';
-import { readAfterClose, readAfterTruncation } from '../children/manifest.js';
+import type { ManifestMode } from '../children/manifest.js';
 import type { Group } from './index.js';
 import { sectionSize } from './windows-limits.js';
 import { MiB, allZero, assertMmapError, expectCleanExit, expectRejects, expectThrows, sparseFile } from './assert.js';
@@ -107,7 +107,7 @@ function register(ctx: SuiteContext): void {
       'old Buffers keep their length after close, and reading them does not crash (flag false, child process)',
       () => {
         const path = ctx.file(8192);
-        const r = ctx.runChild(`${readAfterClose.toString()}\nconsole.log(readAfterClose(backend, process.argv[1]));`, [path]);
+        const r = ctx.runChildScript('manifest', ['read-after-close' satisfies ManifestMode, path]);
         expectCleanExit(r);
         expect(r.stdout).toMatch(/^ok 8192 10 /);
       },
@@ -117,10 +117,7 @@ function register(ctx: SuiteContext): void {
   describe('truncationSafe', () => {
     it.skipIf(!caps.truncationSafe)('a file cut short under a live map does not kill the process (child)', () => {
       const path = ctx.file(64 * 1024);
-      const r = ctx.runChild(
-        `${readAfterTruncation.toString()}\nconsole.log(readAfterTruncation(backend, process.argv[1], fs.truncateSync));`,
-        [path],
-      );
+      const r = ctx.runChildScript('manifest', ['read-after-truncation' satisfies ManifestMode, path]);
       expectCleanExit(r);
     });
   });
@@ -188,10 +185,8 @@ function register(ctx: SuiteContext): void {
       expect(m.wait(0, 2)).toBe('not-equal');
       expect(m.wait(0, 1, 1)).toBe('timed-out');
       await expect(m.waitAsync(0, 1, 1)).resolves.toBe('timed-out');
-      const { done } = ctx.spawnChild(
-        `const m = backend.mapMut(process.argv[1]); const r = m.wait(4, 0, 20000); m.close(); console.log(r);`,
-        [path],
-      );
+      // The child (children/manifest.ts) waits on word 1 for up to 20 s and prints the result.
+      const { done } = ctx.spawnChildScript('manifest', ['wait-word1' satisfies ManifestMode, path]);
       let woken = 0;
       let exited = false;
       void done.then(() => (exited = true));

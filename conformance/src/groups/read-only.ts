@@ -7,8 +7,7 @@ import { pattern, type SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import { expectThrows } from './assert.js';
 import type { Group } from './index.js';
-import { type StrayWriteResult, strayReadOnlyWrites } from '../children/read-only.js';
-import { childTools } from '../children/tools.js';
+import type { StrayWriteResult } from '../children/read-only.js';
 import { childJson } from './robust-util.js';
 
 const SIZE = 20_000;
@@ -87,12 +86,7 @@ function register(ctx: SuiteContext): void {
   it('a stray write through bytes/view does not crash and never reaches the file (child process)', () => {
     const content = pattern(SIZE, 5);
     const path = ctx.file(content);
-    const out = childJson<StrayWriteResult>(
-      ctx.runChild(
-        `${childTools.toString()}\n${strayReadOnlyWrites.toString()}\nconsole.log(JSON.stringify(strayReadOnlyWrites(backend, process.argv[1], childTools(fs).stray)));`,
-        [path],
-      ),
-    );
+    const out = childJson<StrayWriteResult>(ctx.runChildScript('read-only', [path]));
     expect(out.clean).toBe(true);
     if (ctx.caps.zeroCopy)
       expect({ viewToBytes: out.viewToBytes, bytesToView: out.bytesToView }).toEqual({ viewToBytes: true, bytesToView: true });
