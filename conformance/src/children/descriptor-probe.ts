@@ -1,7 +1,18 @@
 // Runs inside a child whose RLIMIT_NOFILE is lowered (prlimit): holds thousands of read and copy
 // maps at once, which only works if they keep no descriptor, and counts the fds shared maps keep.
-// Self-contained: it reaches the child as source text via toString(), so it may use only its parameters.
+// Run as a script file:  descriptor-probe.js <module URL> <export name> <dir> <counts JSON>
+// It prints one JSON line (DescriptorFigures) and exits 0.
+import fs from 'node:fs';
 import type { Backend, Mmap } from '@memmap/core';
+import { report, startChild } from './start.js';
+
+export interface DescriptorCounts {
+  sameFile: number;
+  differentFiles: number;
+  copies: number;
+  fromFd: number;
+  shared: number;
+}
 
 export interface DescriptorFigures {
   /** The soft RLIMIT_NOFILE the child runs under (from /proc/self/limits). */
@@ -25,12 +36,7 @@ export interface DescriptorFigures {
   after: number;
 }
 
-export function descriptorProbe(
-  backend: Backend,
-  fs: typeof import('node:fs'),
-  dir: string,
-  counts: { sameFile: number; differentFiles: number; copies: number; fromFd: number; shared: number },
-): DescriptorFigures {
+export function descriptorProbe(backend: Backend, fs: typeof import('node:fs'), dir: string, counts: DescriptorCounts): DescriptorFigures {
   const fds = () => fs.readdirSync('/proc/self/fd').length;
   const limits = fs.readFileSync('/proc/self/limits', 'utf8');
   const limit = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? NaN);
@@ -75,3 +81,6 @@ export function descriptorProbe(
     after: fds(),
   };
 }
+
+const { backend, args } = await startChild();
+report(descriptorProbe(backend, fs, args[0]!, JSON.parse(args[1]!) as DescriptorCounts));

@@ -1,9 +1,11 @@
 // Probes run in a child process by the "hostile callers" group: a caller that tampers with map
 // objects, clones them, or holds maps until the kernel's map count runs out. A crash shows as the
-// child's signal; everything else comes back as one JSON line.
-// Self-contained: each function reaches the child as source text via toString(), so it may use only
-// its parameters (and globals every runtime has).
+// child's signal; everything else comes back as one JSON line. Run as a script file:
+//   hostile.js <module URL> <export name> <tamper|map-limit> <path>
+import fs from 'node:fs';
+import util from 'node:util';
 import type { Backend, Mmap, MmapMut } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 /** One call made after tampering, and how it ended. */
 export interface CallOutcome {
@@ -263,3 +265,9 @@ export function mapLimitProbe(backend: Backend, fs: typeof import('node:fs'), pa
   if (message !== undefined) report.message = message;
   return report;
 }
+
+const { backend, args } = await startChild();
+const [probe, path] = args as ['tamper' | 'map-limit', string];
+if (probe === 'tamper') report(await tamperProbe(backend, fs, util, path));
+else if (probe === 'map-limit') report(mapLimitProbe(backend, fs, path));
+else throw new Error(`unknown probe ${probe}`);

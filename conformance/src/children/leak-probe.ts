@@ -1,7 +1,10 @@
 // Runs inside a child (node --expose-gc): cycles of maps and failing calls, measuring open fds,
-// /proc/self/maps lines and RSS at a baseline and after. Self-contained: it reaches the child as
-// source text via toString(), so it may use only its parameters.
+// /proc/self/maps lines and RSS at a baseline and after. Run as a script file:
+//   leak-probe.js <module URL> <export name> <path> <cycles> <failing> <close|gc>
+// It prints one JSON line (LeakFigures) and exits 0.
+import fs from 'node:fs';
 import type { Backend } from '@memmap/core';
+import { report, startChild } from './start.js';
 
 export interface LeakFigures {
   fds: [number, number];
@@ -126,3 +129,7 @@ export async function leakProbe(
     failures,
   };
 }
+
+const { backend, args } = await startChild();
+const [path, cycles, failing, mode] = args as [string, string, string, 'close' | 'gc'];
+report(await leakProbe(backend, fs, path, Number(cycles), Number(failing), mode));

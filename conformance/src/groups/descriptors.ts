@@ -2,14 +2,14 @@
 // RLIMIT_NOFILE lowered to 256 (prlimit) holds 20,000 read maps of one file and 5,000 of different
 // files at once; shared maps keep at most one each. Needs Linux /proc and prlimit(1): skips elsewhere.
 import { spawnSync } from 'node:child_process';
-import { type DescriptorFigures, descriptorProbe } from '../children/descriptor-probe.js';
+import type { DescriptorCounts, DescriptorFigures } from '../children/descriptor-probe.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
 import { childJson, hasProcFs } from './robust-util.js';
 
 const NOFILE = 256;
-const COUNTS = { sameFile: 20_000, differentFiles: 5_000, copies: 2_000, fromFd: 2_000, shared: 100 };
+const COUNTS: DescriptorCounts = { sameFile: 20_000, differentFiles: 5_000, copies: 2_000, fromFd: 2_000, shared: 100 };
 
 const hasPrlimit = hasProcFs && spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -18,9 +18,12 @@ function register(ctx: SuiteContext): void {
     `with RLIMIT_NOFILE ${NOFILE}: ${COUNTS.sameFile} read maps of one file, ${COUNTS.differentFiles} of different files, copies and maps of a caller's fd live at once; shared maps keep at most one fd`,
     () => {
       const dir = ctx.tmpDir();
-      const body = `${descriptorProbe.toString()}
-        console.log(JSON.stringify(descriptorProbe(backend, fs, process.argv[1], ${JSON.stringify(COUNTS)})));`;
-      const f = childJson<DescriptorFigures>(ctx.runChild(body, [dir], [], 240_000, ['prlimit', `--nofile=${NOFILE}:${NOFILE}`]));
+      const f = childJson<DescriptorFigures>(
+        ctx.runChildScript('descriptor-probe', [dir, JSON.stringify(COUNTS)], {
+          timeoutMs: 240_000,
+          launcher: ['prlimit', `--nofile=${NOFILE}:${NOFILE}`],
+        }),
+      );
       const summary = JSON.stringify(f);
       expect(f.limit, `the child did not run with the lowered limit: ${summary}`).toBe(NOFILE);
       expect(f.fdsWhileHeld - f.baseline, `live read/copy maps hold descriptors: ${summary}`).toBe(0);

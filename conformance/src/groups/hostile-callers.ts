@@ -3,7 +3,7 @@
 // it holds, memmap never touches memory outside a live mapping and the process lives on. Each probe
 // runs in a child process, so a crash shows as its exit status instead of killing the runner.
 import { existsSync } from 'node:fs';
-import { type MapLimitReport, mapLimitProbe, type TamperReport, tamperProbe } from '../children/hostile.js';
+import type { MapLimitReport, TamperReport } from '../children/hostile.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
@@ -20,10 +20,7 @@ const hasMapCountLimit = process.platform === 'linux' && existsSync('/proc/sys/v
 function register(ctx: SuiteContext): void {
   it('tampered, subclassed, proxied, cloned and printed maps: only MmapErrors, no crash, the file unchanged', () => {
     const path = ctx.file(3 * 4096);
-    const body = `import util from 'node:util';
-      ${tamperProbe.toString()}
-      console.log(JSON.stringify(await tamperProbe(backend, fs, util, process.argv[1])));`;
-    const r = childJson<TamperReport>(ctx.runChild(body, [path], [], 120_000));
+    const r = childJson<TamperReport>(ctx.runChildScript('hostile', ['tamper', path], { timeoutMs: 120_000 }));
     const summary = JSON.stringify(r, null, 1);
     expect(r.foreignErrors, `errors that are no MmapError: ${summary}`).toEqual([]);
     for (const [kind, code] of Object.entries(r.adviseAfterLengthLie)) {
@@ -55,9 +52,7 @@ function register(ctx: SuiteContext): void {
     "holding maps until the kernel's map count nears its limit: ENOMEM naming the limit, the runtime still maps its own memory, closing maps makes room",
     () => {
       const path = ctx.file(Buffer.alloc(4096, 7));
-      const body = `${mapLimitProbe.toString()}
-        console.log(JSON.stringify(mapLimitProbe(backend, fs, process.argv[1])));`;
-      const r = childJson<MapLimitReport>(ctx.runChild(body, [path], [], 300_000));
+      const r = childJson<MapLimitReport>(ctx.runChildScript('hostile', ['map-limit', path], { timeoutMs: 300_000 }));
       const summary = JSON.stringify(r);
       expect(r.heapGrew, summary).toBe(true);
       expect(r.mappedAgain, summary).toBe(true);

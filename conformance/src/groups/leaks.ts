@@ -3,7 +3,7 @@
 // all be released by the garbage collector. The measurements need /proc, so they skip elsewhere.
 
 import { runtime } from '@memmap/core';
-import { type LeakFigures, leakProbe } from '../children/leak-probe.js';
+import type { LeakFigures } from '../children/leak-probe.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
@@ -28,9 +28,8 @@ const NODE_ARGS = ['--expose-gc', '--max-semi-space-size=1'];
 
 function probe(ctx: SuiteContext, cycles: number, failing: number, mode: 'close' | 'gc'): LeakFigures {
   const path = ctx.file(3 * 4096 + 100);
-  const body = `${leakProbe.toString()}
-    console.log(JSON.stringify(await leakProbe(backend, fs, process.argv[1], ${cycles}, ${failing}, '${mode}')));`;
-  return childJson<LeakFigures>(ctx.runChild(body, [path], NODE_ARGS, 180_000));
+  const r = ctx.runChildScript('leak-probe', [path, String(cycles), String(failing), mode], { nodeArgs: NODE_ARGS, timeoutMs: 180_000 });
+  return childJson<LeakFigures>(r);
 }
 
 function expectBaseline(f: LeakFigures): void {

@@ -3,10 +3,7 @@
 // released, what the worker wrote through its shared map reaches the file, and the main thread's
 // maps of the same file are unaffected. Runs in a child process whose exit status is asserted.
 
-import { fileURLToPath } from 'node:url';
 import { runtime } from '@memmap/core';
-import { runScript } from '../child-process.js';
-import { loadsKoffi } from '../children/koffi-probe.js';
 import type { TerminatePendingReport } from '../children/terminate-pending.js';
 import type { WorkerOnlyMode, WorkerOnlyReport } from '../children/worker-only.js';
 import type { SuiteContext } from '../context.js';
@@ -17,10 +14,6 @@ import { childJson } from './robust-util.js';
 const ROUNDS = 30;
 const WORKER_ONLY_ROUNDS = 10;
 const WORKER_ONLY_MODES: readonly WorkerOnlyMode[] = ['normal', 'flushAsync', 'prefetch', 'nothing', 'waitAsync'];
-/** A script file (conformance/src/children/worker-only.ts, compiled beside this one). */
-const workerOnlyScript = fileURLToPath(new URL('../children/worker-only.js', import.meta.url));
-/** A script file (conformance/src/children/terminate-pending.ts, compiled beside this one). */
-const terminatePendingScript = fileURLToPath(new URL('../children/terminate-pending.js', import.meta.url));
 const SIZE = 16 * 1024 * 1024;
 
 // Bun crashes inside itself (SIGSEGV, or koffi's node-addon-api aborting on napi_throw) when a Worker
@@ -32,8 +25,7 @@ const SIZE = 16 * 1024 * 1024;
 // backends too). Only under Bun, the one runtime with the defect.
 const koffiWorkerCrash = (ctx: SuiteContext): boolean => {
   if (runtime().name !== 'bun') return false;
-  const body = `import { createRequire as __createRequire } from 'node:module';\n${loadsKoffi.toString()}\nconsole.log(JSON.stringify(loadsKoffi(Object.keys(__createRequire(import.meta.url).cache))));`;
-  return childJson<boolean>(ctx.runChild(body));
+  return childJson<boolean>(ctx.runChildScript('koffi-probe'));
 };
 
 function register(ctx: SuiteContext): void {
@@ -44,8 +36,7 @@ function register(ctx: SuiteContext): void {
     `${ROUNDS} workers terminated with flushAsync()/prefetch()/waitAsync() pending: exit status 0, their writes reach the file, the main map is unaffected${why}`,
     () => {
       const path = `${ctx.tmpDir()}/shared.bin`;
-      const r = runScript(terminatePendingScript, {
-        args: [ctx.moduleUrl, ctx.exportName, path, String(ROUNDS), String(SIZE)],
+      const r = ctx.runChildScript('terminate-pending', [path, String(ROUNDS), String(SIZE)], {
         nodeArgs: ['--expose-gc'],
         timeoutMs: 120_000,
       });
@@ -63,10 +54,7 @@ function registerWorkerOnly(ctx: SuiteContext): void {
   // that unloads an addon with the last env that loaded it (Node 20) does so after every Worker.
   it(`a process whose main thread never loads the backend survives ${WORKER_ONLY_ROUNDS} Workers in a row per ending (normal; terminate() with flushAsync, prefetch, waitAsync or nothing pending): exit status 0, no signal`, () => {
     const dir = ctx.tmpDir();
-    const r = runScript(workerOnlyScript, {
-      args: [ctx.moduleUrl, ctx.exportName, dir, String(WORKER_ONLY_ROUNDS), WORKER_ONLY_MODES.join(',')],
-      timeoutMs: 180_000,
-    });
+    const r = ctx.runChildScript('worker-only', [dir, String(WORKER_ONLY_ROUNDS), WORKER_ONLY_MODES.join(',')], { timeoutMs: 180_000 });
     expect({ status: r.status, signal: r.signal }, `the child died: ${r.stderr.slice(-2000)}`).toEqual({ status: 0, signal: null });
     const report = childJson<WorkerOnlyReport>(r);
     for (const mode of WORKER_ONLY_MODES) {
