@@ -1,7 +1,7 @@
 // The seam between the platform-neutral files and the OS, like the napi addon's native/os.h:
 // everything they call that differs between POSIX (os/posix/) and Windows (os/win32/).
 // os/index.ts builds exactly one implementation when the backend loads.
-import type { NamedRegionRequest, OpenedNamed, WaitResult } from '@memmap/core';
+import type { NamedRegionRequest, NamedSectionRequest, OpenedNamed, WaitResult } from '@memmap/core';
 import type { Pointer } from '../pointers.js';
 
 type Callback<T> = (error: unknown, result: T) => void;
@@ -62,11 +62,7 @@ export type NamedMemory =
       readonly kind: 'section';
       readonly available: boolean;
       /** Opens or creates the section; throws an MmapError. size: what the section really holds. */
-      open(request: { name: string; create: boolean; exclusive: boolean; length: number }): {
-        section: Pointer;
-        created: boolean;
-        size: number;
-      };
+      open(request: NamedSectionRequest): { section: Pointer; created: boolean; size: number };
       /** A read-write view of the section's first `size` bytes, or MAP_FAILED (lastErrno() says why). */
       map(section: Pointer, size: number): Pointer;
       close(section: Pointer): void;
