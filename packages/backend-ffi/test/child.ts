@@ -1,17 +1,19 @@
-// Runs an ES module snippet in a child process through the suite's child-process helper (crash
-// checks must never take down vitest).
+// Runs a check of test/children/*.ts in a child process through the suite's child-process helpers
+// (crash checks must never take down vitest).
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ChildResult, lastJsonLine, runModuleSource } from '@memmap/conformance';
+import { type ChildResult, lastJsonLine, runScript, testChildScript } from '@memmap/conformance';
 
 export type { ChildResult } from '@memmap/conformance';
 
 /** The built backend's module URL (children import the same build as each other). */
-export const backendUrl = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+const backendUrl = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
 
-/** `body` runs after `backend` (the built ffi backend) and `fs` are imported (unless `bare`). */
-export function runChild(body: string, nodeArgs: string[] = [], bare = false): ChildResult {
-  const prelude = bare ? '' : `import { backend } from ${JSON.stringify(backendUrl)};\nimport fs from 'node:fs';\n`;
-  return runModuleSource(`${prelude}${body}`, { nodeArgs, timeoutMs: 120_000 });
+/**
+ * Runs test/children/<script>.ts with `args` after the backend's URL in its argv (children/start.ts
+ * reads them: the check's name first). `nodeArgs` are Node options (e.g. --expose-gc).
+ */
+export function runChild(script: string, args: string[] = [], nodeArgs: string[] = []): ChildResult {
+  return runScript(testChildScript(new URL('.', import.meta.url), script), { args: [backendUrl, ...args], nodeArgs, timeoutMs: 120_000 });
 }
 
 /** The last stdout line parsed as JSON (children print their findings there); throws if the child failed. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type ChildResult, lastJsonLine, runScript, testChildScript } from '@memmap/conformance';
 
 /** The built package's folder: children import the backend from dist/ (build first). */
-export const distUrl = new URL('../dist/', import.meta.url).href;
+const distUrl = new URL('../dist/', import.meta.url).href;
 
 export interface Child extends ChildResult {
   /** The last stdout line parsed as JSON (children report results that way). */
