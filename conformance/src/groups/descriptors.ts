@@ -1,8 +1,11 @@
 // Group "descriptors": read and copy maps hold no file descriptor once made, so a process with
 // RLIMIT_NOFILE lowered to 256 (prlimit) holds 20,000 read maps of one file and 5,000 of different
-// files at once; shared maps keep at most one each. Needs Linux /proc and prlimit(1): skips elsewhere.
+// files at once; shared maps keep at most one each (needs Linux /proc and prlimit(1): skips
+// elsewhere). Every descriptor a map owns is closed by whoever opened it, so a Worker's runtime
+// never warns about a close its node:fs did not expect.
 import { spawnSync } from 'node:child_process';
 import type { DescriptorCounts, DescriptorFigures } from '../children/descriptor-probe.js';
+import type { WorkerDescriptorsReport } from '../children/worker-descriptors.js';
 import type { SuiteContext } from '../context.js';
 import { expect, it } from '../harness/index.js';
 import type { Group } from './index.js';
@@ -31,6 +34,14 @@ function register(ctx: SuiteContext): void {
       expect(f.after, `fds left after closing everything: ${summary}`).toBe(f.baseline);
     },
   );
+
+  it("a Worker that maps and closes a path, a caller's fd, an openShared() file map and named memory leaves no runtime warning (each descriptor is closed by whoever opened it)", () => {
+    const child = ctx.runChildScript('worker-descriptors', [ctx.tmpDir()], { timeoutMs: 60_000 });
+    const r = childJson<WorkerDescriptorsReport>(child);
+    expect(r.ran).toContain('path');
+    expect(r.warnings).toEqual([]);
+    expect(child.stderr).not.toMatch(/closed but not opened/);
+  });
 }
 
 export const descriptorsGroup: Group = { name: 'descriptors', register };

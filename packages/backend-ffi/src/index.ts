@@ -17,7 +17,7 @@ import {
 import { capabilities } from './capabilities.js';
 import { FfiRegion } from './region.js';
 import { platform } from './platform/index.js';
-import { alignDown, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
+import { alignDown, closeNative, fallocate, fdAccessMode, fdDuplicate } from './syscalls.js';
 import { os } from './os/index.js';
 import { Mapping } from './mapping.js';
 import * as share from './share.js';
@@ -73,21 +73,24 @@ function openShared(token: ShareToken): OpenedShared | 'released' | 'forged' {
   let fd = found.fd;
   try {
     // Deno's node:fs refuses descriptors it did not open (core's runtime-fd.ts).
-    if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => os.calls.close?.(raw));
+    if (fd >= 0) fd = runtimeOwnedFd(fd, (raw) => closeNative?.(raw));
   } catch (error) {
     mapping?.release(false);
     share.dropHandle(ref, handle);
     throw error;
   }
   const spec = { kind, fd, path: undefined, alignedOffset: offset - delta, delta, populate: false, hugePages: huge };
-  return { region: new FfiRegion(spec, length, { mapping, ref, handle }), kind, offset, length, fd };
+  const region = new FfiRegion(spec, length, { mapping, ref, handle });
+  // A native duplicate is closed natively; one reopened through node:fs (Deno) by node:fs.
+  const closer = fd >= 0 && fd === found.fd && closeNative ? { closeFd: closeNative } : {};
+  return { region, kind, offset, length, fd, ...closer };
 }
 
 /** fcntl for a caller's fd (core checks its access mode, and dups it for shared maps). */
 const descriptors: DescriptorOps | undefined =
   platform.F_GETFL === undefined || platform.F_DUPFD_CLOEXEC === undefined
     ? undefined
-    : { accessMode: fdAccessMode, duplicate: fdDuplicate };
+    : { accessMode: fdAccessMode, duplicate: fdDuplicate, ...(closeNative ? { close: closeNative } : {}) };
 
 /**
  * Named memory where it is a section, not a descriptor (Windows: os/win32/named.ts): a fixed-size

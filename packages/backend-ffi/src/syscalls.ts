@@ -144,6 +144,17 @@ export function fdAccessMode(fd: number): FdAccess {
   return mode;
 }
 
+/**
+ * close(2) of a descriptor this backend made (a duplicate, shm_open, openShared): closed the way it
+ * was opened, since Node's fs in a Worker warns about closing a descriptor it did not open.
+ * undefined where the C library has no close (Windows: no descriptors are made there).
+ */
+export const closeNative: ((fd: number) => void) | undefined = calls.close
+  ? (fd) => {
+      if (calls.close!(fd) !== 0) throw syscallError(lastErrno(), 'close');
+    }
+  : undefined;
+
 /** fcntl(F_DUPFD_CLOEXEC): a new descriptor on the same open file description. */
 export function fdDuplicate(fd: number): number {
   const copy = calls.fcntl(fd, platform.F_DUPFD_CLOEXEC!, 'int', 0);

@@ -37,7 +37,17 @@ export function shmNamed(libc: Libc): NamedMemory {
   /** The descriptor as core's node:fs calls accept it (reopened under Deno: core's runtime-fd.ts). */
   function adopt(fd: number, created: boolean, name: string): OpenedNamed {
     try {
-      return { fd: runtimeOwnedFd(fd, (raw) => libc.close?.(raw)), created };
+      const owned = runtimeOwnedFd(fd, (raw) => libc.close?.(raw));
+      // Closed the way it was opened: natively, unless it was reopened through node:fs (Deno).
+      const close = libc.close;
+      if (owned !== fd || !close) return { fd: owned, created };
+      return {
+        fd,
+        created,
+        closeFd: (raw) => {
+          if (close(raw) !== 0) throw syscallError(lastErrno(), 'close', name);
+        },
+      };
     } catch (error) {
       if (created) libc.shm_unlink!(`/${name}`);
       throw error;
