@@ -42,6 +42,8 @@ function count(value: unknown, name: string): number {
 }
 
 export class FfiRegion implements Region {
+  /** Windows refuses to cut a file under a view: core unmaps, cuts and maps again. */
+  readonly blocksFileCut = os.mappedFileCutRefused;
   readonly #spec: MapSpec;
   /** null while the map is empty (length 0 makes no OS mapping) and after close(). */
   #mapping: Mapping | null;

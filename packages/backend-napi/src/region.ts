@@ -19,6 +19,8 @@ const pageSize = addon.pageSize;
 const noHandle = -1 as MapHandle;
 
 export class NapiRegion implements Region {
+  /** Windows refuses to cut a file under a view: core unmaps, cuts and maps again. */
+  readonly blocksFileCut = process.platform === 'win32';
   /** noHandle after close()/collected(): handle numbers are reused, so a kept one could name another map. */
   #h: MapHandle;
   /** The Buffer over the whole map handed out by buffer(), until remap/close detaches it. */

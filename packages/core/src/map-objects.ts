@@ -30,7 +30,7 @@ import {
   validateTimeout,
   validateWaitOffset,
 } from './validate.js';
-import { isWindows, shrinkMappedFile } from './windows.js';
+import { shrinkUnderView } from './shrink-under-view.js';
 
 /** Which call made a map: read = map(), shared = mapMut() (and mapNamed()), copy = mapCopy(), anon = mapAnon(). */
 export type MapKind = 'read' | 'shared' | 'copy' | 'anon';
@@ -508,9 +508,9 @@ function resizeFileMap(s: MapState, next: number, allocate: boolean): void {
       return;
     }
     const reachedEnd = offset + s.length >= fileSize;
-    // Only a backend that really maps (zeroCopy) holds a view that blocks the cut.
-    if (isWindows && s.init.capabilities.zeroCopy && next < s.length && reachedEnd) {
-      shrinkMappedFile(region, fd, s.length, next, newEnd);
+    // The region says whether its view blocks the cut (Windows); core makes no guess about the OS.
+    if (region.blocksFileCut === true && next < s.length && reachedEnd) {
+      shrinkUnderView(region, fd, s.length, next, newEnd);
       return;
     }
     region.remap(next, { allocate });

@@ -87,6 +87,13 @@ export interface Region {
    * or neutralised on return. Never called for 'copy' maps.
    */
   remap(newLength: number, options: RemapOptions): void;
+  /**
+   * Optional: true where the OS refuses to shorten a file while this mapping maps it (Windows:
+   * ERROR_USER_MAPPED_FILE). To shrink a shared map that reaches the end of its file, core then
+   * remaps to 0, cuts the file and remaps to the new length (restoring the old length when the cut
+   * fails); false or absent: core calls remap() and cuts the file after it.
+   */
+  readonly blocksFileCut?: boolean;
   /** Detach or neutralise every Buffer handed out, then unmap. Called at most once. */
   close(): void;
   /**

@@ -38,7 +38,7 @@ export interface MemoryCalls {
         number | bigint
       >
     | undefined;
-  /** close(2), for a descriptor the runtime's fs does not own (core's runtime-fd.ts); POSIX only. */
+  /** close(2), for a descriptor the runtime's fs does not own (one this backend made); POSIX only. */
   close?: ((fd: number) => number) | undefined;
   /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
   posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;
@@ -100,4 +100,6 @@ export interface Os {
   lastErrno(): number;
   readonly named: NamedMemory;
   readonly wait: WaitNotify;
+  /** The OS refuses to shorten a file while a view maps it (Windows): Region.blocksFileCut. */
+  readonly mappedFileCutRefused: boolean;
 }

@@ -6,5 +6,5 @@ import { shmNamed } from './named.js';
 
 export function posixOs(): Os {
   const libc = loadLibc();
-  return { calls: libc, lastErrno, named: shmNamed(libc), wait: futexWaits(libc) };
+  return { calls: libc, lastErrno, named: shmNamed(libc), wait: futexWaits(libc), mappedFileCutRefused: false };
 }

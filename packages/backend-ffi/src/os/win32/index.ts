@@ -5,5 +5,5 @@ import { sectionNamed } from './named.js';
 import { semaphoreWaits } from './wait.js';
 
 export function win32Os(): Os {
-  return { calls: kernel32Calls(), lastErrno: lastError, named: sectionNamed, wait: semaphoreWaits };
+  return { calls: kernel32Calls(), lastErrno: lastError, named: sectionNamed, wait: semaphoreWaits, mappedFileCutRefused: true };
 }
