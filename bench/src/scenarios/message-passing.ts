@@ -149,7 +149,7 @@ export const pingPong: ScenarioDef = {
     ];
   },
   notes: () => [
-    'Both sides block in wait() between messages (after the short spin of MEMMAP_WAIT_SPIN_US, by default 20 µs on 4+ logical CPUs and 0 on fewer); p50/p99 are per round trip. The socket row sends a 4-byte frame and a 4-byte acknowledgement.',
+    'Both sides block in wait() between messages (after the short spin of MEMMAP_WAIT_SPIN_US, by default 20 µs on 2+ logical CPUs and 0 on one); p50/p99 are per round trip. The socket row sends a 4-byte frame and a 4-byte acknowledgement.',
   ],
   extra,
 };

@@ -1,8 +1,9 @@
 // The short spin a wait() makes before it sleeps in the kernel: a reply that comes within
 // microseconds (a ping-pong over shared memory) then costs no sleep and no wake-up. Same policy
 // as the napi addon (src/native/waiters.cc): MEMMAP_WAIT_SPIN_US (0 to 1000; 0 turns it off) bounds
-// it, by default 20 µs where a spinning thread leaves cores for its peer (4 or more logical CPUs)
-// and 0 on fewer (on two cores a spin mostly takes the CPU the peer needs to reply), and it adapts per thread: a spin that saw the change doubles the next one, one
+// it, by default 20 µs where a spinning thread leaves a core for its peer (2 or more logical CPUs;
+// on an idle virtual machine a sleeping waiter's halted vCPU takes tens of µs to wake) and 0 on
+// one, and it adapts per thread: a spin that saw the change doubles the next one, one
 // that did not quarters it (down to a 1 µs probe), and a sleep that a wake-up ended sooner than the
 // longest spin raises it to twice that sleep (the spin would have caught it). So a thread whose peer
 // replies within microseconds spins, and one whose peer is not running at the same time (a loaded
@@ -14,7 +15,7 @@ const PROBE_MS = 0.001;
 
 /** The longest spin, ms, from MEMMAP_WAIT_SPIN_US (read once). */
 const maxMs = ((): number => {
-  const fallback = availableParallelism() >= 4 ? 0.02 : 0;
+  const fallback = availableParallelism() >= 2 ? 0.02 : 0;
   const text = process.env.MEMMAP_WAIT_SPIN_US;
   if (text === undefined || text === '') return fallback;
   const us = Number(text);
