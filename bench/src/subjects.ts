@@ -3,8 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Backend, builtinBackends } from '@memmap/core';
-import { resolveModuleUrl } from './module-url.js';
+import { type Backend, builtinBackends, resolveModuleUrl } from '@memmap/core';
 import type { Log } from './data.js';
 
 /** A backend to measure: an object, plus (optionally) a module that child processes can import it from. */

@@ -1,7 +1,7 @@
 // The test file `memmap-conformance check` hands to vitest: it loads the backend named by
 // MEMMAP_CHECK_MODULE and registers the whole suite against it.
+import { resolveModuleUrl } from '@memmap/core';
 import { runConformance } from './index.js';
-import { resolveModuleUrl } from './module-url.js';
 
 const module = process.env.MEMMAP_CHECK_MODULE;
 if (!module) throw new Error('MEMMAP_CHECK_MODULE is not set');

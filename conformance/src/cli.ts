@@ -2,10 +2,9 @@
 // memmap-conformance: `info` (which backends load here and why), `check <module>` (run the suite
 // against any backend module), `check-all` (every in-repo backend that loads), `bench` (forwards to @memmap/bench).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { builtinBackends, defaultBackend, listBackends, selectionReason } from '@memmap/core';
+import { builtinBackends, defaultBackend, listBackends, selectionReason, resolveModuleUrl } from '@memmap/core';
 import { checkModule, formatCheck } from './check.js';
 import { capabilityTable, table } from './matrix.js';
-import { resolveModuleUrl } from './module-url.js';
 import { formatRun, type RunResult, runSuite } from './run.js';
 import { currentRuntime, runtimeLabel } from './runtime.js';
 

@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '@memmap/core';
+import { type Backend, resolveModuleUrl } from '@memmap/core';
 import { type ChildOptions, type ChildResult, runScript, spawnScript } from './child-process.js';
-import { resolveModuleUrl } from './module-url.js';
 import { CHILD_RUNTIME_PRELUDE } from './runtime.js';
 
 export interface ConformanceOptions {

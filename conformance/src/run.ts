@@ -1,11 +1,10 @@
 // `memmap-conformance run`: the conformance groups on the built-in runner, in this process, under
 // whatever runtime runs it (Node, Bun, Deno, node.exe under Wine). No vitest involved.
-import type { Backend } from '@memmap/core';
+import { type Backend, resolveModuleUrl } from '@memmap/core';
 import { SuiteContext } from './context.js';
 import { groups } from './groups/index.js';
 import { addSuite, resetCollection, runCollected, type TestOutcome } from './harness/runner.js';
 import { GROUP_COLUMNS, groupRow, table } from './matrix.js';
-import { resolveModuleUrl } from './module-url.js';
 
 export interface RunSuiteOptions {
   /** Export holding the backend (default 'backend', then the default export). */

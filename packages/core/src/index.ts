@@ -11,6 +11,7 @@ export { detach } from './detach.js';
 export { ErrorCodes, MmapError, type MmapErrorCode, type SyscallErrorFields, syscallError } from './errors.js';
 export { MAX_IO_CHUNK, readFullyAt, writeFullyAt } from './file-io.js';
 export { type MapKind, ownerOf } from './map-objects.js';
+export { resolveModuleUrl } from './module-url.js';
 export { alignDown, alignUp, maxWholeBufferLength, pageSize } from './pages.js';
 // For backend authors (docs/writing-a-backend.md): the seam of defineBackend() and the small
 // helpers every backend needs. Validation, file opening and the map objects stay internal.
