@@ -147,7 +147,7 @@ export function fdAccessMode(fd: number): FdAccess {
 /**
  * close(2) of a descriptor this backend made (a duplicate, shm_open, openShared): closed the way it
  * was opened, since Node's fs in a Worker warns about closing a descriptor it did not open.
- * undefined where the C library has no close (Windows: no descriptors are made there).
+ * undefined where the OS layer has no close.
  */
 export const closeNative: ((fd: number) => void) | undefined = calls.close
   ? (fd) => {

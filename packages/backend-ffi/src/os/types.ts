@@ -38,7 +38,7 @@ export interface MemoryCalls {
         number | bigint
       >
     | undefined;
-  /** close(2), for a descriptor the runtime's fs does not own (one this backend made); POSIX only. */
+  /** close(2) (Windows: libuv's close) of a descriptor this backend made, which the runtime's fs does not own. */
   close?: ((fd: number) => number) | undefined;
   /** Returns the error number itself (errno is not set); undefined where the C library lacks it (macOS). */
   posix_fallocate?: Fn<[fd: number, offset: number, length: number], number> | undefined;

@@ -83,6 +83,10 @@ function loadUv() {
     get_osfhandle: host.func('void * uv_get_osfhandle(int fd)'),
     translate_sys_error: host.func('int uv_translate_sys_error(int error)'),
     open_osfhandle: host.func('int uv_open_osfhandle(void *handle)'),
+    default_loop: host.func('void * uv_default_loop()'),
+    // uv_fs_t is opaque here: the request is a buffer far larger than libuv's (about 450 bytes).
+    fs_close: host.func('int uv_fs_close(void *loop, _Inout_ uint8_t *req, int fd, void *cb)'),
+    fs_req_cleanup: host.func('void uv_fs_req_cleanup(_Inout_ uint8_t *req)'),
   };
 }
 
@@ -373,6 +377,22 @@ const GENERIC_WRITE = 0x40000000;
 const GENERIC_READ = 0x80000000;
 
 /**
+ * close() of a descriptor F_DUPFD_CLOEXEC made (uv_open_osfhandle): through libuv's own close, run
+ * synchronously (no callback), so node:fs never closes a descriptor it did not open (a Worker's
+ * runtime warns about that). 0, or -1 with the error set.
+ */
+function closeDescriptor(fd: number): number {
+  const req = new Uint8Array(2048);
+  const result = Number(uv.fs_close(uv.default_loop(), req, fd, null));
+  uv.fs_req_cleanup(req);
+  if (result < 0) {
+    errorCode = -result;
+    return -1;
+  }
+  return 0;
+}
+
+/**
  * fcntl(F_GETFL) and fcntl(F_DUPFD_CLOEXEC) for a descriptor of libuv's C runtime: the access its
  * HANDLE was granted (an append-only descriptor lacks FILE_WRITE_DATA, so it counts as read-only
  * and a shared map of it is refused), and a DuplicateHandle()d HANDLE in a descriptor of its own.
@@ -513,6 +533,7 @@ export function kernel32Calls(): MemoryCalls {
       return dst;
     }),
     fcntl: withAsync(fcntl),
+    close: closeDescriptor,
     sysconf: withAsync((name: number): number => (name === win._SC_PAGESIZE ? PAGE : -1)),
     mlock2: undefined,
     mremap: undefined,
