@@ -46,7 +46,8 @@ function openFile(request: FileRegionRequest): Region {
     // Blocks first, so a full disk is ENOSPC before anything is mapped (core restores the size).
     if (request.allocate) addon.allocate(request.fd, request.offset, request.length);
     const native = addon.mapFile(kinds[request.kind], request.fd, request.offset, request.length, request.populate);
-    return new NapiRegion(native, request.path, request.fd, request.offset);
+    // Only a shared map keeps its descriptor: core closes a read or copy map's right after this.
+    return new NapiRegion(native, request.path, request.kind === 'shared' ? request.fd : -1, request.offset);
   } catch (error) {
     throw toMmapError(error, request.path);
   }

@@ -29,7 +29,10 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
     ErrnoError(env, err, "mmap").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return WrapMapping(env, new Mapping(env, kind, fd, offset, length, delta, span, false));
+  // Only a shared map keeps its descriptor (core holds it for the map's life); core closes a read or
+  // copy map's right after this call, so that Mapping is never handed one it could find reused.
+  int kept = kind == os::Kind::Shared ? fd : -1;
+  return WrapMapping(env, new Mapping(env, kind, kept, offset, length, delta, span, false));
 }
 
 // Throws the errno as a syscall error and returns undefined.

@@ -132,11 +132,11 @@ int Mapping::Share(SharedSpan** out) {
   return 0;
 }
 
-// Only a shared map's fd is held by core for the map's whole life; read and copy maps may outlive
-// theirs, so the guard is never given one it could find reused.
+// Only a shared map holds a descriptor (read and copy maps are made with -1: core closes theirs
+// right after mapping), so the guard is never given one it could find reused.
 int Mapping::GuardFd() const {
   if (shared_ != nullptr) return shared_->fd;  // this map's own fd closes before the shared span goes
-  return kind_ == os::Kind::Shared ? fd_ : -1;
+  return fd_;
 }
 
 void Mapping::Unref(napi_env env) {
