@@ -32,6 +32,19 @@ function probe(ctx: SuiteContext, cycles: number, failing: number, mode: 'close'
   return childJson<LeakFigures>(r);
 }
 
+/**
+ * A probe whose line count or sizes grew past the slack runs once more: a leak grows in every run
+ * (thousands of cycles make hundreds of lines), while a runtime that grows once on its own schedule
+ * (V8's code space under an emulator's slower JIT) rarely does it twice. Both runs must be clean of
+ * descriptors and of the file; the figures checked are the second run's.
+ */
+function probeTwiceIfNoisy(ctx: SuiteContext, cycles: number, failing: number, mode: 'close' | 'gc'): LeakFigures {
+  const first = probe(ctx, cycles, failing, mode);
+  const grewMaps = first.mapsLines[1] - first.mapsLines[0] > MAPS_SLACK;
+  if (!grewMaps || first.fds[1] !== first.fds[0] || first.fileLines[1] !== 0) return first;
+  return probe(ctx, cycles, failing, mode);
+}
+
 function expectBaseline(f: LeakFigures): void {
   const summary = JSON.stringify(f);
   expect(f.fds[1] - f.fds[0], `open fds grew: ${summary}`).toBe(0);
@@ -44,14 +57,14 @@ function expectBaseline(f: LeakFigures): void {
 
 function register(ctx: SuiteContext): void {
   it.skipIf(!hasProcFs)(`${CYCLES} map/close cycles and ${FAILING} failing calls leave fds, maps and RSS at baseline`, () => {
-    const f = probe(ctx, CYCLES, FAILING, 'close');
+    const f = probeTwiceIfNoisy(ctx, CYCLES, FAILING, 'close');
     expect(f.failures['no error'], 'a call that must fail succeeded').toBeUndefined();
     for (const code of Object.keys(f.failures)) expect(isContractCode(code), `failing call threw code ${code}`).toBe(true);
     expectBaseline(f);
   });
 
   it.skipIf(!hasProcFs)(`${GC_CYCLES} maps dropped without close() are all released by GC`, () => {
-    expectBaseline(probe(ctx, GC_CYCLES, 0, 'gc'));
+    expectBaseline(probeTwiceIfNoisy(ctx, GC_CYCLES, 0, 'gc'));
   });
 }
 
