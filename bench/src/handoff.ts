@@ -4,63 +4,13 @@
 // is not across processes, so both sides busy-poll with Atomics.load (which V8 cannot hoist out of
 // the loop), bounded: the child naps 1 ms at a time once it has spun for a few milliseconds idle.
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { HandoffChildArgs } from './children/handoff.js';
+import { compiledScript } from './compiled-script.js';
 
-/** Int32 slots in the shared page. */
+/** Int32 slots in the shared page (children/handoff.ts uses the same numbers). */
 const PING = 0; // parent -> child: sequence number, or -1 to stop
 const PONG = 1; // child -> parent: the sequence number seen
 const READY = 3; // child sets 1 once mapped
-
-const CHILD_LOOP = `
-function serve(i32) {
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  const SPIN = 1 << 22;
-  const parent = process.ppid;
-  let last = 0;
-  Atomics.store(i32, ${READY}, 1);
-  for (;;) {
-    let v;
-    let spins = 0;
-    let naps = 0;
-    while ((v = Atomics.load(i32, ${PING})) === last) {
-      if (++spins > SPIN) {
-        Atomics.wait(nap, 0, 0, 1);
-        spins = SPIN - 4096;
-        if (++naps % 1000 === 0 && (process.ppid !== parent || naps > 600000)) return;
-      }
-    }
-    if (v < 0) return;
-    last = v;
-    Atomics.store(i32, ${PONG}, v);
-  }
-}
-`;
-
-/** Child source (ES module) that maps `file` with a memmap backend exported by `moduleUrl`. */
-export function backendChildSource(moduleUrl: string, exportName: string, file: string): string {
-  return `import * as mod from ${JSON.stringify(moduleUrl)};
-const backend = mod[${JSON.stringify(exportName)}] ?? mod.default;
-${CHILD_LOOP}
-const m = backend.mapMut(${JSON.stringify(file)});
-const b = m.bytes;
-serve(new Int32Array(b.buffer, b.byteOffset, 4));
-m.close();
-process.exit(0);
-`;
-}
-
-/** Child source (ES module) that maps `file` with mmap-io loaded from `mmapIoPath`. */
-export function mmapIoChildSource(mmapIoPath: string, file: string): string {
-  return `import { createRequire } from 'node:module';
-import fs from 'node:fs';
-const mmap = createRequire(${JSON.stringify(mmapIoPath)})(${JSON.stringify(mmapIoPath)});
-${CHILD_LOOP}
-const fd = fs.openSync(${JSON.stringify(file)}, 'r+');
-const b = mmap.map(4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd);
-fs.closeSync(fd);
-serve(new Int32Array(b.buffer, b.byteOffset, 4));
-process.exit(0);
-`;
-}
 
 export interface HandoffChannel {
   /** n round trips; returns the last sequence number. */
@@ -68,8 +18,10 @@ export interface HandoffChannel {
   close(): Promise<void>;
 }
 
-function startChild(source: string, ipc: boolean): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+/** Starts the compiled child script `children/<name>.js`, with `args` as its one JSON argument when given. */
+function startChild(name: string, args: object | undefined, ipc: boolean): { child: ChildProcess; stderr: () => string } {
+  const script = compiledScript(`children/${name}.js`);
+  const child = spawn(process.execPath, args === undefined ? [script] : [script, JSON.stringify(args)], {
     stdio: ['ignore', 'ignore', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
   });
   let err = '';
@@ -86,11 +38,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the child on a shared map. `i32` is the parent's own Int32Array over the same 4 KiB file;
+ * Starts the child (children/handoff.ts) on a shared map: `mapping` says how it maps the file, with a
+ * memmap backend or with mmap-io. `i32` is the parent's own Int32Array over the same 4 KiB file;
  * the file must hold zeros in the first 16 bytes.
  */
-export async function startMapChannel(i32: Int32Array, childSource: string): Promise<HandoffChannel> {
-  const { child, stderr } = startChild(childSource, false);
+export async function startMapChannel(i32: Int32Array, mapping: HandoffChildArgs): Promise<HandoffChannel> {
+  const { child, stderr } = startChild('handoff', mapping, false);
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 30_000;
@@ -126,10 +79,7 @@ export async function startMapChannel(i32: Int32Array, childSource: string): Pro
 
 /** The baseline: the same sequence number through process.send IPC, echoed by the child. */
 export async function startIpcChannel(): Promise<HandoffChannel> {
-  const { child, stderr } = startChild(
-    `process.on('message', (n) => process.send(n)); process.on('disconnect', () => process.exit(0));`,
-    true,
-  );
+  const { child, stderr } = startChild('ipc-echo', undefined, true);
   let resolve: ((n: number) => void) | undefined;
   let reject: ((e: Error) => void) | undefined;
   child.on('message', (n) => resolve?.(n as number));

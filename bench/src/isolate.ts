@@ -3,8 +3,7 @@
 // ratios of a scenario do not depend on the order of its subjects. The parent prepares the data files
 // once; each child rebuilds the scenario context over them, measures one subject, prints one JSON line.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledScript } from './compiled-script.js';
 import { firstLine, type LoadedBackend, loadBackends, loadMmapIo } from './subjects.js';
 import type { Plan } from './scenarios/index.js';
 import type { Measured } from './run.js';
@@ -39,11 +38,6 @@ export function canIsolate(plan: Plan, loaded: LoadedBackend[]): boolean {
   return loaded.some((b) => b.name === plan.subject && b.moduleUrl !== undefined);
 }
 
-/** The compiled child entry: beside this file, or in dist/ when this file runs from src/ (vitest). */
-const childEntry = [new URL('./isolated-main.js', import.meta.url), new URL('../dist/isolated-main.js', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((path) => existsSync(path));
-
 /** Measures one subject of one scenario in a fresh process of this runtime. */
 export function measureInChild(
   scenario: string,
@@ -54,7 +48,8 @@ export function measureInChild(
 ): Measured {
   const backends = loaded.flatMap((l) => (l.moduleUrl ? [{ name: l.name, moduleUrl: l.moduleUrl, exportName: l.exportName }] : []));
   const request: ChildRequest = { options, scenario, subject, expected, backends };
-  if (!childEntry) throw new Error('the compiled child entry (dist/isolated-main.js) is missing: build @memmap/bench');
+  // The compiled entry: beside this file, or in dist/ when this file runs from src/ (vitest).
+  const childEntry = compiledScript('isolated-main.js');
   const r = spawnSync(process.execPath, [...process.execArgv, childEntry, JSON.stringify(request)], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,

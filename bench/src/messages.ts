@@ -7,6 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import type { MmapMut } from '@memmap/core';
+import type { IpcConsumerArgs } from './children/ipc-consumer.js';
+import type { PingPongArgs } from './children/ping-pong.js';
+import type { RingConsumerArgs } from './children/ring-consumer.js';
+import type { SocketConsumerArgs } from './children/socket-consumer.js';
+import { compiledScript } from './compiled-script.js';
 import { BenchRing } from './ring.js';
 
 export interface MessageChannel {
@@ -18,8 +23,13 @@ export interface MessageChannel {
 
 const cpuOf = (u: NodeJS.CpuUsage): number => u.user + u.system;
 
-function startChild(source: string, extra: Array<'ipc'> = []): { child: ChildProcess; output: Promise<string>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+/** Starts the compiled child script `children/<name>.js` with `args` as its one JSON argument. */
+function startChild(
+  name: string,
+  args: object,
+  extra: Array<'ipc'> = [],
+): { child: ChildProcess; output: Promise<string>; stderr: () => string } {
+  const child = spawn(process.execPath, [compiledScript(`children/${name}.js`), JSON.stringify(args)], {
     stdio: ['ignore', 'pipe', 'pipe', ...extra],
     serialization: 'advanced',
   });
@@ -34,8 +44,7 @@ function startChild(source: string, extra: Array<'ipc'> = []): { child: ChildPro
   return { child, output, stderr: () => err.trim().split('\n').slice(-3).join(' | ') };
 }
 
-/** The child's CPU time (µs), printed as its last line. */
-const REPORT_CPU = `process.stdout.write(JSON.stringify({ cpu: process.cpuUsage().user + process.cpuUsage().system }) + '\\n');`;
+/** The child's CPU time (µs), printed as its last line (children/common.ts reportCpu). */
 const childCpu = async (output: Promise<string>): Promise<number> => {
   const lines = (await output).trim().split('\n');
   return (JSON.parse(lines[lines.length - 1] ?? '{}') as { cpu?: number }).cpu ?? NaN;
@@ -46,24 +55,12 @@ export function startRingChannel(
   map: MmapMut,
   size: number,
   ackEvery: number,
-  child: { moduleUrl: string; exportName: string; ringUrl: string; file: string },
+  child: { moduleUrl: string; exportName: string; file: string },
 ): MessageChannel {
   const ring = new BenchRing(map);
-  const source = `import * as mod from ${JSON.stringify(child.moduleUrl)};
-import { BenchRing } from ${JSON.stringify(child.ringUrl)};
-const backend = mod[${JSON.stringify(child.exportName)}] ?? mod.default;
-const m = backend.mapMut(${JSON.stringify(child.file)});
-const ring = new BenchRing(m);
-const into = Buffer.alloc(${size});
-let count = 0;
-for (;;) {
-  if (ring.receive(into) === 0) break;
-  if (++count % ${ackEvery} === 0) ring.ack(count);
-}
-m.close();
-${REPORT_CPU}`;
+  const args: RingConsumerArgs = { ...child, size, ackEvery };
   const started = cpuOf(process.cpuUsage());
-  const { output } = startChild(source);
+  const { output } = startChild('ring-consumer', args);
   const message = Buffer.alloc(size, 0x5a);
   let sent = 0;
   return {
@@ -83,11 +80,9 @@ ${REPORT_CPU}`;
 
 /** process.send IPC (advanced serialization: Buffers travel as bytes). */
 export async function startIpcMessages(size: number, ackEvery: number): Promise<MessageChannel> {
-  const source = `let count = 0;
-process.on('message', (m) => { if (++count % ${ackEvery} === 0) process.send(count); });
-process.on('disconnect', () => { ${REPORT_CPU} process.exit(0); });`;
+  const args: IpcConsumerArgs = { ackEvery };
   const started = cpuOf(process.cpuUsage());
-  const { child, output, stderr } = startChild(source, ['ipc']);
+  const { child, output, stderr } = startChild('ipc-consumer', args, ['ipc']);
   let waiting: { target: number; resolve: () => void; reject: (e: Error) => void } | undefined;
   child.on('message', (count) => {
     if (waiting && (count as number) >= waiting.target) waiting.resolve();
@@ -117,25 +112,9 @@ export async function startSocketMessages(size: number, ackEvery: number, path: 
   const server = createServer();
   const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
   await new Promise<void>((resolve) => server.listen(path, resolve));
-  const source = `import { connect } from 'node:net';
-const s = connect(${JSON.stringify(path)});
-s.setNoDelay?.(true);
-let pending = Buffer.alloc(0), count = 0;
-const ack = Buffer.alloc(4);
-s.on('data', (d) => {
-  pending = pending.length ? Buffer.concat([pending, d]) : d;
-  let at = 0;
-  while (pending.length - at >= 4) {
-    const len = pending.readUInt32LE(at);
-    if (pending.length - at < 4 + len) break;
-    at += 4 + len;
-    if (++count % ${ackEvery} === 0) { ack.writeUInt32LE(count); s.write(Buffer.from(ack)); }
-  }
-  pending = pending.subarray(at);
-});
-s.on('end', () => { ${REPORT_CPU} s.end(); });`;
+  const args: SocketConsumerArgs = { path, ackEvery };
   const started = cpuOf(process.cpuUsage());
-  const { output } = startChild(source);
+  const { output } = startChild('socket-consumer', args);
   const socket = await connected;
   socket.setNoDelay(true);
   let waiting: { target: number; resolve: () => void } | undefined;
@@ -175,24 +154,9 @@ s.on('end', () => { ${REPORT_CPU} s.end(); });`;
  */
 export function startPingPong(map: MmapMut, child: { moduleUrl: string; exportName: string; file: string }): MessageChannel {
   const words = new Int32Array(map.bytes.buffer, map.bytes.byteOffset, 2);
-  const source = `import * as mod from ${JSON.stringify(child.moduleUrl)};
-const backend = mod[${JSON.stringify(child.exportName)}] ?? mod.default;
-const m = backend.mapMut(${JSON.stringify(child.file)});
-const w = new Int32Array(m.bytes.buffer, m.bytes.byteOffset, 2);
-Atomics.store(w, 1, 1); // ready
-let seen = 0;
-for (;;) {
-  let v = Atomics.load(w, 0);
-  while (v === seen) { m.wait(0, seen); v = Atomics.load(w, 0); }
-  if (v < 0) break;
-  seen = v + 1;
-  Atomics.store(w, 0, seen);
-  m.notify(0);
-}
-m.close();
-${REPORT_CPU}`;
+  const args: PingPongArgs = child;
   const started = cpuOf(process.cpuUsage());
-  const { output } = startChild(source);
+  const { output } = startChild('ping-pong', args);
   while (Atomics.load(words, 1) !== 1) map.wait(4, 0, 5); // the child has mapped the file
   let count = 0;
   let sent = 0;

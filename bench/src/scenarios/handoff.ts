@@ -1,7 +1,7 @@
 // Cross-process hand-off round trip through a shared map, against process.send.
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import type { MmapMut } from '@memmap/core';
-import { backendChildSource, type HandoffChannel, mmapIoChildSource, startIpcChannel, startMapChannel } from '../handoff.js';
+import { type HandoffChannel, startIpcChannel, startMapChannel } from '../handoff.js';
 import { backendPlans, peerPlan, type ScenarioDef, settings, type Work } from './plan.js';
 
 export const handoff: ScenarioDef = {
@@ -39,7 +39,12 @@ export const handoff: ScenarioDef = {
             reset();
             m = be.mapMut(file);
             const bytes = m.bytes;
-            return startMapChannel(new Int32Array(bytes.buffer, bytes.byteOffset, 4), backendChildSource(moduleUrl, b.exportName, file));
+            return startMapChannel(new Int32Array(bytes.buffer, bytes.byteOffset, 4), {
+              mode: 'memmap',
+              moduleUrl,
+              exportName: b.exportName,
+              file,
+            });
           },
           () => m?.close(),
         );
@@ -50,7 +55,7 @@ export const handoff: ScenarioDef = {
           const fd = openSync(file, 'r+');
           const buf = mm.map(4096, mm.PROT_READ | mm.PROT_WRITE, mm.MAP_SHARED, fd, 0);
           closeSync(fd);
-          return startMapChannel(new Int32Array(buf.buffer, buf.byteOffset, 4), mmapIoChildSource(path, file));
+          return startMapChannel(new Int32Array(buf.buffer, buf.byteOffset, 4), { mode: 'mmap-io', mmapIoPath: path, file });
         }),
       ),
     ];

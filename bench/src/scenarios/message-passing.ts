@@ -13,8 +13,6 @@ import { type MessageChannel, startIpcMessages, startPingPong, startRingChannel,
 import { ringBytes } from '../ring.js';
 import { backendPlans, type Plan, plan, type ScenarioContext, type ScenarioDef, type Settings, settings, type Work } from './plan.js';
 
-const ringUrl = new URL('../ring.js', import.meta.url).href;
-
 /** CPU ns per message of the channel closed last; read (once) by `extra` right after teardown. */
 let lastCpuPerMessage: number | undefined;
 
@@ -59,7 +57,7 @@ function plans(c: ScenarioContext, s: Settings, size: number, ackEvery: number):
         () => {
           rmSync(file, { force: true });
           m = be.mapMut(file, { create: true, length: ringBytes(capacity) });
-          return startRingChannel(m, size, ackEvery, { moduleUrl: b.moduleUrl!, exportName: b.exportName, ringUrl, file });
+          return startRingChannel(m, size, ackEvery, { moduleUrl: b.moduleUrl!, exportName: b.exportName, file });
         },
         () => {
           m?.close();
