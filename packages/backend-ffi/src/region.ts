@@ -61,7 +61,6 @@ export class FfiRegion implements Region {
    * object becomes a handle of.
    */
   constructor(spec: MapSpec, length: number, opened?: { mapping: Mapping | null; ref: share.ShareRef; handle: number }) {
-    this.#spec = spec;
     this.#length = length;
     if (opened) {
       this.#mapping = opened.mapping;
@@ -69,6 +68,9 @@ export class FfiRegion implements Region {
     } else {
       this.#mapping = length === 0 ? null : createMapping(spec, length);
     }
+    // Only a shared map keeps its descriptor: core closes a read or copy map's right after this, so
+    // the region never holds a number the OS may reuse.
+    this.#spec = spec.kind === 'shared' ? spec : { ...spec, fd: -1 };
   }
 
   /** Makes the memory a span of the process-wide registry (once) and names it. */

@@ -32,6 +32,7 @@ Queue& TheQueue() {
   return *queue;
 }
 
+#ifndef _WIN32  // the thread exists on POSIX only (Start below)
 void* Run(void* arg) {
   auto* q = static_cast<Queue*>(arg);
   std::vector<os::Span> batch;
@@ -46,6 +47,7 @@ void* Run(void* arg) {
   }
   return nullptr;
 }
+#endif
 
 // Starts the thread; false if none can be had (then spans are unmapped inline).
 bool Start(Queue* q) {
