@@ -6,7 +6,7 @@
 // napi, and the conformance suite (`memmap-conformance run`, no vitest) must pass for napi and ffi.
 // Prints one summary line; exit status 1 on any failure.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -154,18 +154,9 @@ try {
   });
 
   check('the linux-arm64 prebuild loads and memmap picks napi; ffi loads too', () => {
-    const script = `
-      import { defaultBackend, listBackends, mapMut, map } from 'memmap';
-      import { createRequire } from 'node:module';
-      const napiDir = new URL('..', import.meta.resolve('@memmap/backend-napi')).pathname;
-      const file = createRequire(napiDir + 'package.json')('node-gyp-build').resolve(napiDir);
-      const s = Object.fromEntries(listBackends().map((b) => [b.name, b.loaded ? 'loaded' : b.error]));
-      const w = mapMut('arm64.dat', { create: true, length: 5 });
-      try { w.bytes.write('arm64'); w.flush(); } finally { w.close(); }
-      const r = map('arm64.dat');
-      try { s.readBack = r.bytes.toString(); } finally { r.close(); }
-      console.log(JSON.stringify({ chosen: defaultBackend().name, file, ...s }));`;
-    const r = qemu(node, app, ['--input-type=module', '-e', script]);
+    // Copied into the app, so `memmap` resolves from its node_modules as a user's program would.
+    copyFileSync(join(repo, 'scripts', 'children', 'arm64-probe.mjs'), join(app, 'memmap-probe.mjs'));
+    const r = qemu(node, app, ['memmap-probe.mjs']);
     if (r.status !== 0) throw new Error(r.stderr);
     const p = JSON.parse(r.stdout.trim().split('\n').at(-1));
     if (!p.file.includes('prebuilds/linux-arm64/')) throw new Error(`napi loaded ${p.file}`);

@@ -13,6 +13,7 @@
 // Prints one summary line; exit status 1 if any case failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -201,22 +202,9 @@ function npmInstall(dir, env, specs, extra = []) {
 
 /** Which backend memmap picks in `dir`, why, and which file napi's addon came from. */
 function probe(dir, env) {
-  const script = `
-    import { createRequire } from 'node:module';
-    import { defaultBackend, listBackends, loadBackend, selectionReason } from 'memmap';
-    const chosen = defaultBackend().name;
-    const napi = listBackends().find((s) => s.name === 'napi');
-    let addon = null;
-    try {
-      const req = createRequire(import.meta.resolve('@memmap/backend-napi'));
-      addon = req('node-gyp-build').resolve(new URL('..', import.meta.resolve('@memmap/backend-napi')).pathname);
-    } catch (e) { addon = 'none: ' + e.message.split('\\n')[0]; }
-    const needs = (flags) => { try { return loadBackend({ require: flags }).name; } catch (e) { return e.code + ': ' + e.message; } };
-    const sharing = needs(['coherent', 'waitNotify']);
-    const all = needs(['coherent', 'truncationSafe', 'zeroCopy', 'detachOnClose']);
-    console.log(JSON.stringify({ chosen, reason: selectionReason(), napiError: napi?.error ?? null, addon, sharing, all }));
-  `;
-  const r = run('node', ['--input-type=module', '-e', script], { cwd: dir, env });
+  // Copied into the consumer project, so `memmap` resolves from there as a user's program would.
+  copyFileSync(join(repo, 'scripts', 'children', 'consumer-probe.mjs'), join(dir, 'memmap-probe.mjs'));
+  const r = run('node', ['memmap-probe.mjs'], { cwd: dir, env });
   if (r.status !== 0) throw new Error(`probe failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const here = resolve(import.meta.dirname, '..');
 const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** Loads a backend in a fresh process (a script file in children/), as a user's program would. */
+const backendProbe = join(here, 'test', 'children', 'backend-probe.mjs');
 // Every built-in backend must load: one that does not FAILS the run (a broken build must not pass
 // as skips), unless MEMMAP_ABSENT_BACKENDS names it (comma-separated), the opt-out for a runtime or
 // platform where that backend cannot exist (docs/conformance.md); its examples are then skipped.
@@ -47,16 +49,8 @@ function start(script: string, args: string[], backend: string): Promise<string>
 /** A capability of a backend here (the ring needs waitNotify; parallel-sum needs shareable). */
 function capability(name: string, flag: 'waitNotify' | 'shareable'): boolean {
   try {
-    const out = execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import('@memmap/core').then(c => console.log(c.loadBackend(${JSON.stringify(name)}).capabilities[${JSON.stringify(flag)}]))`,
-      ],
-      { cwd: here, encoding: 'utf8' },
-    );
-    return out.trim() === 'true';
+    const out = execFileSync(process.execPath, [backendProbe, name], { cwd: here, encoding: 'utf8' });
+    return (JSON.parse(out) as Record<string, unknown>)[flag] === true;
   } catch {
     return false;
   }
@@ -64,11 +58,7 @@ function capability(name: string, flag: 'waitNotify' | 'shareable'): boolean {
 
 /** Why a backend does not load here ('' when it does): the first line of loadBackend()'s error. */
 function loadError(name: string): string {
-  const r = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', `import('@memmap/core').then(c => c.loadBackend(${JSON.stringify(name)}))`],
-    { cwd: here, encoding: 'utf8' },
-  );
+  const r = spawnSync(process.execPath, [backendProbe, name], { cwd: here, encoding: 'utf8' });
   return r.status === 0 ? '' : (r.stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? `exit status ${r.status}`).trim();
 }
 

@@ -7,6 +7,9 @@ import { defineCapabilities, listBackends, loadBackend, MmapError, runtime, runt
 import { loadWith } from '../src/select.js';
 import { codeOf } from './code-of.js';
 
+/** The backend choice in a fresh process: a script file beside the tests (children/). */
+const selectProbe = new URL('./children/select-probe.mjs', import.meta.url).pathname;
+
 describe('backend selection', () => {
   it('loads a built-in backend by name', () => {
     const backend = loadBackend('fallback');
@@ -39,19 +42,7 @@ describe('backend selection', () => {
     // A fresh process per setting: defaultBackend() is chosen once per process.
     const probe = (backend: string) =>
       JSON.parse(
-        execFileSync(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `
-            import * as core from '@memmap/core';
-            let code = null, name = null;
-            try { name = core.defaultBackend().name; } catch (e) { code = e.code; }
-            console.log(JSON.stringify({ name, code, why: core.selectionReason() }));`,
-          ],
-          { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
-        ),
+        execFileSync(process.execPath, [selectProbe, 'default'], { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } }),
       );
     expect(probe('fallback')).toEqual({
       name: 'fallback',
@@ -131,19 +122,10 @@ describe('loadBackend({ require })', () => {
   it('MEMMAP_BACKEND is the only candidate when set', () => {
     const probe = (backend: string, required: string[]) =>
       JSON.parse(
-        execFileSync(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `
-            import * as core from '@memmap/core';
-            let code = null, name = null, message = null;
-            try { name = core.loadBackend({ require: ${JSON.stringify(required)} }).name; } catch (e) { code = e.code; message = e.message; }
-            console.log(JSON.stringify({ name, code, message }));`,
-          ],
-          { encoding: 'utf8', env: { ...process.env, MEMMAP_BACKEND: backend } },
-        ),
+        execFileSync(process.execPath, [selectProbe, 'require', JSON.stringify(required)], {
+          encoding: 'utf8',
+          env: { ...process.env, MEMMAP_BACKEND: backend },
+        }),
       );
     expect(probe(sharing, ['coherent'])).toMatchObject({ name: 'sharing', code: null });
     const refused = probe('fallback', ['coherent']);
