@@ -19,51 +19,47 @@ export class BenchRing {
   readonly capacity: number;
   readonly #map: MmapMut;
   readonly #w: Int32Array;
-  readonly #data: Buffer;
-  readonly #length = new Uint32Array(1);
-  readonly #lengthBytes = new Uint8Array(this.#length.buffer);
+  /** A plain Uint8Array (not a Buffer): its subarray() skips Buffer's species constructor. */
+  readonly #data: Uint8Array;
+  /** The data area as words: a length prefix is always 4-aligned, so it never wraps. */
+  readonly #dataWords: Int32Array;
+  // This side's own counter, and the last value it read of the other side's. The shared counter is
+  // read again only when the cached one says the ring is full (producer) or empty (consumer), so
+  // the counters' cache lines cross between cores as seldom as possible.
+  #head: number;
+  #tail: number;
 
   constructor(map: MmapMut) {
+    const { buffer, byteOffset } = map.bytes;
     this.#map = map;
-    this.#w = new Int32Array(map.bytes.buffer, map.bytes.byteOffset, DATA / 4);
-    this.#data = map.bytes.subarray(DATA);
-    this.capacity = this.#data.length;
-  }
-
-  #used(): number {
-    return (Atomics.load(this.#w, HEAD / 4) - Atomics.load(this.#w, TAIL / 4)) >>> 0;
+    this.capacity = map.length - DATA;
+    this.#w = new Int32Array(buffer, byteOffset, DATA / 4);
+    this.#data = new Uint8Array(buffer, byteOffset + DATA, this.capacity);
+    this.#dataWords = new Int32Array(buffer, byteOffset + DATA, this.capacity / 4);
+    this.#head = Atomics.load(this.#w, HEAD / 4);
+    this.#tail = Atomics.load(this.#w, TAIL / 4);
   }
 
   send(message: Uint8Array): void {
     const need = 4 + pad4(message.length);
-    while (this.capacity - this.#used() < need) {
-      const tail = Atomics.load(this.#w, TAIL / 4);
-      Atomics.store(this.#w, PRODUCER_WAITING / 4, 1);
-      if (this.capacity - this.#used() < need) this.#map.wait(TAIL, tail);
-      Atomics.store(this.#w, PRODUCER_WAITING / 4, 0);
-    }
-    const head = Atomics.load(this.#w, HEAD / 4);
-    this.#length[0] = message.length;
-    this.#copyIn(head, this.#lengthBytes);
-    this.#copyIn(head + 4, message);
-    Atomics.store(this.#w, HEAD / 4, (head + need) | 0);
+    if (this.capacity - ((this.#head - this.#tail) >>> 0) < need) this.#waitForRoom(need);
+    const start = this.#head & (this.capacity - 1);
+    this.#dataWords[start >> 2] = message.length;
+    this.#copyIn((start + 4) & (this.capacity - 1), message);
+    this.#head = (this.#head + need) | 0;
+    Atomics.store(this.#w, HEAD / 4, this.#head);
     if (Atomics.load(this.#w, CONSUMER_WAITING / 4) !== 0) this.#map.notify(HEAD);
   }
 
   /** Receives into `into` (large enough); returns the message length. */
-  receive(into: Buffer): number {
-    while (this.#used() === 0) {
-      const head = Atomics.load(this.#w, HEAD / 4);
-      Atomics.store(this.#w, CONSUMER_WAITING / 4, 1);
-      if (this.#used() === 0) this.#map.wait(HEAD, head);
-      Atomics.store(this.#w, CONSUMER_WAITING / 4, 0);
-    }
-    const tail = Atomics.load(this.#w, TAIL / 4);
-    this.#copyOut(tail, this.#lengthBytes);
-    const length = this.#length[0]!;
-    this.#copyOut(tail + 4, into.subarray(0, length));
-    Atomics.store(this.#w, TAIL / 4, (tail + 4 + pad4(length)) | 0);
-    if (Atomics.load(this.#w, PRODUCER_WAITING / 4) !== 0) this.#map.notify(TAIL);
+  receive(into: Uint8Array): number {
+    if (this.#head === this.#tail) this.#waitForData();
+    const start = this.#tail & (this.capacity - 1);
+    const length = this.#dataWords[start >> 2]!;
+    this.#copyOut((start + 4) & (this.capacity - 1), into, length);
+    this.#tail = (this.#tail + 4 + pad4(length)) | 0;
+    Atomics.store(this.#w, TAIL / 4, this.#tail);
+    if (Atomics.load(this.#w, PRODUCER_WAITING / 4) !== 0) this.#wakeProducer();
     return length;
   }
 
@@ -80,17 +76,50 @@ export class BenchRing {
     }
   }
 
-  #copyIn(at: number, bytes: Uint8Array): void {
-    const start = (at >>> 0) & (this.capacity - 1);
-    const first = Math.min(bytes.length, this.capacity - start);
-    this.#data.set(first === bytes.length ? bytes : bytes.subarray(0, first), start);
-    if (first < bytes.length) this.#data.set(bytes.subarray(first), 0);
+  // A full ring: the producer raises its flag, checks again and sleeps on the flag word itself
+  // until the consumer, finding the flag up and at most half the ring in use, lowers it and
+  // notifies. So a consumer pays one notify per half ring drained, not one per message, and the
+  // producer does not wake (or spin) for every message taken. Each side publishes before it reads
+  // the other's word (both sequentially consistent), so no wake-up is lost.
+  #waitForRoom(need: number): void {
+    for (;;) {
+      Atomics.store(this.#w, PRODUCER_WAITING / 4, 1);
+      this.#tail = Atomics.load(this.#w, TAIL / 4);
+      if (this.capacity - ((this.#head - this.#tail) >>> 0) >= need) break;
+      this.#map.wait(PRODUCER_WAITING, 1);
+    }
+    Atomics.store(this.#w, PRODUCER_WAITING / 4, 0);
   }
 
-  #copyOut(at: number, into: Uint8Array): void {
-    const start = (at >>> 0) & (this.capacity - 1);
-    const first = Math.min(into.length, this.capacity - start);
+  #wakeProducer(): void {
+    this.#head = Atomics.load(this.#w, HEAD / 4);
+    if ((this.#head - this.#tail) >>> 0 > this.capacity >>> 1) return;
+    if (Atomics.compareExchange(this.#w, PRODUCER_WAITING / 4, 1, 0) === 1) this.#map.notify(PRODUCER_WAITING);
+  }
+
+  #waitForData(): void {
+    for (;;) {
+      this.#head = Atomics.load(this.#w, HEAD / 4);
+      if (this.#head !== this.#tail) return;
+      Atomics.store(this.#w, CONSUMER_WAITING / 4, 1);
+      if (Atomics.load(this.#w, HEAD / 4) === this.#head) this.#map.wait(HEAD, this.#head);
+      Atomics.store(this.#w, CONSUMER_WAITING / 4, 0);
+    }
+  }
+
+  #copyIn(start: number, bytes: Uint8Array): void {
+    const first = Math.min(bytes.length, this.capacity - start);
+    if (first === bytes.length) {
+      this.#data.set(bytes, start);
+    } else {
+      this.#data.set(bytes.subarray(0, first), start);
+      this.#data.set(bytes.subarray(first), 0);
+    }
+  }
+
+  #copyOut(start: number, into: Uint8Array, length: number): void {
+    const first = Math.min(length, this.capacity - start);
     into.set(this.#data.subarray(start, start + first), 0);
-    if (first < into.length) into.set(this.#data.subarray(0, into.length - first), first);
+    if (first < length) into.set(this.#data.subarray(0, length - first), first);
   }
 }
