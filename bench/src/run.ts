@@ -297,7 +297,7 @@ let sink = 0;
  * Measures one subject. Every sample is one batch; an event-loop turn follows a batch at least every
  * 2 ms, so finalizers and FinalizationRegistry callbacks the batches queued run inside the timed run
  * (a user's loop pays them too). tinybench gives the per-sample statistics (p50, p99, rme); the headline mean
- * is the whole timed run's wall time (minus declared untimed work) over its ops.
+ * is the whole timed run's wall time over its ops.
  */
 export async function measure(plan: Plan, st: Settings, expected: number | undefined): Promise<Measured> {
   if (plan.native) {
@@ -314,7 +314,6 @@ export async function measure(plan: Plan, st: Settings, expected: number | undef
     const first = await work.run();
     if (expected !== undefined && first !== expected) throw new Error(`wrong result: got ${first}, expected ${expected}`);
     const B = st.batch;
-    const untimed = work.untimed;
     let lastTurn = performance.now();
     const batch = async (): Promise<number> => {
       const t0 = performance.now();
@@ -331,11 +330,9 @@ export async function measure(plan: Plan, st: Settings, expected: number | undef
     const warmEnd = performance.now() + st.warmupTime;
     for (let i = 0; i < st.warmupIterations || performance.now() < warmEnd; i++) {
       await batch();
-      if (untimed) await untimed();
     }
     let wallStart = NaN;
     let wallEnd = NaN;
-    let untimedMs = 0;
     let ops = 0;
     const bench = new Bench({ name: plan.subject, time: st.time, iterations: st.iterations, warmup: false, throws: true });
     // Each sample is one batch; tinybench gets the per-op mean through overriddenDuration and the
@@ -346,11 +343,6 @@ export async function measure(plan: Plan, st: Settings, expected: number | undef
         if (Number.isNaN(wallStart)) wallStart = performance.now();
         const d = await batch();
         ops += B;
-        if (untimed) {
-          const u0 = performance.now();
-          await untimed();
-          untimedMs += performance.now() - u0;
-        }
         wallEnd = performance.now();
         return { overriddenDuration: d / B, overriddenIterationCost: d };
       },
@@ -360,7 +352,7 @@ export async function measure(plan: Plan, st: Settings, expected: number | undef
     const task = bench.tasks[0];
     if (task === undefined) throw new Error('tinybench ran no task');
     const summary = fromTask(task);
-    summary.meanNs = ((wallEnd - wallStart - untimedMs) * 1e6) / ops;
+    summary.meanNs = ((wallEnd - wallStart) * 1e6) / ops;
     return { summary, first, extra };
   } finally {
     await work.teardown?.();

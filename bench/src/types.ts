@@ -12,7 +12,7 @@ export interface Row {
   /**
    * The headline: mean time per op over the whole timed run (from the first timed op to the end of
    * the last, divided by the ops), so collections, finalizers and event-loop turns between batches
-   * are in it. Only work a scenario declares untimed (mmap-io's forced collections) is left out.
+   * are in it, mmap-io's forced collections (its only way to unmap) too.
    */
   meanNs: number;
   /** Percentiles of per-op latency. With batch > 1 each sample is the mean of one batch. */

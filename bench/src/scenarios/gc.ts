@@ -28,9 +28,14 @@ export function turn(): Promise<void> {
 /**
  * mmap-io has no unmap: a map is released by the Buffer's finalizer, which Node runs on an event
  * loop turn after a GC. A tight map loop would otherwise hit vm.max_map_count (ENOMEM) within a
- * second; this collects every `every` maps, untimed.
+ * second; this collects every `every` maps. The subject awaits releaseIfDue() inside its timed
+ * batch: releasing its maps is part of what mmap-io costs, as munmap is part of what close() costs.
  */
-export function garbageReleaser(every: number): { count(n: number): void; untimed(): Promise<void>; flush(): Promise<void> } {
+export function garbageReleaser(every: number): {
+  count(n: number): void;
+  releaseIfDue(): Promise<void> | undefined;
+  flush(): Promise<void>;
+} {
   let pending = 0;
   const release = async (type: 'minor' | 'major') => {
     gc()({ type });
@@ -41,11 +46,10 @@ export function garbageReleaser(every: number): { count(n: number): void; untime
     count(n) {
       pending += n;
     },
-    async untimed() {
-      if (pending >= every) {
-        pending = 0;
-        await release('minor');
-      }
+    releaseIfDue() {
+      if (pending < every) return undefined;
+      pending = 0;
+      return release('minor');
     },
     async flush() {
       pending = 0;

@@ -51,11 +51,12 @@ export const mapRss: ScenarioDef = {
         };
         const gcr = garbageReleaser(1024);
         return {
-          run() {
+          async run() {
             gcr.count(1);
-            return open().length;
+            const length = open().length;
+            await gcr.releaseIfDue();
+            return length;
           },
-          untimed: gcr.untimed,
           teardown: gcr.flush,
           measure: async () => ({ rssGrowthBytes: await rssGrowth(open, () => undefined) }),
         };

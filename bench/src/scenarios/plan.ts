@@ -13,8 +13,6 @@ export interface Work {
   /** One timed batch of `batch` ops. */
   run(): number | Promise<number>;
   teardown?(): void | Promise<void>;
-  /** Runs after each batch, outside the timing (e.g. letting the GC unmap mmap-io's maps). */
-  untimed?(): void | Promise<void>;
   /** Figures measured besides the timing (e.g. RSS growth), taken after setup. */
   measure?(): Record<string, number> | Promise<Record<string, number>>;
 }

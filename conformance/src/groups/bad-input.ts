@@ -148,6 +148,10 @@ const ROWS: Row[] = [
   { name: 'map(a path with a NUL byte)', code: V, call: (e) => b(e).map(`${e.path}\0x`) },
   { name: 'map(an http: URL)', code: V, call: (e) => b(e).map(new URL('http://example.com/data.bin')) },
   { name: 'mapMut(fd opened read-only)', code: 'EACCES', call: withFd('r', (fd, e) => b(e).mapMut(fd)), check: expectSyscall },
+  // 'a': write-only (append), and opening it changes no byte of the file.
+  { name: 'map(fd opened write-only)', code: 'EACCES', call: withFd('a', (fd, e) => b(e).map(fd)), check: expectSyscall },
+  { name: 'mapCopy(fd opened write-only)', code: 'EACCES', call: withFd('a', (fd, e) => b(e).mapCopy(fd)), check: expectSyscall },
+  { name: 'mapMut(fd opened write-only)', code: 'EACCES', call: withFd('a', (fd, e) => b(e).mapMut(fd)), check: expectSyscall },
   { name: 'mapMut(FileHandle opened read-only)', code: 'EACCES', handle: true, call: (e) => b(e).mapMut(e.handle), check: expectSyscall },
   // ---- options object -------------------------------------------------------------------
   { name: 'map(path, 42)', code: T, call: (e) => b(e).map(e.path, 42) },

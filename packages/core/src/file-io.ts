@@ -22,8 +22,10 @@ export function readFullyAt(fd: number, target: Uint8Array, position: number, ch
   try {
     while (done < target.length) {
       const want = Math.min(chunk, target.length - done);
-      // A subarray, so the buffer offset passed to fs is always 0 (Node validates it as int32 too).
-      const n = fs.readSync(fd, target.subarray(done, done + want), 0, want, position + done);
+      // A subarray, so the buffer offset passed to fs is always 0 (Node validates it as int32 too);
+      // none for a read of the whole target (a Buffer's subarray costs a species lookup).
+      const part = done === 0 && want === target.length ? target : target.subarray(done, done + want);
+      const n = fs.readSync(fd, part, 0, want, position + done);
       if (n > 0) {
         done += n;
         stalled = 0;
@@ -46,7 +48,8 @@ export function writeFullyAt(fd: number, source: Uint8Array, position: number, c
   try {
     while (done < source.length) {
       const want = Math.min(chunk, source.length - done);
-      const n = fs.writeSync(fd, source.subarray(done, done + want), 0, want, position + done);
+      const part = done === 0 && want === source.length ? source : source.subarray(done, done + want);
+      const n = fs.writeSync(fd, part, 0, want, position + done);
       if (n <= 0) throw syscallError(EIO, 'write');
       done += n;
     }
