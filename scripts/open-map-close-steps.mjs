@@ -3,11 +3,13 @@
 // cache (napi backend). Means per op over the whole run (GC included), each step timed in its own
 // loop after a warm-up. Usage: node scripts/open-map-close-steps.mjs [repo root] [ops]
 // (a second checkout's root measures another version of memmap on the same machine, same run).
+// Ends with the C floor of the same steps (children/open-map-close-steps.c, compiled with cc -O2).
 // Run it on a quiet machine: the figures are for docs/benchmarks.md.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
 const ops = Number(process.argv[3] ?? 200_000);
@@ -78,5 +80,15 @@ console.log(`| step (${root}) | mean per op |`);
 console.log('| --- | --: |');
 for (const [name, fn] of rows) console.log(`| ${name} | ${(mean(fn) / 1000).toFixed(2)} µs |`);
 console.log(`(checksum ${sink >>> 0})`);
+// The C floor of the same steps (children/open-map-close-steps.c), where a C compiler exists.
+const source = fileURLToPath(new URL('children/open-map-close-steps.c', import.meta.url));
+const binary = join(tmpdir(), `memmap-steps-${process.pid}`);
+const compiled = spawnSync(process.env.CC || 'cc', ['-O2', '-o', binary, source], { encoding: 'utf8' });
+if (compiled.status === 0) {
+  process.stdout.write(spawnSync(binary, [path, String(ops)], { encoding: 'utf8' }).stdout);
+  fs.rmSync(binary, { force: true });
+} else {
+  console.log(`(no C rows: ${compiled.error?.message ?? compiled.stderr.trim().split('\n').pop()})`);
+}
 fs.closeSync(fd);
 fs.rmSync(path, { force: true });
