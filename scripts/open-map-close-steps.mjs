@@ -22,22 +22,22 @@ fs.writeFileSync(path, Buffer.alloc(4096, 7));
 const READ = addon.constants.mapKinds.read;
 const fd = fs.openSync(path, 'r');
 
-// Every step returns a number that is summed and printed: a byte read whose value went unused
+// Every byte a step reads is returned, summed and printed: a byte read whose value went unused
 // could be dropped by the JIT, and with it the page fault the read costs.
 let sink = 0;
 function mean(fn) {
-  for (let i = 0; i < Math.min(ops, 20_000); i++) sink = (sink + fn()) | 0;
+  for (let i = 0; i < Math.min(ops, 20_000); i++) sink = (sink + (fn() | 0)) | 0;
   const t = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) sink = (sink + fn()) | 0;
+  for (let i = 0; i < ops; i++) sink = (sink + (fn() | 0)) | 0;
   return Number(process.hrtime.bigint() - t) / ops;
 }
 
 const registry = new FinalizationRegistry(() => {});
 const rows = [
   ['fs.readFileSync (the baseline)', () => fs.readFileSync(path)[3]],
-  ['open + close (fs.openSync, fs.closeSync)', () => (fs.closeSync(fs.openSync(path, 'r')), 0)],
-  ['fstat (native, no Stats object)', () => (addon.fdStat(fd), 0)],
-  ['mmap + munmap (native, nothing touched)', () => (addon.close(addon.mapFile(READ, fd, 0, 4096, false), undefined), 0)],
+  ['open + close (fs.openSync, fs.closeSync)', () => fs.closeSync(fs.openSync(path, 'r'))],
+  ['fstat (native, no Stats object)', () => addon.fdStat(fd)],
+  ['mmap + munmap (native, nothing touched)', () => addon.close(addon.mapFile(READ, fd, 0, 4096, false), undefined)],
   [
     'mmap + Buffer + read a byte + detach + munmap (native)',
     () => {
@@ -54,11 +54,10 @@ const rows = [
       const o = {};
       registry.register(o, 0, o);
       registry.unregister(o);
-      return 0;
     },
   ],
-  ['map(fd) + close() (core, no bytes)', () => (backend.map(fd).close(), 0)],
-  ['map(path) + close() (core, no bytes)', () => (backend.map(path).close(), 0)],
+  ['map(fd) + close() (core, no bytes)', () => backend.map(fd).close()],
+  ['map(path) + close() (core, no bytes)', () => backend.map(path).close()],
   [
     'map(path) + bytes[3] + close() (core: the whole operation)',
     () => {
@@ -73,7 +72,7 @@ if (addon.mapPath) {
   const out = new Float64Array(2);
   rows.splice(4, 0, [
     'open + fstat + mmap + close, one native call (mapPath) + munmap',
-    () => (addon.close(addon.mapPath(path, READ, 0, -1, false, out), undefined), 0),
+    () => addon.close(addon.mapPath(path, READ, 0, -1, false, out), undefined),
   ]);
 }
 console.log(`| step (${root}) | mean per op |`);
