@@ -162,8 +162,8 @@ export type FdAccess = 'read' | 'write' | 'read-write';
 /**
  * Optional native help with a caller's descriptor (Node has no fcntl). With it core checks a
  * caller's fd and gives a shared map its own descriptor without touching /proc; without it core
- * probes the fd (a one-byte pread, a zero-byte pwrite: EBADF means no such access), asks
- * /proc/self/fdinfo (Linux) when a probe cannot tell, and reopens the fd for shared maps.
+ * probes reading with a one-byte pread (EBADF: not open for reading), asks /proc/self/fdinfo
+ * (Linux) about writing and when the probe cannot tell, and reopens the fd for shared maps.
  */
 export interface DescriptorOps {
   /** The fd's access mode (fcntl F_GETFL); throws (an fs-style error, e.g. EBADF) for a bad fd. */

@@ -213,12 +213,13 @@ function reopen(fd: number, write: boolean): number | undefined {
 /**
  * Whether a caller's fd was opened for what mmap needs: reading for any map, reading and writing
  * for a shared writable one (mmap itself answers EACCES otherwise). The backend's fcntl answers
- * when it offers one. Else the kernel's own checks do: a one-byte pread(2) fails with EBADF on a
- * descriptor not open for reading, a zero-byte pwrite(2) on one not open for writing, before either
- * touches the file (and neither moves its offset); Windows refuses with ACCESS_DENIED, which libuv
- * reports as EPERM. Only a probe that fails for another reason
- * (O_DIRECT's alignment, a device without pread) leaves it to Linux's /proc/self/fdinfo, which
- * costs about 10 µs against 0.3 µs; elsewhere an unanswered read probe allows, as mmap would tell.
+ * when it offers one. Else reading is probed: a one-byte pread(2) fails with EBADF on a descriptor
+ * not open for reading (Windows: ACCESS_DENIED, which libuv reports as EPERM) before it touches the
+ * file, and it never moves the offset; that costs about 0.3 µs, where Linux's /proc/self/fdinfo
+ * costs about 10. Writing has no such probe: a zero-byte write proves nothing everywhere (Deno's
+ * node:fs returns 0 without asking the OS), so /proc/self/fdinfo answers on Linux (and for a read
+ * probe that failed for another reason, e.g. O_DIRECT's alignment), and elsewhere a zero-byte
+ * write(2) is all there is.
  */
 function fdAllows(fd: number, write: boolean, ops: DescriptorOps | undefined): boolean {
   if (ops) {
@@ -226,13 +227,14 @@ function fdAllows(fd: number, write: boolean, ops: DescriptorOps | undefined): b
     return write ? access === 'read-write' : access !== 'write';
   }
   const readable = accessAllowed(() => fs.readSync(fd, probeByte, 0, 1, 0));
-  const writable = write ? accessAllowed(() => fs.writeSync(fd, probeByte, 0, 0, 0)) : true;
-  if (readable === false || writable === false) return false;
-  if (readable === true && writable === true) return true;
+  if (readable === false) return false;
+  if (readable === true && !write) return true;
   const mode = accessMode(fd);
   if (mode !== undefined) return write ? mode === O_RDWR : mode !== O_WRONLY;
+  if (!write) return true;
+  const writable = accessAllowed(() => fs.writeSync(fd, probeByte, 0, 0, 0));
   if (writable === undefined) fs.writeSync(fd, probeByte, 0, 0, 0); // throws what the probe met
-  return true;
+  return writable !== false;
 }
 
 const probeByte = Buffer.alloc(1);
