@@ -232,9 +232,13 @@ function fdAllows(fd: number, write: boolean, ops: DescriptorOps | undefined): b
   const mode = accessMode(fd);
   if (mode !== undefined) return write ? mode === O_RDWR : mode !== O_WRONLY;
   if (!write) return true;
-  const writable = accessAllowed(() => fs.writeSync(fd, probeByte, 0, 0, 0));
-  if (writable === undefined) fs.writeSync(fd, probeByte, 0, 0, 0); // throws what the probe met
-  return writable !== false;
+  try {
+    fs.writeSync(fd, probeByte, 0, 0, 0);
+    return true;
+  } catch (error) {
+    if (accessRefused.has((error as NodeJS.ErrnoException).code ?? '')) return false;
+    throw error;
+  }
 }
 
 const probeByte = Buffer.alloc(1);
